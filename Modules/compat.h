@@ -1,0 +1,181 @@
+/* compat.h - every difference between CPython 2.7 and 3.8-3.13 that the C
+ * sources need.  The .c files are written in the 3.x dialect; this header
+ * supplies the 2.7 side.  It is the only file that tests the Python version. */
+#ifndef CLASSICSOCKET_COMPAT_H
+#define CLASSICSOCKET_COMPAT_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+
+#if PY_MAJOR_VERSION >= 3
+#define CS_PY3 1
+#else
+#define CS_PY3 0
+#endif
+
+/* Format unit for read-only data arguments: any bytes-like object on 3.x,
+ * str or buffer on 2.7.  Use as  "" CS_BUF "|i:send". */
+#if CS_PY3
+#define CS_BUF "y*"
+#else
+#define CS_BUF "s*"
+#endif
+
+/* ---- small integers: 2.7 scripts expect int, not long ------------------- */
+#if CS_PY3
+#define cs_int_from_long(v) PyLong_FromLong(v)
+#define cs_int_check(o) PyLong_Check(o)
+#else
+#define cs_int_from_long(v) PyInt_FromLong(v)
+#define cs_int_check(o) (PyInt_Check(o) || PyLong_Check(o))
+#endif
+
+/* ---- the native str of each line ----------------------------------------- */
+#if CS_PY3
+#define cs_native_str(s) PyUnicode_FromString(s)
+#define cs_native_str_and_size(s, n) PyUnicode_FromStringAndSize((s), (n))
+#define cs_native_str_check(o) PyUnicode_Check(o)
+/* file-system names (AF_UNIX paths): decoded like os.fsdecode() */
+#define cs_fs_str_and_size(s, n) PyUnicode_DecodeFSDefaultAndSize((s), (n))
+#else
+#define cs_native_str(s) PyString_FromString(s)
+#define cs_native_str_and_size(s, n) PyString_FromStringAndSize((s), (n))
+#define cs_native_str_check(o) PyString_Check(o)
+#define cs_fs_str_and_size(s, n) PyString_FromStringAndSize((s), (n))
+#endif
+
+/* cs_text_to_bytes: a host name or AF_UNIX path given as str (3.x: encoded
+ * with `encoding`, or the file-system encoding when it is NULL), unicode (2.7)
+ * or bytes.  Returns a new bytes reference, or NULL with TypeError naming
+ * `caller`. */
+static inline PyObject *
+cs_text_to_bytes(PyObject *obj, const char *encoding, const char *caller)
+{
+    if (PyBytes_Check(obj)) {
+        Py_INCREF(obj);
+        return obj;
+    }
+    if (PyUnicode_Check(obj)) {
+#if CS_PY3
+        if (encoding == NULL)
+            return PyUnicode_EncodeFSDefault(obj);
+#endif
+        return PyUnicode_AsEncodedString(obj, encoding ? encoding : "utf-8",
+                                         "strict");
+    }
+    if (PyByteArray_Check(obj))
+        return PyBytes_FromStringAndSize(PyByteArray_AS_STRING(obj),
+                                         PyByteArray_GET_SIZE(obj));
+    PyErr_Format(PyExc_TypeError, "%s: expected str or bytes, not %.200s",
+                 caller, Py_TYPE(obj)->tp_name);
+    return NULL;
+}
+
+/* ---- backports of 3.10 helpers -------------------------------------------- */
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *
+cs_newref(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+#define Py_NewRef(o) cs_newref((PyObject *)(o))
+
+static inline int
+cs_module_add_object_ref(PyObject *m, const char *name, PyObject *value)
+{
+    if (value == NULL)
+        return -1;
+    Py_INCREF(value);
+    if (PyModule_AddObject(m, name, value) < 0) {
+        Py_DECREF(value);
+        return -1;
+    }
+    return 0;
+}
+#define PyModule_AddObjectRef(m, n, v) \
+    cs_module_add_object_ref((m), (n), (PyObject *)(v))
+#endif
+
+#if !CS_PY3
+#define Py_TPFLAGS_CS_DEFAULT (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_NEWBUFFER)
+#else
+#define Py_TPFLAGS_CS_DEFAULT Py_TPFLAGS_DEFAULT
+#endif
+
+/* ---- socket timeouts in the representation CPython's own _ssl reads ------
+ * 2.7: double seconds; 3.x: _PyTime_t, int64 nanoseconds.  Negative means
+ * blocking (no timeout), zero means non-blocking. */
+#if CS_PY3
+typedef int64_t cs_timeout_t;
+#define CS_TIMEOUT_NS(t) (t)
+static inline cs_timeout_t
+cs_timeout_from_seconds(double secs)
+{
+    double ns;
+
+    if (secs < 0)
+        return -1;
+    ns = secs * 1e9;
+    /* round up so that a tiny positive timeout never becomes "non-blocking" */
+    if (ns > 0 && ns < 1)
+        ns = 1;
+    return (cs_timeout_t)(ns + 0.999999);
+}
+static inline double
+cs_timeout_to_seconds(cs_timeout_t t)
+{
+    return t < 0 ? -1.0 : (double)t / 1e9;
+}
+#else
+typedef double cs_timeout_t;
+#define CS_TIMEOUT_NS(t) ((t) < 0 ? (int64_t)-1 : (int64_t)((t) * 1e9 + 0.5))
+static inline cs_timeout_t
+cs_timeout_from_seconds(double secs)
+{
+    return secs < 0 ? -1.0 : secs;
+}
+static inline double
+cs_timeout_to_seconds(cs_timeout_t t)
+{
+    return t < 0 ? -1.0 : t;
+}
+#endif
+
+/* ---- threads --------------------------------------------------------------
+ * 2.7 creates the GIL only on request; a thread that calls Py_AddPendingCall
+ * needs it.  3.7+ always has it. */
+#if PY_VERSION_HEX < 0x03070000
+#define cs_init_threads() PyEval_InitThreads()
+#else
+#define cs_init_threads() ((void)0)
+#endif
+
+/* ---- module entry points --------------------------------------------------
+ * CS_MODULE(name, doc, methods, exec) defines PyInit_<name> (3.x) or
+ * init<name> (2.7).  Both call `int exec(PyObject *module)`, which returns 0
+ * or -1 with an exception set. */
+#if CS_PY3
+#define CS_MODULE(name, doc, methods, exec)                                  \
+    static struct PyModuleDef name##_moduledef = {                           \
+        PyModuleDef_HEAD_INIT, #name, doc, -1, methods,                      \
+        NULL, NULL, NULL, NULL};                                             \
+    PyMODINIT_FUNC PyInit_##name(void)                                       \
+    {                                                                        \
+        PyObject *m = PyModule_Create(&name##_moduledef);                    \
+        if (m != NULL && exec(m) < 0)                                        \
+            Py_CLEAR(m);                                                     \
+        return m;                                                            \
+    }
+#else
+#define CS_MODULE(name, doc, methods, exec)                                  \
+    PyMODINIT_FUNC init##name(void)                                          \
+    {                                                                        \
+        PyObject *m = Py_InitModule3(#name, methods, doc);                   \
+        if (m != NULL)                                                       \
+            (void)exec(m);                                                   \
+    }
+#endif
+
+#endif /* CLASSICSOCKET_COMPAT_H */

@@ -1,0 +1,18 @@
+/* fdutil.h - descriptor chores shared by _socket and mactcp.  They run
+ * without the GIL, never include Python.h, and return 0 (or a descriptor)
+ * on success and -errno on failure; errno is left as the call set it. */
+#ifndef CLASSICSOCKET_FDUTIL_H
+#define CLASSICSOCKET_FDUTIL_H
+
+#include <sys/socket.h>
+
+int fdutil_set_nonblock(int fd, int nonblock);
+int fdutil_set_cloexec(int fd);
+int fdutil_socket(int family, int type, int proto, int nonblock);   /* fd */
+int fdutil_accept(int fd, struct sockaddr *addr, socklen_t *len,
+                  int nonblock);                                     /* fd */
+int fdutil_pending_error(int fd);           /* SO_ERROR as -errno, or 0 */
+int fdutil_set_nodelay(int fd, int on);
+int fdutil_close(int fd);                   /* keeps errno; EINTR is done */
+
+#endif /* CLASSICSOCKET_FDUTIL_H */

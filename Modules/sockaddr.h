@@ -1,0 +1,48 @@
+/* sockaddr.h - Python objects <-> struct sockaddr for AF_INET, AF_INET6 and
+ * AF_UNIX, the special host names '' and '<broadcast>', and the 1998
+ * two-argument form bind(host, port). */
+#ifndef CLASSICSOCKET_SOCKADDR_H
+#define CLASSICSOCKET_SOCKADDR_H
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "compat.h"
+
+typedef union {
+    struct sockaddr sa;
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    struct sockaddr_un un;
+    struct sockaddr_storage storage;
+} sock_addr_t;
+
+/* Fills *addr/*len from obj for a socket of `family`.  Host names are
+ * resolved with the GIL released.  0, or -1 with TypeError, ValueError,
+ * OverflowError (port outside 0-65535), error or gaierror set; messages name
+ * `caller` ("bind", "connect", ...). */
+int sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
+                   socklen_t *len, const char *caller);
+
+/* The Python form of an address (new ref): a str path for AF_UNIX (bytes
+ * for Linux's abstract namespace), (host, port) for AF_INET,
+ * (host, port, flowinfo, scope_id) for AF_INET6, (family, raw bytes) for
+ * anything else.  len 0 gives None. */
+PyObject *sockaddr_build(const struct sockaddr *addr, socklen_t len);
+
+/* The address argument of bind/connect/connect_ex: args is the method's
+ * whole argument tuple, either (address,) or the 1998 form (host, port).
+ * Returns a borrowed reference (the single argument) or a new tuple in
+ * *owned, which the caller releases with Py_XDECREF; NULL with TypeError
+ * naming `caller` otherwise. */
+PyObject *sockaddr_from_args(PyObject *args, PyObject **owned,
+                             const char *caller);
+
+/* Resolves a host name for AF_INET/AF_INET6/AF_UNSPEC into *addr, with ''
+ * meaning INADDR_ANY and '<broadcast>' INADDR_BROADCAST and numeric
+ * addresses parsed without a lookup.  Releases the GIL around the resolver.
+ * Returns the address length, or -1 with an exception set. */
+int sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr);
+
+#endif /* CLASSICSOCKET_SOCKADDR_H */

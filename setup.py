@@ -1,0 +1,88 @@
+"""Build for classicsocket: the _socket and mactcp extensions and the Python
+layer, from one source for CPython 2.7 and 3.8-3.13.
+
+    python setup.py build_ext --inplace   # extensions into Lib/ (source tree)
+    pip install .                         # mactcp, MACTCPconst, classicsocket
+
+Installed, `socket.py` and `_socket` live inside the classicsocket package so
+that they never shadow the standard library's; `python -m classicsocket
+script.py` puts them in place.  In the source tree they sit at the top of
+Lib/, so `PYTHONPATH=Lib` makes them the ones `import socket` finds.
+"""
+import glob
+import os
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE = "classicsocket"
+
+
+def sources(*patterns):
+    found = set()
+    for pattern in patterns:
+        found.update(glob.glob(os.path.join("Modules", pattern)))
+    return sorted(found)
+
+
+SOCKET_SOURCES = sources("socketmodule.c", "sock*.c", "resolver.c",
+                         "inetconv.c", "fdutil.c")
+MACTCP_SOURCES = sources("mactcpmodule.c", "mtcp_*.c", "fdutil.c")
+HEADERS = sources("*.h")
+
+
+class BuildExt(build_ext):
+    """_socket goes into the classicsocket package when installed, and into
+    Lib/ beside socket.py when built in place."""
+
+    def get_ext_fullpath(self, ext_name):
+        path = build_ext.get_ext_fullpath(self, ext_name)
+        if ext_name == "_socket" and not self.inplace:
+            path = os.path.join(os.path.dirname(path), PACKAGE,
+                                os.path.basename(path))
+        return path
+
+
+class BuildPy(build_py):
+    """Installs Lib/socket.py as classicsocket/socket.py."""
+
+    def run(self):
+        build_py.run(self)
+        target = os.path.join(self.build_lib, PACKAGE, "socket.py")
+        self.mkpath(os.path.dirname(target))
+        self.copy_file(os.path.join("Lib", "socket.py"), target)
+
+
+def read(name):
+    with open(os.path.join(HERE, name)) as f:
+        return f.read()
+
+
+setup(
+    name="classicsocket",
+    version="0.1.0",
+    description="CPython 2.x's socket module and MacPython's mactcp, in C, "
+                "for CPython 2.7 and 3.8-3.13",
+    long_description=read("README.md"),
+    long_description_content_type="text/markdown",
+    license="MIT",
+    package_dir={"": "Lib"},
+    packages=[PACKAGE],
+    py_modules=["MACTCPconst"],
+    ext_modules=[
+        Extension("_socket", SOCKET_SOURCES, depends=HEADERS),
+        Extension("mactcp", MACTCP_SOURCES, depends=HEADERS),
+    ],
+    cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
+    python_requires=">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, "
+                    "!=3.5.*, !=3.6.*, !=3.7.*",
+    classifiers=[
+        "License :: OSI Approved :: MIT License",
+        "Programming Language :: C",
+        "Programming Language :: Python :: 2.7",
+        "Programming Language :: Python :: 3",
+        "Operating System :: POSIX :: Linux",
+    ],
+)
