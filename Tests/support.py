@@ -1,0 +1,100 @@
+"""Helpers for the tests: real peers in child processes, and waiting on
+conditions with deadlines instead of sleeps."""
+from __future__ import print_function
+
+import os
+import select
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+LIB = os.path.join(ROOT, "Lib")
+PY3 = sys.version_info[0] >= 3
+
+
+def wait_until(predicate, timeout=10.0, interval=0.005):
+    """Polls predicate() until it is true or the deadline passes; returns
+    its last value.  The short waits go through poll() on nothing."""
+    deadline = time.time() + timeout
+    while True:
+        value = predicate()
+        if value or time.time() >= deadline:
+            return value
+        select.select([], [], [], interval)
+
+
+def stdlib_env():
+    """Environment for a child that must use the standard library's
+    socket module: our Lib/ is taken off its path."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def our_env():
+    """Environment for a child that must use this project's modules."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = LIB
+    return env
+
+
+class Peer(object):
+    """A child interpreter running `code`; it must print 'READY <port>' (or
+    'READY <path>') once it listens.  With ours=False it runs the standard
+    library's socket module and checks that it does."""
+
+    def __init__(self, code, args=(), ours=False, timeout=20.0):
+        guard = ("import socket, sys\n"
+                 "assert 'site-packages' in socket.__file__ or "
+                 "%r not in socket.__file__, socket.__file__\n" % LIB)
+        if ours:
+            guard = ""
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", "-c", guard + code] + [str(a) for a in args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=our_env() if ours else stdlib_env())
+        line = self.readline(timeout)
+        if not line.startswith("READY"):
+            err = self.proc.stderr.read().decode("utf-8", "replace")
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError("peer did not start: %r %s" % (line, err))
+        self.ready = line.split(None, 1)[1] if " " in line else ""
+        self.port = int(self.ready) if self.ready.isdigit() else None
+
+    def readline(self, timeout=20.0):
+        """One line of the child's stdout, waited for under a deadline."""
+        fd = self.proc.stdout.fileno()
+        deadline = time.time() + timeout
+        data = b""
+        while not data.endswith(b"\n"):
+            left = deadline - time.time()
+            if left <= 0:
+                raise AssertionError("peer silent; got %r" % data)
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 1)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("utf-8", "replace").strip()
+
+    def finish(self, timeout=30.0):
+        """Waits for the child to exit; returns (status, stdout, stderr)."""
+        deadline = time.time() + timeout
+        while self.proc.poll() is None and time.time() < deadline:
+            select.select([], [], [], 0.01)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        out, err = self.proc.communicate()
+        return (self.proc.returncode, out.decode("utf-8", "replace"),
+                err.decode("utf-8", "replace"))
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
