@@ -1,0 +1,19 @@
+/* socketmodule.h - what each part of _socket hands to module init.
+ *
+ * Naming: sock_* are socket object methods, socket_* module functions,
+ * sockaddr_/sockcall_/sockerr_ helpers shared between files. */
+#ifndef CLASSICSOCKET_SOCKETMODULE_H
+#define CLASSICSOCKET_SOCKETMODULE_H
+
+#include "compat.h"
+
+/* Module-level functions, each table ending with a {NULL} entry. */
+extern PyMethodDef sockobject_functions[];  /* sockobject.c: fromfd,
+                                               socketpair, get/setdefaulttimeout */
+extern PyMethodDef resolver_functions[];    /* resolver.c: getaddrinfo, ... */
+extern PyMethodDef inetconv_functions[];    /* inetconv.c: inet_*, hton*, ntoh* */
+
+/* sockconst.c: every constant of sockconst.h; 0 or -1. */
+int sockconst_add_to_module(PyObject *module);
+
+#endif /* CLASSICSOCKET_SOCKETMODULE_H */
