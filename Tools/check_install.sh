@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the package with pip into a scratch location for each Python named
+# (version or path) and checks the installed layout: `import mactcp` and
+# `import MACTCPconst` work anywhere, and `python -m classicsocket script.py`
+# runs the script on our socket and _socket, not the standard library's.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+status=0
+for want in "$@"; do
+    py=$want
+    [ -x "$py" ] || py=$(ls -d "$(pyenv root)"/versions/"$want".* | grep -E "/$want\.[0-9]+$" | tail -1)/bin/python
+    target=$(mktemp -d /tmp/classicsocket-install.XXXXXX)
+    echo "--- pip install . ($("$py" -c 'import sys; print(sys.version.split()[0])'))"
+    "$py" -m pip install -q --target "$target" "$ROOT"
+    script=$target/probe.py
+    cat > "$script" <<'PY'
+import sys, socket, _socket, mactcp, MACTCPconst
+assert "classicsocket" in socket.__file__, socket.__file__
+assert "classicsocket" in _socket.__file__, _socket.__file__
+a, b = socket.socketpair()
+a.sendall(b"ping")
+assert b.recv(4) == b"ping"
+print("OK %s %s %s" % (sys.argv[1:], socket.__file__, mactcp.__file__))
+sys.exit(7)
+PY
+    set +e
+    out=$(cd /tmp && PYTHONPATH="$target" "$py" -m classicsocket "$script" a b)
+    rc=$?
+    set -e
+    echo "$out"
+    if [ $rc -ne 7 ] || ! echo "$out" | grep -q "OK \['a', 'b'\]"; then
+        echo "check_install: launcher run failed (exit $rc)" >&2
+        status=1
+    fi
+    rm -rf "$target"
+done
+exit $status
