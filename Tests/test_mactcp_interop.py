@@ -1,0 +1,337 @@
+"""mactcp against the plain socket module, both ways.
+
+Acceptance: a socket echo client against a mactcp echo server, and a mactcp
+echo client against a socket echo server, each move 10 MB in messages of
+random sizes intact.  The socket side always runs in a child interpreter
+with the STANDARD LIBRARY's socket module; every byte is checked (MD5 of
+the whole stream each way, and the lengths).
+
+Also: the example programs in Doc/examples run against each other (mactcp
+server + socket client, socket server + mactcp client, the mactcp UDP
+pair).
+"""
+from __future__ import print_function
+
+import os
+import random
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+import mactcp
+import MACTCPconst
+
+import support
+
+LOOPBACK = 0x7F000001
+TOTAL = 10 * 1024 * 1024
+EXAMPLES = os.path.join(support.ROOT, "Doc", "examples")
+
+# A stdlib-socket echo client: a sender thread writes TOTAL random bytes in
+# messages of random sizes (then half-closes) while the main thread reads
+# the echo until EOF.  It reports both digests and the byte count.
+SOCKET_ECHO_CLIENT = r"""
+import hashlib, os, random, socket, sys, threading
+port, total, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(seed)
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+s.settimeout(60)
+s.connect(('127.0.0.1', port))
+print('READY')
+sent = hashlib.md5()
+def sender():
+    left = total
+    while left:
+        n = min(left, rng.randint(1, 65536))
+        chunk = os.urandom(n)
+        sent.update(chunk)
+        s.sendall(chunk)
+        left -= n
+    s.shutdown(socket.SHUT_WR)
+t = threading.Thread(target=sender)
+t.start()
+got = hashlib.md5()
+count = 0
+while True:
+    data = s.recv(65536)
+    if not data:
+        break
+    got.update(data)
+    count += len(data)
+t.join()
+s.close()
+print('DONE %d %s %s' % (count, sent.hexdigest(), got.hexdigest()))
+"""
+
+# A stdlib-socket echo server for one connection.
+SOCKET_ECHO_SERVER = r"""
+import socket, sys
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(('127.0.0.1', 0))
+srv.listen(1)
+print('READY %d' % srv.getsockname()[1])
+conn, addr = srv.accept()
+srv.close()
+conn.settimeout(60)
+count = 0
+while True:
+    data = conn.recv(65536)
+    if not data:
+        break
+    conn.sendall(data)
+    count += len(data)
+conn.close()
+print('DONE %d' % count)
+"""
+
+
+def _seed():
+    seed = random.randrange(1 << 30)
+    print("random seed", seed)
+    return seed
+
+
+def _rcv_until_closing(stream, timeout=10):
+    """Reads (and returns) what is left until the peer's close."""
+    rest = []
+    while True:
+        try:
+            data, urgent, mark = stream.Rcv(timeout)
+        except mactcp.error as e:
+            assert e.args[0] == MACTCPconst.connectionClosing, e.args
+            return b"".join(rest)
+        rest.append(data)
+
+
+def test_socket_client_against_mactcp_server_10mb():
+    started = time.time()
+    stream = mactcp.TCPCreate(65536)
+    stream.PassiveOpen(0)
+    port = stream.GetSockName()[1]
+    assert port > 0
+    peer = support.Peer(SOCKET_ECHO_CLIENT, args=(port, TOTAL, _seed()))
+    try:
+        stream.wait()
+        count = 0
+        while True:
+            try:
+                data, urgent, mark = stream.Rcv(20)
+            except mactcp.error as e:
+                assert e.args[0] == MACTCPconst.connectionClosing, e.args
+                break
+            assert data and not urgent and not mark
+            stream.Send(data, 1, 0)
+            count += len(data)
+        stream.Close()
+        status, out, err = peer.finish(timeout=30)
+    finally:
+        peer.close()
+        del stream
+    assert status == 0, err
+    words = out.split()
+    assert words[0] == "DONE", out
+    assert int(words[1]) == TOTAL == count
+    assert words[2] == words[3], "echoed bytes differ from the sent ones"
+    assert time.time() - started < 30
+
+
+def test_mactcp_client_against_socket_server_10mb():
+    started = time.time()
+    rng = random.Random(_seed())
+    peer = support.Peer(SOCKET_ECHO_SERVER)
+    stream = mactcp.TCPCreate(65536)
+    try:
+        stream.ActiveOpen(0, LOOPBACK, peer.port)
+        left = TOTAL
+        while left:
+            message = os.urandom(min(left, rng.randint(1, 65536)))
+            stream.Send(message, 1, 0)
+            echoed = []
+            have = 0
+            while have < len(message):
+                data, urgent, mark = stream.Rcv(20)
+                assert data and not urgent and not mark
+                echoed.append(data)
+                have += len(data)
+            assert b"".join(echoed) == message
+            left -= len(message)
+        stream.Close()
+        assert _rcv_until_closing(stream) == b""
+        status, out, err = peer.finish(timeout=30)
+    finally:
+        peer.close()
+        del stream
+    assert status == 0, err
+    assert out.split() == ["DONE", str(TOTAL)]
+    assert time.time() - started < 30
+
+
+# --- the example programs ---------------------------------------------------
+
+class Program(object):
+    """An example program in a child interpreter, its output read line by
+    line under deadlines.  ours=True runs it with this project's Lib/ (mactcp
+    programs); ours=False with the standard library alone (socket programs)."""
+
+    def __init__(self, name, args=(), ours=True):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-u", os.path.join(EXAMPLES, name)] +
+            [str(a) for a in args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=support.our_env() if ours else support.stdlib_env())
+        self.lines = []
+
+    def readline(self, timeout=20.0):
+        fd = self.proc.stdout.fileno()
+        deadline = time.time() + timeout
+        data = b""
+        while not data.endswith(b"\n"):
+            left = deadline - time.time()
+            if left <= 0:
+                raise AssertionError("program silent; got %r" % data)
+            if not select.select([fd], [], [], left)[0]:
+                continue
+            chunk = os.read(fd, 1)
+            if not chunk:
+                break
+            data += chunk
+        line = data.decode("utf-8", "replace").rstrip("\n")
+        self.lines.append(line)
+        return line
+
+    def finish(self, timeout=30.0):
+        deadline = time.time() + timeout
+        while self.proc.poll() is None and time.time() < deadline:
+            select.select([], [], [], 0.01)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        out, err = self.proc.communicate()
+        out = "\n".join(self.lines + [out.decode("utf-8", "replace")])
+        return self.proc.returncode, out, err.decode("utf-8", "replace")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+
+
+def _listening(port):
+    """True once some socket listens on TCP port `port` (from the kernel's
+    own table, so no connection is made to find out)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                rows = f.readlines()[1:]
+        except IOError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if (fields[3] == "0A" and
+                    int(fields[1].rsplit(":", 1)[1], 16) == port):
+                return True
+    return False
+
+
+def _free_port():
+    """A port for a program that must be told one: the kernel picks it (bind
+    to port 0) and the probe is closed before the program binds it."""
+    probe = mactcp.TCPCreate(4096)
+    probe.PassiveOpen(0)
+    port = probe.GetSockName()[1]
+    del probe
+    return port
+
+
+def _socket_example(name):
+    path = os.path.join(EXAMPLES, name)
+    if not os.path.exists(path):
+        pytest.fail("%s is missing (helper pylayer writes it)" % path)
+    return name
+
+
+def test_example_mactcp_server_with_socket_client():
+    client_name = _socket_example("echo_client.py")
+    server = Program("mactcp_echo_server.py", [0])
+    try:
+        first = server.readline()
+        assert first.startswith("Waiting on port "), first
+        port = int(first.split()[-1])
+        client = Program(client_name, ["127.0.0.1", port], ours=False)
+        try:
+            cstatus, cout, cerr = client.finish()
+        finally:
+            client.close()
+        status, out, err = server.finish()
+    finally:
+        server.close()
+    assert cstatus == 0, cerr
+    assert "Received" in cout and "Hello, world" in cout, cout
+    assert status == 0, err
+    assert "Connected by ('127.0.0.1', " in out, out
+    events = [line for line in out.splitlines() if line.startswith("Event")]
+    assert events[0] == "Event PassiveOpenDone", out
+    assert events[-1] == "Event TCPTerminate TCPULPClose", out
+    assert events.count("Event TCPTerminate TCPULPClose") == 1, out
+
+
+def test_example_mactcp_client_with_socket_server():
+    server_name = _socket_example("echo_server.py")
+    port = _free_port()
+    server = Program(server_name, ["127.0.0.1", port], ours=False)
+    try:
+        assert support.wait_until(
+            lambda: _listening(port) or server.proc.poll() is not None,
+            timeout=20)
+        assert server.proc.poll() is None, server.finish()
+        client = Program("mactcp_echo_client.py", ["127.0.0.1", port])
+        try:
+            cstatus, cout, cerr = client.finish()
+        finally:
+            client.close()
+        status, out, err = server.finish()
+    finally:
+        server.close()
+    assert cstatus == 0, cerr
+    assert cout.strip().endswith("'Hello, world'"), cout
+    assert cout.startswith("Received "), cout
+    assert status == 0, err
+
+
+def test_example_mactcp_pair():
+    server = Program("mactcp_echo_server.py", [0])
+    try:
+        port = int(server.readline().split()[-1])
+        client = Program("mactcp_echo_client.py", ["localhost", port])
+        try:
+            cstatus, cout, cerr = client.finish()
+        finally:
+            client.close()
+        status, out, err = server.finish()
+    finally:
+        server.close()
+    assert cstatus == 0, cerr
+    assert cout.startswith("Received ") and "'Hello, world'" in cout, cout
+    assert status == 0, err
+    assert "Event TCPTerminate TCPULPClose" in out, out
+
+
+def test_example_udp_pair():
+    server = Program("mactcp_udp_echo_server.py", [0, 1])
+    try:
+        first = server.readline()
+        assert first.startswith("Waiting on port "), first
+        port = int(first.split()[-1])
+        client = Program("mactcp_udp_echo_client.py", ["127.0.0.1", port])
+        try:
+            cstatus, cout, cerr = client.finish()
+        finally:
+            client.close()
+        status, out, err = server.finish()
+    finally:
+        server.close()
+    assert cstatus == 0, cerr
+    assert cout.startswith("Received ") and "'Hello, world'" in cout, cout
+    assert status == 0, err
