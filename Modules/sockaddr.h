@@ -18,7 +18,7 @@ typedef union {
     struct sockaddr_storage storage;
 } sock_addr_t;
 
-/* Fills *addr/*len from obj for a socket of `family`.  Host names are
+/* Fills *addr and *len from obj for a socket of `family`.  Host names are
  * resolved with the GIL released.  0, or -1 with TypeError, ValueError,
  * OverflowError (port outside 0-65535), error or gaierror set; messages name
  * `caller` ("bind", "connect", ...). */

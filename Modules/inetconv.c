@@ -1,0 +1,297 @@
+/* inetconv.c - address text <-> packed bytes (inet_aton, inet_ntoa,
+ * inet_pton, inet_ntop) and byte order (htons, htonl, ntohs, ntohl).
+ *
+ * These are called in tight loops, so the one-argument functions are
+ * METH_O and take exact ints and bytes without any tuple parsing.
+ *
+ * Byte order, as CPython 2.7 for values in range; outside it, unlike 2.7
+ * (which truncated htons(65536) to 0 and htonl(2**32) to 0), always
+ * OverflowError: negative values, and values above 65535 (htons, ntohs) or
+ * above 2**32-1 (htonl, ntohl).  htonl/ntohl return a long on 2.7, as 2.7's
+ * own module does. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "resolver.h"
+#include "socketmodule.h"
+#include "sockerr.h"
+
+/* ---- byte order ------------------------------------------------------------ */
+
+static int
+ushort_arg(PyObject *arg, const char *caller, uint16_t *out)
+{
+    unsigned long value;
+    int rc = resolver_uint_arg(arg, 0xffffUL, &value);
+
+    if (rc > 0)
+        PyErr_Format(PyExc_OverflowError, "%s: value must be 0-65535",
+                     caller);
+    if (rc != 0)
+        return -1;
+    *out = (uint16_t)value;
+    return 0;
+}
+
+static int
+ulong32_arg(PyObject *arg, const char *caller, uint32_t *out)
+{
+    unsigned long value;
+    int rc = resolver_uint_arg(arg, 0xffffffffUL, &value);
+
+    if (rc > 0)
+        PyErr_Format(PyExc_OverflowError, "%s: value must be 0-4294967295",
+                     caller);
+    if (rc != 0)
+        return -1;
+    *out = (uint32_t)value;
+    return 0;
+}
+
+static PyObject *
+socket_htons(PyObject *self, PyObject *arg)
+{
+    uint16_t value;
+
+    (void)self;
+    if (ushort_arg(arg, "htons", &value) < 0)
+        return NULL;
+    return cs_int_from_long((long)htons(value));
+}
+
+static PyObject *
+socket_ntohs(PyObject *self, PyObject *arg)
+{
+    uint16_t value;
+
+    (void)self;
+    if (ushort_arg(arg, "ntohs", &value) < 0)
+        return NULL;
+    return cs_int_from_long((long)ntohs(value));
+}
+
+static PyObject *
+socket_htonl(PyObject *self, PyObject *arg)
+{
+    uint32_t value;
+
+    (void)self;
+    if (ulong32_arg(arg, "htonl", &value) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLong((unsigned long)htonl(value));
+}
+
+static PyObject *
+socket_ntohl(PyObject *self, PyObject *arg)
+{
+    uint32_t value;
+
+    (void)self;
+    if (ulong32_arg(arg, "ntohl", &value) < 0)
+        return NULL;
+    return PyLong_FromUnsignedLong((unsigned long)ntohl(value));
+}
+
+/* ---- text <-> packed ------------------------------------------------------- */
+
+/* The characters of an address string: str (unicode on 2.7) or bytes.
+ * *keep owns them when they had to be encoded.  NULL with TypeError for
+ * another type, ValueError for an embedded NUL. */
+static const char *
+text_arg(PyObject *obj, PyObject **keep, const char *caller)
+{
+    const char *chars;
+    Py_ssize_t size;
+
+    *keep = NULL;
+    if (PyUnicode_Check(obj)) {
+        *keep = PyUnicode_AsUTF8String(obj);
+        if (*keep == NULL)
+            return NULL;
+        obj = *keep;
+    }
+    else if (!PyBytes_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s() argument must be str, not %.200s",
+                     caller, Py_TYPE(obj)->tp_name);
+        return NULL;
+    }
+    chars = PyBytes_AS_STRING(obj);
+    size = PyBytes_GET_SIZE(obj);
+    if (strlen(chars) != (size_t)size) {
+        Py_CLEAR(*keep);
+        PyErr_SetString(PyExc_ValueError, "embedded null character");
+        return NULL;
+    }
+    return chars;
+}
+
+static PyObject *
+socket_inet_aton(PyObject *self, PyObject *arg)
+{
+    PyObject *keep;
+    const char *text = text_arg(arg, &keep, "inet_aton");
+    struct in_addr packed;
+    int ok;
+
+    (void)self;
+    if (text == NULL)
+        return NULL;
+    /* inet_aton, not inet_pton: the short forms "127.1" and "1" and hex
+     * parts are accepted, as in 2.7. */
+    ok = inet_aton(text, &packed);
+    Py_XDECREF(keep);
+    if (!ok) {
+        PyErr_SetString(sock_error,
+                        "illegal IP address string passed to inet_aton");
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize((const char *)&packed, sizeof(packed));
+}
+
+static PyObject *
+socket_inet_ntoa(PyObject *self, PyObject *arg)
+{
+    char text[INET_ADDRSTRLEN];
+    Py_buffer view;
+    const char *ok;
+
+    (void)self;
+    if (PyBytes_Check(arg)) {
+        if (PyBytes_GET_SIZE(arg) != 4)
+            goto wrong_length;
+        ok = inet_ntop(AF_INET, PyBytes_AS_STRING(arg), text, sizeof(text));
+    }
+    else {
+        if (PyUnicode_Check(arg)) {
+            PyErr_SetString(PyExc_TypeError,
+                            "inet_ntoa() argument must be bytes-like, "
+                            "not str");
+            return NULL;
+        }
+        if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+            return NULL;
+        if (view.len != 4) {
+            PyBuffer_Release(&view);
+            goto wrong_length;
+        }
+        ok = inet_ntop(AF_INET, view.buf, text, sizeof(text));
+        PyBuffer_Release(&view);
+    }
+    if (ok == NULL)
+        return set_error();
+    return cs_native_str(text);
+
+wrong_length:
+    PyErr_SetString(sock_error, "packed IP wrong length for inet_ntoa");
+    return NULL;
+}
+
+static PyObject *
+socket_inet_pton(PyObject *self, PyObject *args)
+{
+    int af;
+    PyObject *obj;
+    PyObject *keep;
+    const char *text;
+    unsigned char packed[sizeof(struct in6_addr)];
+    int rc;
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "iO:inet_pton", &af, &obj))
+        return NULL;
+    if (af != AF_INET && af != AF_INET6)
+        return set_error_code(EAFNOSUPPORT);
+    text = text_arg(obj, &keep, "inet_pton");
+    if (text == NULL)
+        return NULL;
+    rc = inet_pton(af, text, packed);
+    Py_XDECREF(keep);
+    if (rc < 0)
+        return set_error();
+    if (rc == 0) {
+        PyErr_SetString(sock_error,
+                        "illegal IP address string passed to inet_pton");
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize(
+        (const char *)packed,
+        af == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr));
+}
+
+static PyObject *
+socket_inet_ntop(PyObject *self, PyObject *args)
+{
+    int af;
+    Py_buffer view;
+    char text[INET6_ADDRSTRLEN];
+    Py_ssize_t want;
+    const char *ok;
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "i" CS_BUF ":inet_ntop", &af, &view))
+        return NULL;
+    if (af == AF_INET)
+        want = sizeof(struct in_addr);
+    else if (af == AF_INET6)
+        want = sizeof(struct in6_addr);
+    else {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "unknown address family %d", af);
+        return NULL;
+    }
+    if (view.len != want) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError,
+                        "invalid length of packed IP address string");
+        return NULL;
+    }
+    ok = inet_ntop(af, view.buf, text, sizeof(text));
+    PyBuffer_Release(&view);
+    if (ok == NULL)
+        return set_error();
+    return cs_native_str(text);
+}
+
+/* ---- the table ------------------------------------------------------------- */
+
+PyDoc_STRVAR(htons_doc,
+"htons(integer) -> integer\n\n\
+Convert a 16-bit integer from host to network byte order.");
+PyDoc_STRVAR(ntohs_doc,
+"ntohs(integer) -> integer\n\n\
+Convert a 16-bit integer from network to host byte order.");
+PyDoc_STRVAR(htonl_doc,
+"htonl(integer) -> integer\n\n\
+Convert a 32-bit integer from host to network byte order.");
+PyDoc_STRVAR(ntohl_doc,
+"ntohl(integer) -> integer\n\n\
+Convert a 32-bit integer from network to host byte order.");
+PyDoc_STRVAR(inet_aton_doc,
+"inet_aton(string) -> packed 32-bit IP representation\n\n\
+Convert an IP address in string format (123.45.67.89) to the 32-bit packed\n\
+binary format used in low-level network functions.");
+PyDoc_STRVAR(inet_ntoa_doc,
+"inet_ntoa(packed_ip) -> ip_address_string\n\n\
+Convert an IP address from 32-bit packed binary format to string format.");
+PyDoc_STRVAR(inet_pton_doc,
+"inet_pton(af, ip) -> packed IP address string\n\n\
+Convert an IP address from string format to a packed string suitable\n\
+for use with low-level network functions.");
+PyDoc_STRVAR(inet_ntop_doc,
+"inet_ntop(af, packed_ip) -> string formatted IP address\n\n\
+Convert a packed IP address of the given family to string format.");
+
+PyMethodDef inetconv_functions[] = {
+    {"htons", socket_htons, METH_O, htons_doc},
+    {"ntohs", socket_ntohs, METH_O, ntohs_doc},
+    {"htonl", socket_htonl, METH_O, htonl_doc},
+    {"ntohl", socket_ntohl, METH_O, ntohl_doc},
+    {"inet_aton", socket_inet_aton, METH_O, inet_aton_doc},
+    {"inet_ntoa", socket_inet_ntoa, METH_O, inet_ntoa_doc},
+    {"inet_pton", socket_inet_pton, METH_VARARGS, inet_pton_doc},
+    {"inet_ntop", socket_inet_ntop, METH_VARARGS, inet_ntop_doc},
+    {NULL, NULL, 0, NULL}
+};

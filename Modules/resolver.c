@@ -1,0 +1,763 @@
+/* resolver.c - the name-service functions of _socket: getaddrinfo,
+ * getnameinfo, gethostbyname(_ex), gethostbyaddr, gethostname,
+ * getprotobyname, getservbyname and getservbyport.
+ *
+ * Every lookup runs with the GIL released and is thread-safe: getaddrinfo
+ * and getnameinfo are, and the older interfaces are called through their
+ * reentrant *_r forms with a buffer owned by the call.  Errors follow
+ * CPython 2.7: gaierror(code, gai_strerror) from getaddrinfo/getnameinfo,
+ * herror(h_errno, hstrerror) from the gethostby* lookups, and
+ * error(message) for unknown protocols and services. */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "resolver.h"
+#include "sockaddr.h"
+#include "socketmodule.h"
+#include "sockerr.h"
+
+/* ---- shared argument converters (resolver.h) ------------------------------- */
+
+const char *
+resolver_host_chars(PyObject *obj, PyObject **keep, const char *caller)
+{
+    PyObject *bytes = NULL;
+    const char *chars;
+    Py_ssize_t size;
+
+    *keep = NULL;
+    if (PyBytes_Check(obj)) {
+        chars = PyBytes_AS_STRING(obj);
+        size = PyBytes_GET_SIZE(obj);
+    }
+    else {
+        if (PyUnicode_Check(obj)) {
+            /* ASCII names pass as they are (CPython 3 does not run them
+             * through the codec either); others are IDNA-encoded. */
+            bytes = PyUnicode_AsASCIIString(obj);
+            if (bytes == NULL && PyErr_ExceptionMatches(PyExc_UnicodeError)) {
+                PyErr_Clear();
+                bytes = PyUnicode_AsEncodedString(obj, "idna", NULL);
+            }
+        }
+        else if (PyByteArray_Check(obj)) {
+            /* copied: the lookup runs without the GIL, when another
+             * thread could resize the bytearray */
+            bytes = PyBytes_FromStringAndSize(PyByteArray_AS_STRING(obj),
+                                              PyByteArray_GET_SIZE(obj));
+        }
+        else {
+            PyErr_Format(PyExc_TypeError, "%s(): host must be str, bytes or "
+                         "bytearray, not %.200s", caller,
+                         Py_TYPE(obj)->tp_name);
+            return NULL;
+        }
+        if (bytes == NULL)
+            return NULL;
+        chars = PyBytes_AS_STRING(bytes);
+        size = PyBytes_GET_SIZE(bytes);
+    }
+    if (strlen(chars) != (size_t)size) {
+        Py_XDECREF(bytes);
+        PyErr_Format(PyExc_TypeError,
+                     "%s(): host name must not contain null character",
+                     caller);
+        return NULL;
+    }
+    *keep = bytes;
+    return chars;
+}
+
+int
+resolver_uint_arg(PyObject *obj, unsigned long max, unsigned long *out)
+{
+    PyObject *index = NULL;
+    long long value;
+
+    /* Exact ints go straight to the conversion; anything else must have
+     * __index__ (floats and strings raise TypeError here). */
+    if (!cs_int_check(obj)) {
+        index = PyNumber_Index(obj);
+        if (index == NULL)
+            return -1;
+        obj = index;
+    }
+    value = PyLong_AsLongLong(obj);
+    Py_XDECREF(index);
+    if (value == -1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+            return -1;
+        PyErr_Clear();
+        return 1;
+    }
+    if (value < 0 || (unsigned long long)value > max)
+        return 1;
+    *out = (unsigned long)value;
+    return 0;
+}
+
+/* ---- getaddrinfo ----------------------------------------------------------- */
+
+/* One 5-tuple (family, socktype, proto, canonname, sockaddr). */
+static PyObject *
+addrinfo_tuple(const struct addrinfo *ai)
+{
+    PyObject *item = PyTuple_New(5);
+    PyObject *field;
+    int i;
+
+    if (item == NULL)
+        return NULL;
+    for (i = 0; i < 5; i++) {
+        switch (i) {
+        case 0:
+            field = cs_int_from_long(ai->ai_family);
+            break;
+        case 1:
+            field = cs_int_from_long(ai->ai_socktype);
+            break;
+        case 2:
+            field = cs_int_from_long(ai->ai_protocol);
+            break;
+        case 3:
+            field = cs_native_str(ai->ai_canonname ? ai->ai_canonname : "");
+            break;
+        default:
+            field = sockaddr_build(ai->ai_addr, ai->ai_addrlen);
+            break;
+        }
+        if (field == NULL) {
+            Py_DECREF(item);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(item, i, field);       /* stolen */
+    }
+    return item;
+}
+
+/* The service argument: None, an integer (formatted in `buf`), or a
+ * string; *keep owns the characters of a string given as text. */
+static int
+service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
+            PyObject **keep)
+{
+    *keep = NULL;
+    *serv = NULL;
+    if (port == Py_None)
+        return 0;
+    if (cs_int_check(port)) {
+        long long value = PyLong_AsLongLong(port);
+
+        if (value == -1 && PyErr_Occurred())
+            return -1;
+        snprintf(buf, bufsize, "%lld", value);
+        *serv = buf;
+        return 0;
+    }
+    if (PyBytes_Check(port) || PyUnicode_Check(port)) {
+        *keep = cs_text_to_bytes(port, "utf-8", "getaddrinfo");
+        if (*keep == NULL)
+            return -1;
+        *serv = PyBytes_AS_STRING(*keep);
+        if (strlen(*serv) != (size_t)PyBytes_GET_SIZE(*keep)) {
+            Py_CLEAR(*keep);
+            PyErr_SetString(PyExc_TypeError, "getaddrinfo(): service name "
+                            "must not contain null character");
+            return -1;
+        }
+        return 0;
+    }
+    PyErr_SetString(sock_error,
+                    "getaddrinfo() argument 2 must be integer or string");
+    return -1;
+}
+
+static PyObject *
+socket_getaddrinfo(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"host", "port", "family", "socktype", "proto",
+                             "flags", NULL};
+    PyObject *host;
+    PyObject *port;
+    PyObject *host_keep = NULL;
+    PyObject *serv_keep = NULL;
+    PyObject *result = NULL;
+    const char *name = NULL;
+    const char *serv;
+    char portbuf[32];
+    struct addrinfo hints;
+    struct addrinfo *res = NULL;
+    struct addrinfo *ai;
+    int rc;
+
+    (void)self;
+    memset(&hints, 0, sizeof(hints));
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|iiii:getaddrinfo",
+                                     kwlist, &host, &port, &hints.ai_family,
+                                     &hints.ai_socktype, &hints.ai_protocol,
+                                     &hints.ai_flags))
+        return NULL;
+    if (host != Py_None) {
+        name = resolver_host_chars(host, &host_keep, "getaddrinfo");
+        if (name == NULL)
+            return NULL;
+    }
+    if (service_arg(port, portbuf, sizeof(portbuf), &serv, &serv_keep) < 0)
+        goto error;
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = getaddrinfo(name, serv, &hints, &res);
+    Py_END_ALLOW_THREADS
+    if (rc != 0) {
+        set_gaierror(rc);
+        goto error;
+    }
+    result = PyList_New(0);
+    if (result == NULL)
+        goto error;
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        PyObject *item = addrinfo_tuple(ai);
+
+        if (item == NULL || PyList_Append(result, item) < 0) {
+            Py_XDECREF(item);
+            Py_CLEAR(result);
+            goto error;
+        }
+        Py_DECREF(item);
+    }
+
+error:
+    if (res != NULL)
+        freeaddrinfo(res);
+    Py_XDECREF(host_keep);
+    Py_XDECREF(serv_keep);
+    return result;
+}
+
+/* ---- getnameinfo ----------------------------------------------------------- */
+
+static PyObject *
+socket_getnameinfo(PyObject *self, PyObject *args)
+{
+    PyObject *sa;
+    PyObject *host_keep = NULL;
+    const char *name;
+    unsigned long port;
+    unsigned long flowinfo = 0;
+    unsigned long scope_id = 0;
+    Py_ssize_t n;
+    int flags;
+    int rc;
+    struct addrinfo hints;
+    struct addrinfo *res = NULL;
+    sock_addr_t addr;
+    socklen_t addrlen;
+    char hbuf[NI_MAXHOST];
+    char sbuf[NI_MAXSERV];
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "Oi:getnameinfo", &sa, &flags))
+        return NULL;
+    if (!PyTuple_Check(sa)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "getnameinfo() argument 1 must be a tuple");
+        return NULL;
+    }
+    n = PyTuple_GET_SIZE(sa);
+    if (n < 2 || n > 4) {
+        PyErr_SetString(PyExc_TypeError,
+                        "getnameinfo(): illegal sockaddr argument");
+        return NULL;
+    }
+    rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 1), 65535, &port);
+    if (rc > 0)
+        PyErr_SetString(PyExc_OverflowError,
+                        "getnameinfo(): port must be 0-65535.");
+    if (rc == 0 && n > 2) {
+        rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 2), 0xfffff, &flowinfo);
+        if (rc > 0)
+            PyErr_SetString(PyExc_OverflowError,
+                            "getnameinfo(): flowinfo must be 0-1048575.");
+    }
+    if (rc == 0 && n > 3) {
+        rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 3), 0xffffffffUL,
+                               &scope_id);
+        if (rc > 0)
+            PyErr_SetString(PyExc_OverflowError,
+                            "getnameinfo(): scope_id must be 0-4294967295.");
+    }
+    if (rc != 0)
+        return NULL;
+    name = resolver_host_chars(PyTuple_GET_ITEM(sa, 0), &host_keep,
+                               "getnameinfo");
+    if (name == NULL)
+        return NULL;
+
+    /* As in CPython 2.7 the host may be a name, but it must stand for a
+     * single address. */
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_DGRAM;
+    Py_BEGIN_ALLOW_THREADS
+    rc = getaddrinfo(name, NULL, &hints, &res);
+    Py_END_ALLOW_THREADS
+    Py_XDECREF(host_keep);
+    if (rc != 0)
+        return set_gaierror(rc);
+    if (res->ai_next != NULL) {
+        freeaddrinfo(res);
+        PyErr_SetString(sock_error,
+                        "sockaddr resolved to multiple addresses");
+        return NULL;
+    }
+    if (res->ai_addrlen > sizeof(addr)) {
+        freeaddrinfo(res);
+        return set_error_code(EAFNOSUPPORT);
+    }
+    memset(&addr, 0, sizeof(addr));
+    memcpy(&addr, res->ai_addr, res->ai_addrlen);
+    addrlen = res->ai_addrlen;
+    freeaddrinfo(res);
+
+    switch (addr.sa.sa_family) {
+    case AF_INET:
+        if (n != 2) {
+            PyErr_SetString(sock_error, "IPv4 sockaddr must be 2 tuple");
+            return NULL;
+        }
+        addr.in4.sin_port = htons((uint16_t)port);
+        break;
+    case AF_INET6:
+        addr.in6.sin6_port = htons((uint16_t)port);
+        addr.in6.sin6_flowinfo = htonl((uint32_t)flowinfo);
+        if (n > 3)
+            addr.in6.sin6_scope_id = (uint32_t)scope_id;
+        break;
+    default:
+        return set_error_code(EAFNOSUPPORT);
+    }
+
+    Py_BEGIN_ALLOW_THREADS
+    rc = getnameinfo(&addr.sa, addrlen, hbuf, sizeof(hbuf), sbuf,
+                     sizeof(sbuf), flags);
+    Py_END_ALLOW_THREADS
+    if (rc != 0)
+        return set_gaierror(rc);
+    return Py_BuildValue("(NN)", cs_native_str(hbuf), cs_native_str(sbuf));
+}
+
+/* ---- gethostbyname, gethostbyname_ex, gethostbyaddr ------------------------ */
+
+/* Resolves the host argument `obj` into *addr; the address length or -1. */
+static int
+resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller)
+{
+    PyObject *keep = NULL;
+    const char *name = resolver_host_chars(obj, &keep, caller);
+    int len;
+
+    if (name == NULL)
+        return -1;
+    len = sockaddr_resolve_host(name, family, addr);
+    Py_XDECREF(keep);
+    return len;
+}
+
+static PyObject *
+socket_gethostbyname(PyObject *self, PyObject *arg)
+{
+    sock_addr_t addr;
+    char text[INET_ADDRSTRLEN];
+
+    (void)self;
+    if (resolve_arg(arg, AF_INET, &addr, "gethostbyname") < 0)
+        return NULL;
+    if (inet_ntop(AF_INET, &addr.in4.sin_addr, text, sizeof(text)) == NULL)
+        return set_error();
+    return cs_native_str(text);
+}
+
+/* What a reentrant gethostby*_r call needs; filled with the GIL held, run
+ * without it. */
+struct hostent_ctx {
+    const char *name;           /* by name when not NULL, else by address */
+    const void *addr;
+    socklen_t addrlen;
+    int family;
+    struct hostent entry;
+    struct hostent *result;
+    int h_error;
+};
+
+static int
+hostent_lookup(struct hostent_ctx *ctx, char *buf, size_t size)
+{
+    if (ctx->name != NULL)
+        return gethostbyname_r(ctx->name, &ctx->entry, buf, size,
+                               &ctx->result, &ctx->h_error);
+    return gethostbyaddr_r(ctx->addr, ctx->addrlen, ctx->family,
+                           &ctx->entry, buf, size, &ctx->result,
+                           &ctx->h_error);
+}
+
+static PyObject *
+address_list(char **list, int family)
+{
+    PyObject *result = PyList_New(0);
+    char text[INET6_ADDRSTRLEN];
+
+    if (result == NULL)
+        return NULL;
+    for (; list != NULL && *list != NULL; list++) {
+        PyObject *item;
+
+        if (inet_ntop(family, *list, text, sizeof(text)) == NULL) {
+            Py_DECREF(result);
+            return set_error();
+        }
+        item = cs_native_str(text);
+        if (item == NULL || PyList_Append(result, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    return result;
+}
+
+static PyObject *
+name_list(char **list)
+{
+    PyObject *result = PyList_New(0);
+
+    if (result == NULL)
+        return NULL;
+    for (; list != NULL && *list != NULL; list++) {
+        PyObject *item = cs_native_str(*list);
+
+        if (item == NULL || PyList_Append(result, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(result);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    return result;
+}
+
+/* (hostname, aliaslist, ipaddrlist) from ctx->result. */
+static PyObject *
+hostent_tuple(const struct hostent *he)
+{
+    PyObject *name = cs_native_str(he->h_name ? he->h_name : "");
+    PyObject *aliases = name ? name_list(he->h_aliases) : NULL;
+    PyObject *addrs = aliases ? address_list(he->h_addr_list,
+                                             he->h_addrtype) : NULL;
+
+    if (addrs == NULL) {
+        Py_XDECREF(name);
+        Py_XDECREF(aliases);
+        return NULL;
+    }
+    return Py_BuildValue("(NNN)", name, aliases, addrs);
+}
+
+static PyObject *
+run_hostent(struct hostent_ctx *ctx)
+{
+    size_t size = 1024;
+    char *buf = NULL;
+    PyObject *result = NULL;
+    int rc;
+
+    for (;;) {
+        char *grown = PyMem_Realloc(buf, size);
+
+        if (grown == NULL) {
+            PyMem_Free(buf);
+            return PyErr_NoMemory();
+        }
+        buf = grown;
+        Py_BEGIN_ALLOW_THREADS
+        rc = hostent_lookup(ctx, buf, size);
+        Py_END_ALLOW_THREADS
+        if (rc != ERANGE || size >= (1u << 20))
+            break;
+        size *= 2;
+    }
+    if (ctx->result != NULL)
+        result = hostent_tuple(ctx->result);
+    else if (rc == ERANGE)
+        set_error_code(rc);
+    else
+        set_herror(ctx->h_error);
+    PyMem_Free(buf);
+    return result;
+}
+
+static PyObject *
+socket_gethostbyname_ex(PyObject *self, PyObject *arg)
+{
+    struct hostent_ctx ctx;
+    sock_addr_t addr;
+    PyObject *keep = NULL;
+    PyObject *result;
+
+    (void)self;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.name = resolver_host_chars(arg, &keep, "gethostbyname_ex");
+    if (ctx.name == NULL)
+        return NULL;
+    /* As CPython does: a name that getaddrinfo cannot resolve to an IPv4
+     * address raises gaierror before the hostent lookup. */
+    if (sockaddr_resolve_host(ctx.name, AF_INET, &addr) < 0) {
+        Py_XDECREF(keep);
+        return NULL;
+    }
+    result = run_hostent(&ctx);
+    Py_XDECREF(keep);
+    return result;
+}
+
+static PyObject *
+socket_gethostbyaddr(PyObject *self, PyObject *arg)
+{
+    struct hostent_ctx ctx;
+    sock_addr_t addr;
+
+    (void)self;
+    memset(&ctx, 0, sizeof(ctx));
+    if (resolve_arg(arg, AF_UNSPEC, &addr, "gethostbyaddr") < 0)
+        return NULL;
+    ctx.family = addr.sa.sa_family;
+    if (ctx.family == AF_INET6) {
+        ctx.addr = &addr.in6.sin6_addr;
+        ctx.addrlen = sizeof(addr.in6.sin6_addr);
+    }
+    else {
+        ctx.addr = &addr.in4.sin_addr;
+        ctx.addrlen = sizeof(addr.in4.sin_addr);
+    }
+    return run_hostent(&ctx);
+}
+
+static PyObject *
+socket_gethostname(PyObject *self, PyObject *unused)
+{
+    char buf[1024];
+    int rc;
+
+    (void)self;
+    (void)unused;
+    Py_BEGIN_ALLOW_THREADS
+    rc = gethostname(buf, sizeof(buf) - 1);
+    Py_END_ALLOW_THREADS
+    if (rc < 0)
+        return set_error();
+    buf[sizeof(buf) - 1] = '\0';
+    return cs_fs_str_and_size(buf, (Py_ssize_t)strlen(buf));
+}
+
+/* ---- getprotobyname, getservbyname, getservbyport ------------------------- */
+
+struct servent_ctx {
+    const char *name;           /* by name when not NULL, else by port */
+    int port;                   /* network byte order */
+    const char *proto;
+    struct servent entry;
+    struct servent *result;
+};
+
+struct protoent_ctx {
+    const char *name;
+    struct protoent entry;
+    struct protoent *result;
+};
+
+static int
+servent_lookup(struct servent_ctx *ctx, char *buf, size_t size)
+{
+    if (ctx->name != NULL)
+        return getservbyname_r(ctx->name, ctx->proto, &ctx->entry, buf,
+                               size, &ctx->result);
+    return getservbyport_r(ctx->port, ctx->proto, &ctx->entry, buf, size,
+                           &ctx->result);
+}
+
+/* Runs the lookup with a growing buffer and returns the answer (new ref):
+ * the port (int) when looking up by name, the service name (str) when
+ * looking up by port; NULL with error(message) when there is none. */
+static PyObject *
+run_servent(struct servent_ctx *ctx, const char *message)
+{
+    char stack[1024];
+    char *heap = NULL;
+    char *buf = stack;
+    size_t size = sizeof(stack);
+    PyObject *result;
+    int rc;
+
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = servent_lookup(ctx, buf, size);
+        Py_END_ALLOW_THREADS
+        if (rc != ERANGE || size >= (1u << 20))
+            break;
+        size *= 2;
+        PyMem_Free(heap);
+        heap = buf = PyMem_Malloc(size);
+        if (heap == NULL)
+            return PyErr_NoMemory();
+    }
+    if (ctx->result == NULL) {
+        PyErr_SetString(sock_error, message);
+        result = NULL;
+    }
+    else if (ctx->name != NULL)
+        result = cs_int_from_long(ntohs((uint16_t)ctx->result->s_port));
+    else
+        result = cs_native_str(ctx->result->s_name);
+    PyMem_Free(heap);           /* ctx->result pointed into buf */
+    return result;
+}
+
+static PyObject *
+socket_getservbyname(PyObject *self, PyObject *args)
+{
+    struct servent_ctx ctx;
+
+    (void)self;
+    memset(&ctx, 0, sizeof(ctx));
+    if (!PyArg_ParseTuple(args, "s|s:getservbyname", &ctx.name, &ctx.proto))
+        return NULL;
+    return run_servent(&ctx, "service/proto not found");
+}
+
+static PyObject *
+socket_getservbyport(PyObject *self, PyObject *args)
+{
+    struct servent_ctx ctx;
+    PyObject *port;
+    unsigned long value;
+    int rc;
+
+    (void)self;
+    memset(&ctx, 0, sizeof(ctx));
+    if (!PyArg_ParseTuple(args, "O|s:getservbyport", &port, &ctx.proto))
+        return NULL;
+    rc = resolver_uint_arg(port, 65535, &value);
+    if (rc > 0)
+        PyErr_SetString(PyExc_OverflowError,
+                        "getservbyport: port must be 0-65535.");
+    if (rc != 0)
+        return NULL;
+    ctx.port = htons((uint16_t)value);
+    return run_servent(&ctx, "port/proto not found");
+}
+
+static PyObject *
+socket_getprotobyname(PyObject *self, PyObject *args)
+{
+    struct protoent_ctx ctx;
+    char stack[1024];
+    char *heap = NULL;
+    char *buf = stack;
+    size_t size = sizeof(stack);
+    PyObject *result;
+    int rc;
+
+    (void)self;
+    memset(&ctx, 0, sizeof(ctx));
+    if (!PyArg_ParseTuple(args, "s:getprotobyname", &ctx.name))
+        return NULL;
+    for (;;) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = getprotobyname_r(ctx.name, &ctx.entry, buf, size, &ctx.result);
+        Py_END_ALLOW_THREADS
+        if (rc != ERANGE || size >= (1u << 20))
+            break;
+        size *= 2;
+        PyMem_Free(heap);
+        heap = buf = PyMem_Malloc(size);
+        if (heap == NULL)
+            return PyErr_NoMemory();
+    }
+    if (ctx.result == NULL) {
+        PyErr_SetString(sock_error, "protocol not found");
+        result = NULL;
+    }
+    else
+        result = cs_int_from_long(ctx.result->p_proto);
+    PyMem_Free(heap);
+    return result;
+}
+
+/* ---- the table ------------------------------------------------------------- */
+
+PyDoc_STRVAR(getaddrinfo_doc,
+"getaddrinfo(host, port[, family[, socktype[, proto[, flags]]]])\n\
+    -> list of (family, socktype, proto, canonname, sockaddr)\n\n\
+Resolve host and port into addrinfo structs.  host and port may be None.");
+
+PyDoc_STRVAR(getnameinfo_doc,
+"getnameinfo(sockaddr, flags) -> (host, port)\n\n\
+Get host and port for a sockaddr.");
+
+PyDoc_STRVAR(gethostbyname_doc,
+"gethostbyname(host) -> address\n\n\
+Return the IP address (a string of the form '255.255.255.255') for a host.");
+
+PyDoc_STRVAR(gethostbyname_ex_doc,
+"gethostbyname_ex(host) -> (name, aliaslist, addresslist)\n\n\
+Return the true host name, a list of aliases, and a list of IP addresses,\n\
+for a host.  The host argument is a string giving a host name or IP number.");
+
+PyDoc_STRVAR(gethostbyaddr_doc,
+"gethostbyaddr(host) -> (name, aliaslist, addresslist)\n\n\
+Return the true host name, a list of aliases, and a list of IP addresses,\n\
+for a host.  The host argument is a string giving a host name or IP number.");
+
+PyDoc_STRVAR(gethostname_doc,
+"gethostname() -> string\n\n\
+Return the current host name.");
+
+PyDoc_STRVAR(getservbyname_doc,
+"getservbyname(servicename[, protocolname]) -> integer\n\n\
+Return a port number from a service name and protocol name.\n\
+The optional protocol name, if given, should be 'tcp' or 'udp',\n\
+otherwise any protocol will match.");
+
+PyDoc_STRVAR(getservbyport_doc,
+"getservbyport(port[, protocolname]) -> string\n\n\
+Return the service name from a port number and protocol name.\n\
+The optional protocol name, if given, should be 'tcp' or 'udp',\n\
+otherwise any protocol will match.");
+
+PyDoc_STRVAR(getprotobyname_doc,
+"getprotobyname(name) -> integer\n\n\
+Return the protocol number for the named protocol.  (Rarely used.)");
+
+PyMethodDef resolver_functions[] = {
+    {"getaddrinfo", (PyCFunction)(void (*)(void))socket_getaddrinfo,
+     METH_VARARGS | METH_KEYWORDS, getaddrinfo_doc},
+    {"getnameinfo", socket_getnameinfo, METH_VARARGS, getnameinfo_doc},
+    {"gethostbyname", socket_gethostbyname, METH_O, gethostbyname_doc},
+    {"gethostbyname_ex", socket_gethostbyname_ex, METH_O,
+     gethostbyname_ex_doc},
+    {"gethostbyaddr", socket_gethostbyaddr, METH_O, gethostbyaddr_doc},
+    {"gethostname", socket_gethostname, METH_NOARGS, gethostname_doc},
+    {"getservbyname", socket_getservbyname, METH_VARARGS,
+     getservbyname_doc},
+    {"getservbyport", socket_getservbyport, METH_VARARGS,
+     getservbyport_doc},
+    {"getprotobyname", socket_getprotobyname, METH_VARARGS,
+     getprotobyname_doc},
+    {NULL, NULL, 0, NULL}
+};

@@ -1,0 +1,428 @@
+/* sockaddr.c - Python objects <-> struct sockaddr.
+ *
+ * Forms (CPython 2.7's): AF_INET (host, port); AF_INET6
+ * (host, port[, flowinfo[, scope_id]]); AF_UNIX a path (Linux: a leading
+ * NUL byte names the abstract namespace); AF_NETLINK (pid, groups).  Hosts
+ * '' and '<broadcast>' are INADDR_ANY and INADDR_BROADCAST; numeric hosts
+ * are parsed without a lookup, other names go to getaddrinfo() with the GIL
+ * released.  Messages name the Python call (`caller`) as CPython 3 does:
+ * "bind(): port must be 0-65535.". */
+#include "compat.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <string.h>
+#ifdef __linux__
+#include <linux/netlink.h>
+#endif
+
+#include "resolver.h"
+#include "sockaddr.h"
+#include "sockerr.h"
+
+/* ---- the "AF_UNIX path too long" exception --------------------------------
+ * CPython 2.7's own tests catch it as socket.error, this project's rules as
+ * ValueError, so it derives from both (as io.UnsupportedOperation derives
+ * from OSError and ValueError).  Created on first use; the reference is
+ * owned here for the life of the process.  Not exported by the module. */
+static PyObject *path_too_long_error;
+
+static void
+raise_path_too_long(void)
+{
+    if (path_too_long_error == NULL) {
+        PyObject *bases = PyTuple_Pack(2, sock_error, PyExc_ValueError);
+
+        if (bases == NULL)
+            return;
+        path_too_long_error = PyErr_NewExceptionWithDoc(
+            "socket.error", "An AF_UNIX path longer than sun_path allows.",
+            bases, NULL);
+        Py_DECREF(bases);
+        if (path_too_long_error == NULL)
+            return;
+    }
+    PyErr_SetString(path_too_long_error, "AF_UNIX path too long");
+}
+
+/* ---- host names ------------------------------------------------------------ */
+
+static int
+copy_addrinfo(const struct addrinfo *ai, sock_addr_t *addr)
+{
+    if (ai->ai_addrlen > sizeof(*addr)) {
+        set_error_code(EAFNOSUPPORT);
+        return -1;
+    }
+    memset(addr, 0, sizeof(*addr));
+    memcpy(addr, ai->ai_addr, ai->ai_addrlen);
+    return (int)ai->ai_addrlen;
+}
+
+static int
+set_inet_any(sock_addr_t *addr, int family, int broadcast)
+{
+    memset(addr, 0, sizeof(*addr));
+    if (family == AF_INET6) {
+        if (broadcast) {
+            PyErr_SetString(sock_error, "address family mismatched");
+            return -1;
+        }
+        addr->in6.sin6_family = AF_INET6;
+        addr->in6.sin6_addr = in6addr_any;
+        return (int)sizeof(addr->in6);
+    }
+    addr->in4.sin_family = AF_INET;
+    addr->in4.sin_addr.s_addr = htonl(broadcast ? INADDR_BROADCAST
+                                                : INADDR_ANY);
+    return (int)sizeof(addr->in4);
+}
+
+int
+sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
+{
+    struct addrinfo hints;
+    struct addrinfo *res = NULL;
+    int rc;
+
+    if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC) {
+        set_error_code(EAFNOSUPPORT);
+        return -1;
+    }
+    if (name[0] == '\0')
+        return set_inet_any(addr, family, 0);
+    if (strcmp(name, "<broadcast>") == 0
+        || strcmp(name, "255.255.255.255") == 0)
+        return set_inet_any(addr, family, 1);
+
+    /* Numeric fast path: no resolver, no GIL release. */
+    memset(addr, 0, sizeof(*addr));
+    if (family != AF_INET6
+        && inet_pton(AF_INET, name, &addr->in4.sin_addr) == 1) {
+        addr->in4.sin_family = AF_INET;
+        return (int)sizeof(addr->in4);
+    }
+    if (family != AF_INET
+        && inet_pton(AF_INET6, name, &addr->in6.sin6_addr) == 1) {
+        addr->in6.sin6_family = AF_INET6;
+        return (int)sizeof(addr->in6);
+    }
+
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    Py_BEGIN_ALLOW_THREADS
+    rc = getaddrinfo(name, NULL, &hints, &res);
+    Py_END_ALLOW_THREADS
+    if (rc != 0) {
+        set_gaierror(rc);
+        return -1;
+    }
+    rc = copy_addrinfo(res, addr);
+    freeaddrinfo(res);
+    return rc;
+}
+
+/* ---- Python -> struct sockaddr --------------------------------------------- */
+
+static int
+port_arg(PyObject *obj, const char *caller, in_port_t *port)
+{
+    unsigned long value;
+    int rc = resolver_uint_arg(obj, 65535, &value);
+
+    if (rc > 0)
+        PyErr_Format(PyExc_OverflowError, "%s(): port must be 0-65535.",
+                     caller);
+    if (rc != 0)
+        return -1;
+    *port = htons((uint16_t)value);
+    return 0;
+}
+
+static int
+check_tuple(PyObject *obj, Py_ssize_t min, Py_ssize_t max, const char *what,
+            const char *form, const char *caller)
+{
+    Py_ssize_t n;
+
+    if (!PyTuple_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s(): %s address must be tuple, "
+                     "not %.200s", caller, what, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    n = PyTuple_GET_SIZE(obj);
+    if (n < min || n > max) {
+        PyErr_Format(PyExc_TypeError, "%s(): %s address must be %s",
+                     caller, what, form);
+        return -1;
+    }
+    return 0;
+}
+
+/* Resolves the host item of an address tuple for `family`. */
+static int
+host_item(PyObject *host, int family, sock_addr_t *addr, const char *caller)
+{
+    PyObject *keep = NULL;
+    const char *name = resolver_host_chars(host, &keep, caller);
+    int len;
+
+    if (name == NULL)
+        return -1;
+    len = sockaddr_resolve_host(name, family, addr);
+    Py_XDECREF(keep);
+    return len;
+}
+
+static int
+parse_inet(PyObject *obj, sock_addr_t *addr, socklen_t *len,
+           const char *caller)
+{
+    in_port_t port;
+
+    if (check_tuple(obj, 2, 2, "AF_INET", "a pair (host, port)",
+                    caller) < 0
+        || port_arg(PyTuple_GET_ITEM(obj, 1), caller, &port) < 0
+        || host_item(PyTuple_GET_ITEM(obj, 0), AF_INET, addr, caller) < 0)
+        return -1;
+    addr->in4.sin_port = port;
+    *len = sizeof(addr->in4);
+    return 0;
+}
+
+static int
+parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
+            const char *caller)
+{
+    in_port_t port;
+    unsigned long flowinfo = 0;
+    unsigned long scope_id = 0;
+    Py_ssize_t n;
+    int rc;
+
+    if (check_tuple(obj, 2, 4, "AF_INET6",
+                    "a tuple (host, port[, flowinfo[, scope_id]])",
+                    caller) < 0
+        || port_arg(PyTuple_GET_ITEM(obj, 1), caller, &port) < 0)
+        return -1;
+    n = PyTuple_GET_SIZE(obj);
+    if (n > 2) {
+        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 2), 0xfffff, &flowinfo);
+        if (rc > 0)
+            PyErr_Format(PyExc_OverflowError,
+                         "%s(): flowinfo must be 0-1048575.", caller);
+        if (rc != 0)
+            return -1;
+    }
+    if (n > 3) {
+        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 3), 0xffffffffUL,
+                               &scope_id);
+        if (rc > 0)
+            PyErr_Format(PyExc_OverflowError,
+                         "%s(): scope_id must be 0-4294967295.", caller);
+        if (rc != 0)
+            return -1;
+    }
+    if (host_item(PyTuple_GET_ITEM(obj, 0), AF_INET6, addr, caller) < 0)
+        return -1;
+    addr->in6.sin6_port = port;
+    addr->in6.sin6_flowinfo = htonl((uint32_t)flowinfo);
+    /* A scope given in the tuple wins over one the name carried
+     * ("fe80::1%lo"). */
+    if (n > 3)
+        addr->in6.sin6_scope_id = (uint32_t)scope_id;
+    *len = sizeof(addr->in6);
+    return 0;
+}
+
+static int
+parse_unix(PyObject *obj, sock_addr_t *addr, socklen_t *len,
+           const char *caller)
+{
+    PyObject *path = cs_text_to_bytes(obj, NULL, caller);
+    const char *data;
+    Py_ssize_t size;
+    int abstract;
+
+    if (path == NULL)
+        return -1;
+    data = PyBytes_AS_STRING(path);
+    size = PyBytes_GET_SIZE(path);
+    abstract = size > 0 && data[0] == '\0';
+    /* A file-system path needs room for its terminating NUL; a name in
+     * Linux's abstract namespace is any sequence of bytes. */
+    if ((abstract && (size_t)size > sizeof(addr->un.sun_path))
+        || (!abstract && (size_t)size >= sizeof(addr->un.sun_path))) {
+        Py_DECREF(path);
+        raise_path_too_long();
+        return -1;
+    }
+    if (!abstract && memchr(data, '\0', (size_t)size) != NULL) {
+        Py_DECREF(path);
+        PyErr_Format(PyExc_ValueError,
+                     "%s(): AF_UNIX path contains a null character", caller);
+        return -1;
+    }
+    memset(addr, 0, sizeof(*addr));
+    addr->un.sun_family = AF_UNIX;
+    memcpy(addr->un.sun_path, data, (size_t)size);
+    *len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + size);
+    Py_DECREF(path);
+    return 0;
+}
+
+#ifdef AF_NETLINK
+static int
+parse_netlink(PyObject *obj, sock_addr_t *addr, socklen_t *len,
+              const char *caller)
+{
+    struct sockaddr_nl *nl = (struct sockaddr_nl *)addr;
+    unsigned long pid;
+    unsigned long groups;
+    int rc;
+
+    if (check_tuple(obj, 2, 2, "AF_NETLINK", "a pair (pid, groups)",
+                    caller) < 0)
+        return -1;
+    rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 0), 0xffffffffUL, &pid);
+    if (rc == 0)
+        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 1), 0xffffffffUL,
+                               &groups);
+    if (rc > 0)
+        PyErr_Format(PyExc_OverflowError,
+                     "%s(): AF_NETLINK pid and groups must be 0-4294967295.",
+                     caller);
+    if (rc != 0)
+        return -1;
+    memset(addr, 0, sizeof(*addr));
+    nl->nl_family = AF_NETLINK;
+    nl->nl_pid = (uint32_t)pid;
+    nl->nl_groups = (uint32_t)groups;
+    *len = sizeof(*nl);
+    return 0;
+}
+#endif
+
+int
+sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
+               socklen_t *len, const char *caller)
+{
+    switch (family) {
+    case AF_INET:
+        return parse_inet(obj, addr, len, caller);
+    case AF_INET6:
+        return parse_inet6(obj, addr, len, caller);
+    case AF_UNIX:
+        return parse_unix(obj, addr, len, caller);
+#ifdef AF_NETLINK
+    case AF_NETLINK:
+        return parse_netlink(obj, addr, len, caller);
+#endif
+    default:
+        PyErr_Format(sock_error, "%s(): bad family", caller);
+        return -1;
+    }
+}
+
+/* ---- struct sockaddr -> Python --------------------------------------------- */
+
+static PyObject *
+build_inet(const struct sockaddr_in *in4)
+{
+    char host[INET_ADDRSTRLEN];
+
+    if (inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host)) == NULL)
+        return set_error();
+    return Py_BuildValue("(Ni)", cs_native_str(host),
+                         (int)ntohs(in4->sin_port));
+}
+
+static PyObject *
+build_inet6(const struct sockaddr_in6 *in6)
+{
+    char host[INET6_ADDRSTRLEN];
+
+    if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
+        return set_error();
+    /* "k": flowinfo and scope_id are unsigned 32-bit quantities. */
+    return Py_BuildValue("(Nikk)", cs_native_str(host),
+                         (int)ntohs(in6->sin6_port),
+                         (unsigned long)ntohl(in6->sin6_flowinfo),
+                         (unsigned long)in6->sin6_scope_id);
+}
+
+static PyObject *
+build_unix(const struct sockaddr_un *un, socklen_t len)
+{
+    size_t offset = offsetof(struct sockaddr_un, sun_path);
+    size_t size = len > offset ? len - offset : 0;
+
+    if (size > sizeof(un->sun_path))
+        size = sizeof(un->sun_path);
+    if (size > 0 && un->sun_path[0] == '\0')
+        return PyBytes_FromStringAndSize(un->sun_path, (Py_ssize_t)size);
+    /* A file-system path: the kernel may count its terminating NUL. */
+    size = strnlen(un->sun_path, size);
+    return cs_fs_str_and_size(un->sun_path, (Py_ssize_t)size);
+}
+
+PyObject *
+sockaddr_build(const struct sockaddr *addr, socklen_t len)
+{
+    size_t offset = offsetof(struct sockaddr, sa_data);
+
+    if (len == 0)
+        Py_RETURN_NONE;
+    switch (addr->sa_family) {
+    case AF_INET:
+        if (len >= sizeof(struct sockaddr_in))
+            return build_inet((const struct sockaddr_in *)addr);
+        break;
+    case AF_INET6:
+        if (len >= sizeof(struct sockaddr_in6))
+            return build_inet6((const struct sockaddr_in6 *)addr);
+        break;
+    case AF_UNIX:
+        return build_unix((const struct sockaddr_un *)addr, len);
+#ifdef AF_NETLINK
+    case AF_NETLINK:
+        if (len >= sizeof(struct sockaddr_nl)) {
+            const struct sockaddr_nl *nl = (const struct sockaddr_nl *)addr;
+
+            return Py_BuildValue("(kk)", (unsigned long)nl->nl_pid,
+                                 (unsigned long)nl->nl_groups);
+        }
+        break;
+#endif
+    default:
+        break;
+    }
+    /* Unknown family (or a truncated address): (family, raw bytes). */
+    return Py_BuildValue("(iN)", (int)addr->sa_family,
+                         PyBytes_FromStringAndSize(
+                             (const char *)addr + offset,
+                             (Py_ssize_t)(len > offset ? len - offset : 0)));
+}
+
+/* ---- the argument of bind/connect ------------------------------------------ */
+
+PyObject *
+sockaddr_from_args(PyObject *args, PyObject **owned, const char *caller)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+
+    *owned = NULL;
+    if (n == 1)
+        return PyTuple_GET_ITEM(args, 0);       /* borrowed from args */
+    if (n == 2) {
+        /* 1998: s.bind(host, port).  The whole argument tuple is the
+         * address; *owned keeps a reference of its own to it. */
+        *owned = Py_NewRef(args);
+        return args;
+    }
+    PyErr_Format(PyExc_TypeError, "%s() takes exactly 1 argument "
+                 "(%zd given)", caller, n);
+    return NULL;
+}

@@ -1,0 +1,60 @@
+/* sockconst.c - registers the table of sockconst.h in the module. */
+#include "compat.h"
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+/* The Linux-only families whose constants CPython's _socket exports; each
+ * header is optional, as in CPython's configure checks. */
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<netpacket/packet.h>)
+#include <netpacket/packet.h>
+#endif
+#if __has_include(<linux/netlink.h>)
+#include <linux/netlink.h>
+#endif
+#if __has_include(<linux/tipc.h>)
+#include <linux/tipc.h>
+#endif
+#if __has_include(<linux/can.h>)
+#include <linux/can.h>
+#endif
+#if __has_include(<linux/can/raw.h>)
+#include <linux/can/raw.h>
+#endif
+#if __has_include(<linux/can/j1939.h>)
+#include <linux/can/j1939.h>
+#endif
+#if __has_include(<linux/vm_sockets.h>)
+#include <linux/vm_sockets.h>
+#endif
+#if __has_include(<linux/qrtr.h>)
+#include <linux/qrtr.h>
+#endif
+#endif
+
+#include "socketmodule.h"
+#include "sockconst.h"
+
+int
+sockconst_add_to_module(PyObject *module)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(sockconst_table) / sizeof(sockconst_table[0]);
+         i++) {
+        PyObject *value = cs_int_from_long(sockconst_table[i].value);
+        int rc;
+
+        if (value == NULL)
+            return -1;
+        rc = PyModule_AddObjectRef(module, sockconst_table[i].name, value);
+        Py_DECREF(value);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
