@@ -1,0 +1,402 @@
+"""Asynchronous service routines, driven by real network situations.
+
+Acceptance (issue 3): every asr event but TCPULPTimeoutTerminate is produced
+by a real situation on loopback and observed by an asr while the main
+thread does what a classic Mac program does, loop on time.sleep(0.01) --
+the one place in the suite where sleeping is the point of the test.  Each
+event arrives once, in order, within 50 ms of the situation (measured from
+the peer's own clock reading right after its system call), an exception
+raised by an asr propagates in the main thread, and an asr may call the
+stream's methods.
+
+The peers are standard-library sockets in child processes (COMMAND_PEER of
+test_mactcp_status), or mactcp UDP streams for the UDP events.
+"""
+from __future__ import print_function
+
+import time
+
+import pytest
+
+import mactcp
+import MACTCPconst as C
+
+import support
+from test_mactcp_status import CommandPeer
+
+LOOPBACK = 0x7F000001
+LATENCY = 0.05          # the issue's bound between situation and asr call
+QUIET = 0.3             # how long "no further event" is watched for
+
+
+class Recorder(object):
+    """An asr that records (event[, detail]) and the time of each call."""
+
+    def __init__(self, action=None):
+        self.calls = []
+        self.action = action
+
+    def __call__(self, *args):
+        self.calls.append((args, time.time()))
+        if self.action is not None:
+            self.action(*args)
+
+    @property
+    def events(self):
+        return [args for args, when in self.calls]
+
+    def when(self, args):
+        for got, at in self.calls:
+            if got == args:
+                return at
+        raise AssertionError("%r never delivered; got %r" % (args,
+                                                             self.events))
+
+
+def user_loop(predicate, timeout=10.0):
+    """The program's own main loop: time.sleep(0.01) steps until predicate()
+    holds, bounded by a deadline.  Returns predicate()'s last value."""
+    deadline = time.time() + timeout
+    while not predicate():
+        if time.time() >= deadline:
+            return predicate()
+        time.sleep(0.01)
+    return True
+
+
+def wait_events(recorder, count, timeout=10.0):
+    assert user_loop(lambda: len(recorder.calls) >= count, timeout), \
+        "expected %d events, got %r" % (count, recorder.events)
+
+
+def stays_quiet(recorder, count):
+    """No event beyond the first `count` during QUIET seconds of the loop."""
+    user_loop(lambda: len(recorder.calls) > count, QUIET)
+    return len(recorder.calls) == count
+
+
+def assert_prompt(recorder, args, situation):
+    delay = recorder.when(args) - situation
+    assert delay <= LATENCY, "%r came %.3f s after the situation" % (args,
+                                                                     delay)
+
+
+@pytest.fixture
+def connected():
+    """(stream, peer, recorder): a mactcp stream ActiveOpen'ed to a socket
+    peer, with a recording asr."""
+    peer = CommandPeer()
+    stream = mactcp.TCPCreate(16384)
+    recorder = Recorder()
+    try:
+        stream.ActiveOpen(0, LOOPBACK, peer.port)
+        stream.asr = recorder
+        yield stream, peer, recorder
+    finally:
+        stream.asr = None
+        try:
+            stream.Abort()
+        except mactcp.error:
+            pass
+        del stream
+        peer.close()
+
+
+def _rcv_all(stream, count):
+    data = b""
+    while len(data) < count:
+        chunk, urgent, mark = stream.Rcv(10)
+        data += chunk
+    return data
+
+
+# --- TCP ---------------------------------------------------------------------
+
+def test_data_arrival_once_until_a_rcv_completes(connected):
+    stream, peer, rec = connected
+    peer.start("send 100")
+    wait_events(rec, 1)
+    text, sent_at = peer.answer()
+    assert rec.events == [(C.TCPDataArrival, 0)]
+    assert_prompt(rec, (C.TCPDataArrival, 0), sent_at)
+    # more data, no Rcv in between: no new event
+    assert peer.do("send 50") == "sent"
+    assert stays_quiet(rec, 1), rec.events
+    assert _rcv_all(stream, 150) == b"x" * 150
+    # a Rcv completed: the next arrival is reported again
+    peer.start("send 10")
+    wait_events(rec, 2)
+    text, sent_at = peer.answer()
+    assert rec.events == [(C.TCPDataArrival, 0)] * 2
+    assert_prompt(rec, rec.events[1], sent_at)
+    assert stays_quiet(rec, 2)
+
+
+def test_no_data_arrival_while_a_rcv_is_outstanding(connected):
+    stream, peer, rec = connected
+    peer.start("pause 0.2; send 30")
+    data, urgent, mark = stream.Rcv(10)      # outstanding when data arrives
+    assert data == b"x" * 30
+    peer.answer()
+    peer.answer()
+    assert stays_quiet(rec, 0), rec.events
+
+
+def test_urgent(connected):
+    stream, peer, rec = connected
+    peer.start("oob")
+    user_loop(lambda: (C.TCPUrgent, 0) in rec.events)
+    text, sent_at = peer.answer()
+    assert rec.events.count((C.TCPUrgent, 0)) == 1, rec.events
+    assert_prompt(rec, (C.TCPUrgent, 0), sent_at)
+    assert stream.Rcv(10) == (b"!", 1, 1)
+    assert stays_quiet(rec, len(rec.calls))
+
+
+def test_closing_after_all_data_read(connected):
+    stream, peer, rec = connected
+    peer.start("send 20; shutwr")
+    wait_events(rec, 1)
+    peer.answer()
+    peer.answer()
+    assert rec.events == [(C.TCPDataArrival, 0)]
+    # the peer has closed, but data is unread: no TCPClosing yet
+    assert stays_quiet(rec, 1), rec.events
+    assert _rcv_all(stream, 20) == b"x" * 20
+    wait_events(rec, 2)
+    assert rec.events == [(C.TCPDataArrival, 0), (C.TCPClosing, 0)]
+    assert stays_quiet(rec, 2)
+
+
+def test_closing_when_the_peer_closes(connected):
+    stream, peer, rec = connected
+    peer.start("shutwr")
+    wait_events(rec, 1)
+    text, closed_at = peer.answer()
+    assert rec.events == [(C.TCPClosing, 0)]
+    assert_prompt(rec, (C.TCPClosing, 0), closed_at)
+    assert stays_quiet(rec, 1)
+
+
+def test_terminate_remote_abort(connected):
+    stream, peer, rec = connected
+    peer.start("rst")
+    wait_events(rec, 1)
+    text, reset_at = peer.answer()
+    assert rec.events == [(C.TCPTerminate, C.TCPRemoteAbort)]
+    assert_prompt(rec, (C.TCPTerminate, C.TCPRemoteAbort), reset_at)
+    assert stays_quiet(rec, 1)
+
+
+def test_terminate_ulp_close(connected):
+    stream, peer, rec = connected
+    stream.Close()                      # our half: FIN sent and ACKed
+    assert stays_quiet(rec, 0), rec.events
+    peer.start("close")
+    wait_events(rec, 2)
+    text, closed_at = peer.answer()
+    assert rec.events == [(C.TCPClosing, 0), (C.TCPTerminate, C.TCPULPClose)]
+    assert_prompt(rec, (C.TCPTerminate, C.TCPULPClose), closed_at)
+    assert stays_quiet(rec, 2)
+
+
+def test_terminate_ulp_close_peer_first(connected):
+    stream, peer, rec = connected
+    peer.start("shutwr")
+    wait_events(rec, 1)
+    peer.answer()
+    assert rec.events == [(C.TCPClosing, 0)]
+    stream.Close()
+    wait_events(rec, 2)
+    assert rec.events == [(C.TCPClosing, 0), (C.TCPTerminate, C.TCPULPClose)]
+    assert stays_quiet(rec, 2)
+
+
+def test_terminate_ulp_abort(connected):
+    stream, peer, rec = connected
+    aborted_at = time.time()
+    stream.Abort()
+    wait_events(rec, 1)
+    assert rec.events == [(C.TCPTerminate, C.TCPULPAbort)]
+    assert_prompt(rec, (C.TCPTerminate, C.TCPULPAbort), aborted_at)
+    # the peer sees a reset
+    assert peer.do("drain") == "reset 0"
+    assert stays_quiet(rec, 1)
+
+
+def test_terminate_once_per_connection(connected):
+    stream, peer, rec = connected
+    peer.start("rst")
+    wait_events(rec, 1)
+    peer.answer()
+    try:
+        stream.Abort()                  # nothing left to abort
+    except mactcp.error:
+        pass
+    assert stays_quiet(rec, 1), rec.events
+    assert rec.events == [(C.TCPTerminate, C.TCPRemoteAbort)]
+
+
+def test_passive_open_done():
+    stream = mactcp.TCPCreate(8192)
+    rec = Recorder()
+    stream.asr = rec
+    stream.PassiveOpen(0)
+    assert stream.isdone() == 0
+    peer = CommandPeer(connect_to=stream.GetSockName()[1])
+    try:
+        connected_at = time.time()      # the peer's connect has returned
+        wait_events(rec, 1)
+        assert rec.events == [(C.PassiveOpenDone, 0)]
+        assert_prompt(rec, (C.PassiveOpenDone, 0), connected_at)
+        assert stream.isdone() == 1
+        stream.wait()
+        assert stream.Status().connectionState == C.Established
+        assert stays_quiet(rec, 1)
+    finally:
+        stream.asr = None
+        del stream
+        peer.close()
+
+
+def test_passive_open_done_when_the_open_fails():
+    stream = mactcp.TCPCreate(8192)
+    rec = Recorder()
+    stream.asr = rec
+    stream.PassiveOpen(0)
+    stream.Abort()                      # cancels the pending open
+    wait_events(rec, 1)
+    assert rec.events[0] == (C.PassiveOpenDone, 0), rec.events
+    assert stream.isdone() == 1
+    with pytest.raises(mactcp.error):
+        stream.wait()
+    stream.asr = None
+    del stream
+
+
+def test_events_in_order_none_lost_or_merged(connected):
+    """Three situations while the program is busy (one long sleep, no
+    pending calls run): all three events then arrive, in order, once
+    each -- MacPython's single event slot would have lost two."""
+    stream, peer, rec = connected
+    peer.start("send 10; pause 0.1; oob; pause 0.1; rst")
+    time.sleep(0.6)                     # busy: the asr cannot run now
+    for _ in range(5):
+        peer.answer()
+    wait_events(rec, 3)
+    assert rec.events == [(C.TCPDataArrival, 0), (C.TCPUrgent, 0),
+                          (C.TCPTerminate, C.TCPRemoteAbort)]
+    assert stays_quiet(rec, 3)
+
+
+def test_asr_exception_propagates_in_main_thread(connected):
+    stream, peer, rec = connected
+
+    def boom(event, detail):
+        raise ValueError("asr says %d" % event)
+
+    stream.asr = boom
+    peer.start("send 5")
+    with pytest.raises(ValueError) as info:
+        user_loop(lambda: False, timeout=10.0)
+    assert "asr says %d" % C.TCPDataArrival in str(info.value)
+    peer.answer()
+    # the stream is unharmed
+    stream.asr = rec
+    assert _rcv_all(stream, 5) == b"xxxxx"
+
+
+def test_stream_methods_from_inside_the_asr(connected):
+    stream, peer, rec = connected
+    received = []
+
+    def echo(event, detail):
+        if event == C.TCPDataArrival:
+            data, urgent, mark = stream.Rcv(5)
+            received.append(data)
+            assert stream.Status().connectionState == C.Established
+            stream.Send(data.upper(), 1, 0)
+
+    rec.action = echo
+    peer.start("send 4")
+    user_loop(lambda: received)
+    peer.answer()
+    assert received == [b"xxxx"]
+    assert peer.do("recv 4") == "got 4"
+    # Rcv completed inside the asr, so the next arrival is reported again
+    peer.start("send 3")
+    user_loop(lambda: len(received) == 2)
+    peer.answer()
+    assert received == [b"xxxx", b"xxx"]
+    assert rec.events == [(C.TCPDataArrival, 0)] * 2
+
+
+def test_asr_none_drops_nothing_later(connected):
+    """Events are delivered to the asr set when they are delivered; with no
+    asr they are not kept for a later one."""
+    stream, peer, rec = connected
+    stream.asr = None
+    assert peer.do("send 5") == "sent"
+    user_loop(lambda: False, timeout=QUIET)
+    stream.asr = rec
+    assert stays_quiet(rec, 0), rec.events
+
+
+# --- UDP ---------------------------------------------------------------------
+
+def test_udp_data_arrival():
+    receiver = mactcp.UDPCreate(4096, 0)
+    sender = mactcp.UDPCreate(4096, 0)
+    rec = Recorder()
+    receiver.asr = rec
+    try:
+        sent_at = time.time()
+        sender.Write(LOOPBACK, receiver.port, b"datagram")
+        wait_events(rec, 1)
+        assert rec.events == [(C.UDPDataArrival,)]
+        assert_prompt(rec, (C.UDPDataArrival,), sent_at)
+        assert receiver.Read(5) == b"datagram"
+        assert stays_quiet(rec, 1)
+    finally:
+        receiver.asr = None
+        del receiver, sender
+
+
+def test_udp_no_data_arrival_while_a_read_is_outstanding():
+    receiver = mactcp.UDPCreate(4096, 0)
+    rec = Recorder()
+    receiver.asr = rec
+    peer = support.Peer(
+        "import select, socket, sys\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "print('READY')\n"
+        "select.select([], [], [], 0.2)\n"
+        "s.sendto(b'late', ('127.0.0.1', int(sys.argv[1])))\n"
+        "s.close()\n", args=(receiver.port,))
+    try:
+        assert receiver.Read(10) == b"late"
+        assert stays_quiet(rec, 0), rec.events
+        assert peer.finish()[0] == 0
+    finally:
+        peer.close()
+        receiver.asr = None
+        del receiver
+
+
+def test_udp_icmp_received_for_a_closed_port():
+    closed = mactcp.UDPCreate(4096, 0)
+    port = closed.port
+    del closed                          # nothing listens there any more
+    stream = mactcp.UDPCreate(4096, 0)
+    rec = Recorder()
+    stream.asr = rec
+    try:
+        sent_at = time.time()
+        stream.Write(LOOPBACK, port, b"anyone?")
+        wait_events(rec, 1)
+        assert rec.events == [(C.UDPICMPReceived,)]
+        assert_prompt(rec, (C.UDPICMPReceived,), sent_at)
+        assert stays_quiet(rec, 1)
+    finally:
+        stream.asr = None
+        del stream
