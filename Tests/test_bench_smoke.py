@@ -8,6 +8,8 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BENCH = os.path.join(ROOT, "Tools", "bench", "bench.py")
@@ -22,6 +24,9 @@ def _mactcp_built():
     return path.startswith(os.path.realpath(os.path.join(ROOT, "Lib")))
 
 
+@pytest.mark.skipif(bool(os.environ.get("CLASSICSOCKET_SANITIZED")),
+                    reason="a timing tool: nothing to learn from it under "
+                    "the sanitizers (.ci/run runs it on a plain build)")
 def test_quick_run_prints_full_table():
     fd, path = tempfile.mkstemp(suffix=".json")
     os.close(fd)
