@@ -178,4 +178,29 @@ cs_timeout_to_seconds(cs_timeout_t t)
     }
 #endif
 
+/* ---- the characters of a text object --------------------------------------
+ * cs_text_utf8(obj, &size, &keep): the UTF-8 characters of a str (unicode
+ * on 2.7) and their number.  3.x: cached in the object, nothing to release
+ * (*keep is NULL); 2.7: encoded into a new object returned in *keep, to be
+ * released with Py_XDECREF after the last use.  NULL with an exception set
+ * on failure.  Used where a call is hot (inet_aton, host names). */
+#if CS_PY3
+static inline const char *
+cs_text_utf8(PyObject *obj, Py_ssize_t *size, PyObject **keep)
+{
+    *keep = NULL;
+    return PyUnicode_AsUTF8AndSize(obj, size);
+}
+#else
+static inline const char *
+cs_text_utf8(PyObject *obj, Py_ssize_t *size, PyObject **keep)
+{
+    *keep = PyUnicode_AsUTF8String(obj);
+    if (*keep == NULL)
+        return NULL;
+    *size = PyString_GET_SIZE(*keep);
+    return PyString_AS_STRING(*keep);
+}
+#endif
+
 #endif /* CLASSICSOCKET_COMPAT_H */

@@ -108,18 +108,19 @@ text_arg(PyObject *obj, PyObject **keep, const char *caller)
 
     *keep = NULL;
     if (PyUnicode_Check(obj)) {
-        *keep = PyUnicode_AsUTF8String(obj);
-        if (*keep == NULL)
+        chars = cs_text_utf8(obj, &size, keep);
+        if (chars == NULL)
             return NULL;
-        obj = *keep;
     }
-    else if (!PyBytes_Check(obj)) {
+    else if (PyBytes_Check(obj)) {
+        chars = PyBytes_AS_STRING(obj);
+        size = PyBytes_GET_SIZE(obj);
+    }
+    else {
         PyErr_Format(PyExc_TypeError, "%s() argument must be str, not %.200s",
                      caller, Py_TYPE(obj)->tp_name);
         return NULL;
     }
-    chars = PyBytes_AS_STRING(obj);
-    size = PyBytes_GET_SIZE(obj);
     if (strlen(chars) != (size_t)size) {
         Py_CLEAR(*keep);
         PyErr_SetString(PyExc_ValueError, "embedded null character");
@@ -156,33 +157,29 @@ socket_inet_ntoa(PyObject *self, PyObject *arg)
 {
     char text[INET_ADDRSTRLEN];
     Py_buffer view;
-    const char *ok;
+    size_t len;
 
     (void)self;
     if (PyBytes_Check(arg)) {
         if (PyBytes_GET_SIZE(arg) != 4)
             goto wrong_length;
-        ok = inet_ntop(AF_INET, PyBytes_AS_STRING(arg), text, sizeof(text));
+        len = resolver_ipv4_text(PyBytes_AS_STRING(arg), text);
+        return cs_native_str_and_size(text, (Py_ssize_t)len);
     }
-    else {
-        if (PyUnicode_Check(arg)) {
-            PyErr_SetString(PyExc_TypeError,
-                            "inet_ntoa() argument must be bytes-like, "
-                            "not str");
-            return NULL;
-        }
-        if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
-            return NULL;
-        if (view.len != 4) {
-            PyBuffer_Release(&view);
-            goto wrong_length;
-        }
-        ok = inet_ntop(AF_INET, view.buf, text, sizeof(text));
+    if (PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "inet_ntoa() argument must be bytes-like, not str");
+        return NULL;
+    }
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0)
+        return NULL;
+    if (view.len != 4) {
         PyBuffer_Release(&view);
+        goto wrong_length;
     }
-    if (ok == NULL)
-        return set_error();
-    return cs_native_str(text);
+    len = resolver_ipv4_text(view.buf, text);
+    PyBuffer_Release(&view);
+    return cs_native_str_and_size(text, (Py_ssize_t)len);
 
 wrong_length:
     PyErr_SetString(sock_error, "packed IP wrong length for inet_ntoa");

@@ -24,6 +24,17 @@
 
 /* ---- shared argument converters (resolver.h) ------------------------------- */
 
+static int
+is_ascii(const char *chars, Py_ssize_t size)
+{
+    Py_ssize_t i;
+
+    for (i = 0; i < size; i++)
+        if ((unsigned char)chars[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
 const char *
 resolver_host_chars(PyObject *obj, PyObject **keep, const char *caller)
 {
@@ -36,32 +47,34 @@ resolver_host_chars(PyObject *obj, PyObject **keep, const char *caller)
         chars = PyBytes_AS_STRING(obj);
         size = PyBytes_GET_SIZE(obj);
     }
-    else {
-        if (PyUnicode_Check(obj)) {
-            /* ASCII names pass as they are (CPython 3 does not run them
-             * through the codec either); others are IDNA-encoded. */
-            bytes = PyUnicode_AsASCIIString(obj);
-            if (bytes == NULL && PyErr_ExceptionMatches(PyExc_UnicodeError)) {
-                PyErr_Clear();
-                bytes = PyUnicode_AsEncodedString(obj, "idna", NULL);
-            }
+    else if (PyUnicode_Check(obj)) {
+        /* ASCII names pass as they are (CPython 3 does not run them
+         * through the codec either); others are IDNA-encoded. */
+        chars = cs_text_utf8(obj, &size, &bytes);
+        if (chars == NULL || !is_ascii(chars, size)) {
+            PyErr_Clear();
+            Py_XDECREF(bytes);
+            bytes = PyUnicode_AsEncodedString(obj, "idna", NULL);
+            if (bytes == NULL)
+                return NULL;
+            chars = PyBytes_AS_STRING(bytes);
+            size = PyBytes_GET_SIZE(bytes);
         }
-        else if (PyByteArray_Check(obj)) {
-            /* copied: the lookup runs without the GIL, when another
-             * thread could resize the bytearray */
-            bytes = PyBytes_FromStringAndSize(PyByteArray_AS_STRING(obj),
-                                              PyByteArray_GET_SIZE(obj));
-        }
-        else {
-            PyErr_Format(PyExc_TypeError, "%s(): host must be str, bytes or "
-                         "bytearray, not %.200s", caller,
-                         Py_TYPE(obj)->tp_name);
-            return NULL;
-        }
+    }
+    else if (PyByteArray_Check(obj)) {
+        /* copied: the lookup runs without the GIL, when another thread
+         * could resize the bytearray */
+        bytes = PyBytes_FromStringAndSize(PyByteArray_AS_STRING(obj),
+                                          PyByteArray_GET_SIZE(obj));
         if (bytes == NULL)
             return NULL;
         chars = PyBytes_AS_STRING(bytes);
         size = PyBytes_GET_SIZE(bytes);
+    }
+    else {
+        PyErr_Format(PyExc_TypeError, "%s(): host must be str, bytes or "
+                     "bytearray, not %.200s", caller, Py_TYPE(obj)->tp_name);
+        return NULL;
     }
     if (strlen(chars) != (size_t)size) {
         Py_XDECREF(bytes);
@@ -104,51 +117,112 @@ resolver_uint_arg(PyObject *obj, unsigned long max, unsigned long *out)
 
 /* ---- getaddrinfo ----------------------------------------------------------- */
 
-/* One 5-tuple (family, socktype, proto, canonname, sockaddr). */
+/* One 5-tuple (family, socktype, proto, canonname, sockaddr).  `empty` is
+ * the '' shared by the entries without a canonical name, `sockaddr` the
+ * address tuple (both borrowed; the tuple takes its own references). */
 static PyObject *
-addrinfo_tuple(const struct addrinfo *ai)
+addrinfo_tuple(const struct addrinfo *ai, PyObject *empty, PyObject *sockaddr)
 {
     PyObject *item = PyTuple_New(5);
-    PyObject *field;
-    int i;
+    PyObject *canon;
 
     if (item == NULL)
         return NULL;
-    for (i = 0; i < 5; i++) {
-        switch (i) {
-        case 0:
-            field = cs_int_from_long(ai->ai_family);
-            break;
-        case 1:
-            field = cs_int_from_long(ai->ai_socktype);
-            break;
-        case 2:
-            field = cs_int_from_long(ai->ai_protocol);
-            break;
-        case 3:
-            field = cs_native_str(ai->ai_canonname ? ai->ai_canonname : "");
-            break;
-        default:
-            field = sockaddr_build(ai->ai_addr, ai->ai_addrlen);
-            break;
-        }
-        if (field == NULL) {
-            Py_DECREF(item);
-            return NULL;
-        }
-        PyTuple_SET_ITEM(item, i, field);       /* stolen */
+    canon = ai->ai_canonname ? cs_native_str(ai->ai_canonname)
+                             : Py_NewRef(empty);
+    /* each PyTuple_SET_ITEM steals the new reference it is given; a NULL
+     * left in the tuple is harmless to Py_DECREF */
+    PyTuple_SET_ITEM(item, 0, cs_int_from_long(ai->ai_family));
+    PyTuple_SET_ITEM(item, 1, cs_int_from_long(ai->ai_socktype));
+    PyTuple_SET_ITEM(item, 2, cs_int_from_long(ai->ai_protocol));
+    PyTuple_SET_ITEM(item, 3, canon);
+    PyTuple_SET_ITEM(item, 4, Py_NewRef(sockaddr));
+    if (PyTuple_GET_ITEM(item, 0) == NULL || PyTuple_GET_ITEM(item, 1) == NULL
+        || PyTuple_GET_ITEM(item, 2) == NULL || canon == NULL) {
+        Py_DECREF(item);
+        return NULL;
     }
     return item;
 }
 
+/* The list of 5-tuples for res (new ref).  Entries that differ only in
+ * socktype share one address tuple: it is immutable. */
+static PyObject *
+addrinfo_list(const struct addrinfo *res)
+{
+    PyObject *result;
+    PyObject *empty = NULL;
+    PyObject *sockaddr = NULL;
+    const struct addrinfo *prev = NULL;
+    const struct addrinfo *ai;
+    Py_ssize_t n = 0;
+
+    for (ai = res; ai != NULL; ai = ai->ai_next)
+        n++;
+    result = PyList_New(n);     /* filled in order below; NULL slots are
+                                   safe to Py_DECREF on error */
+    if (result == NULL)
+        return NULL;
+    empty = cs_native_str("");
+    if (empty == NULL)
+        goto error;
+    for (ai = res, n = 0; ai != NULL; ai = ai->ai_next, n++) {
+        PyObject *item;
+
+        if (prev == NULL || prev->ai_addrlen != ai->ai_addrlen
+            || memcmp(prev->ai_addr, ai->ai_addr, ai->ai_addrlen) != 0) {
+            Py_XDECREF(sockaddr);
+            sockaddr = sockaddr_build(ai->ai_addr, ai->ai_addrlen);
+            if (sockaddr == NULL)
+                goto error;
+            prev = ai;
+        }
+        item = addrinfo_tuple(ai, empty, sockaddr);
+        if (item == NULL)
+            goto error;
+        PyList_SET_ITEM(result, n, item);       /* stolen */
+    }
+    Py_XDECREF(sockaddr);
+    Py_DECREF(empty);
+    return result;
+
+error:
+    Py_XDECREF(sockaddr);
+    Py_XDECREF(empty);
+    Py_DECREF(result);
+    return NULL;
+}
+
+/* Decimal digits of value into buf (at least 24 bytes). */
+static const char *
+format_long(long long value, char *buf, size_t size)
+{
+    char *p = buf + size - 1;
+    unsigned long long u = value < 0 ? 0ULL - (unsigned long long)value
+                                     : (unsigned long long)value;
+
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (value < 0)
+        *--p = '-';
+    return p;
+}
+
 /* The service argument: None, an integer (formatted in `buf`), or a
- * string; *keep owns the characters of a string given as text. */
+ * string; *keep owns the characters of a string given as text.
+ * *numeric tells whether the service needs no lookup. */
 static int
 service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
-            PyObject **keep)
+            PyObject **keep, int *numeric)
 {
+    Py_ssize_t size;
+
     *keep = NULL;
     *serv = NULL;
+    *numeric = 1;
     if (port == Py_None)
         return 0;
     if (cs_int_check(port)) {
@@ -156,26 +230,40 @@ service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
 
         if (value == -1 && PyErr_Occurred())
             return -1;
-        snprintf(buf, bufsize, "%lld", value);
-        *serv = buf;
+        *serv = format_long(value, buf, bufsize);
         return 0;
     }
-    if (PyBytes_Check(port) || PyUnicode_Check(port)) {
-        *keep = cs_text_to_bytes(port, "utf-8", "getaddrinfo");
-        if (*keep == NULL)
-            return -1;
-        *serv = PyBytes_AS_STRING(*keep);
-        if (strlen(*serv) != (size_t)PyBytes_GET_SIZE(*keep)) {
-            Py_CLEAR(*keep);
-            PyErr_SetString(PyExc_TypeError, "getaddrinfo(): service name "
-                            "must not contain null character");
-            return -1;
-        }
-        return 0;
+    if (PyBytes_Check(port)) {
+        *serv = PyBytes_AS_STRING(port);
+        size = PyBytes_GET_SIZE(port);
     }
-    PyErr_SetString(sock_error,
-                    "getaddrinfo() argument 2 must be integer or string");
-    return -1;
+    else if (PyUnicode_Check(port)) {
+        *serv = cs_text_utf8(port, &size, keep);
+        if (*serv == NULL)
+            return -1;
+    }
+    else {
+        PyErr_SetString(sock_error,
+                        "getaddrinfo() argument 2 must be integer or string");
+        return -1;
+    }
+    if (strlen(*serv) != (size_t)size) {
+        Py_CLEAR(*keep);
+        PyErr_SetString(PyExc_TypeError, "getaddrinfo(): service name "
+                        "must not contain null character");
+        return -1;
+    }
+    *numeric = size > 0 && strspn(*serv, "0123456789") == (size_t)size;
+    return 0;
+}
+
+static int
+is_numeric_host(const char *name)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+
+    return name == NULL || inet_pton(AF_INET, name, buf) == 1
+           || inet_pton(AF_INET6, name, buf) == 1;
 }
 
 static PyObject *
@@ -193,46 +281,46 @@ socket_getaddrinfo(PyObject *self, PyObject *args, PyObject *kwargs)
     char portbuf[32];
     struct addrinfo hints;
     struct addrinfo *res = NULL;
-    struct addrinfo *ai;
+    int numeric;
     int rc;
 
     (void)self;
     memset(&hints, 0, sizeof(hints));
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|iiii:getaddrinfo",
-                                     kwlist, &host, &port, &hints.ai_family,
-                                     &hints.ai_socktype, &hints.ai_protocol,
-                                     &hints.ai_flags))
+    if (kwargs == NULL && PyTuple_GET_SIZE(args) == 2) {
+        /* the common getaddrinfo(host, port): no format parsing */
+        host = PyTuple_GET_ITEM(args, 0);
+        port = PyTuple_GET_ITEM(args, 1);
+    }
+    else if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|iiii:getaddrinfo",
+                                          kwlist, &host, &port,
+                                          &hints.ai_family, &hints.ai_socktype,
+                                          &hints.ai_protocol, &hints.ai_flags))
         return NULL;
     if (host != Py_None) {
         name = resolver_host_chars(host, &host_keep, "getaddrinfo");
         if (name == NULL)
             return NULL;
     }
-    if (service_arg(port, portbuf, sizeof(portbuf), &serv, &serv_keep) < 0)
-        goto error;
+    if (service_arg(port, portbuf, sizeof(portbuf), &serv, &serv_keep,
+                    &numeric) < 0)
+        goto done;
 
-    Py_BEGIN_ALLOW_THREADS
-    rc = getaddrinfo(name, serv, &hints, &res);
-    Py_END_ALLOW_THREADS
-    if (rc != 0) {
+    /* A numeric host with a numeric service (or none) is only parsed, never
+     * looked up: releasing the GIL would cost more than the call itself.
+     * Anything that may touch the network or a file runs without it. */
+    if (numeric && !(hints.ai_flags & AI_CANONNAME) && is_numeric_host(name))
+        rc = getaddrinfo(name, serv, &hints, &res);
+    else {
+        Py_BEGIN_ALLOW_THREADS
+        rc = getaddrinfo(name, serv, &hints, &res);
+        Py_END_ALLOW_THREADS
+    }
+    if (rc != 0)
         set_gaierror(rc);
-        goto error;
-    }
-    result = PyList_New(0);
-    if (result == NULL)
-        goto error;
-    for (ai = res; ai != NULL; ai = ai->ai_next) {
-        PyObject *item = addrinfo_tuple(ai);
+    else
+        result = addrinfo_list(res);
 
-        if (item == NULL || PyList_Append(result, item) < 0) {
-            Py_XDECREF(item);
-            Py_CLEAR(result);
-            goto error;
-        }
-        Py_DECREF(item);
-    }
-
-error:
+done:
     if (res != NULL)
         freeaddrinfo(res);
     Py_XDECREF(host_keep);

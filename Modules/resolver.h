@@ -21,4 +21,35 @@ const char *resolver_host_chars(PyObject *obj, PyObject **keep,
  * with its own message), or -1 with TypeError set for a non-integer. */
 int resolver_uint_arg(PyObject *obj, unsigned long max, unsigned long *out);
 
+/* Writes the dotted-quad text of the 4 bytes at `packed` into buf (at least
+ * 16 bytes: INET_ADDRSTRLEN) and returns its length.  The same text as
+ * inet_ntop(AF_INET, ...), without the printf machinery glibc's uses: it
+ * is on the path of every getsockname, recvfrom and getaddrinfo. */
+static inline size_t
+resolver_ipv4_text(const void *packed, char *buf)
+{
+    const unsigned char *b = (const unsigned char *)packed;
+    char *p = buf;
+    int i;
+
+    for (i = 0; i < 4; i++) {
+        unsigned int v = b[i];
+
+        if (v >= 100) {
+            *p++ = (char)('0' + v / 100);
+            v %= 100;
+            *p++ = (char)('0' + v / 10);
+            v %= 10;
+        }
+        else if (v >= 10) {
+            *p++ = (char)('0' + v / 10);
+            v %= 10;
+        }
+        *p++ = (char)('0' + v);
+        *p++ = '.';
+    }
+    *--p = '\0';
+    return (size_t)(p - buf);
+}
+
 #endif /* CLASSICSOCKET_RESOLVER_H */

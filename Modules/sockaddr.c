@@ -37,6 +37,8 @@ raise_path_too_long(void)
 
         if (bases == NULL)
             return;
+        /* Named like its base so that a traceback reads as 2.7's
+         * "socket.error: AF_UNIX path too long". */
         path_too_long_error = PyErr_NewExceptionWithDoc(
             "socket.error", "An AF_UNIX path longer than sun_path allows.",
             bases, NULL);
@@ -91,8 +93,16 @@ sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
         set_error_code(EAFNOSUPPORT);
         return -1;
     }
-    if (name[0] == '\0')
+    if (name[0] == '\0') {
+        /* The wildcard is 0.0.0.0 or ::, one per family: with AF_UNSPEC
+         * it is ambiguous, as CPython reports. */
+        if (family == AF_UNSPEC) {
+            PyErr_SetString(sock_error,
+                            "wildcard resolved to multiple address");
+            return -1;
+        }
         return set_inet_any(addr, family, 0);
+    }
     if (strcmp(name, "<broadcast>") == 0
         || strcmp(name, "255.255.255.255") == 0)
         return set_inet_any(addr, family, 1);
@@ -241,11 +251,19 @@ static int
 parse_unix(PyObject *obj, sock_addr_t *addr, socklen_t *len,
            const char *caller)
 {
-    PyObject *path = cs_text_to_bytes(obj, NULL, caller);
+    PyObject *path;
     const char *data;
     Py_ssize_t size;
     int abstract;
 
+    if (!PyBytes_Check(obj) && !PyUnicode_Check(obj)
+        && !PyByteArray_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s(): AF_UNIX address must be str "
+                     "or bytes, not %.200s", caller, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    /* 3.x: str in the file-system encoding, as os.fsencode() */
+    path = cs_text_to_bytes(obj, NULL, caller);
     if (path == NULL)
         return -1;
     data = PyBytes_AS_STRING(path);
@@ -328,15 +346,36 @@ sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
 
 /* ---- struct sockaddr -> Python --------------------------------------------- */
 
+/* (host, port) pairs are built by hand: Py_BuildValue's format parsing
+ * costs more than the rest of the conversion. */
+static PyObject *
+host_port(PyObject *host, int port)
+{
+    PyObject *pair;
+    PyObject *number;
+
+    if (host == NULL)
+        return NULL;
+    number = cs_int_from_long(port);
+    pair = number ? PyTuple_New(2) : NULL;
+    if (pair == NULL) {
+        Py_DECREF(host);
+        Py_XDECREF(number);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(pair, 0, host);            /* stolen */
+    PyTuple_SET_ITEM(pair, 1, number);          /* stolen */
+    return pair;
+}
+
 static PyObject *
 build_inet(const struct sockaddr_in *in4)
 {
     char host[INET_ADDRSTRLEN];
+    size_t len = resolver_ipv4_text(&in4->sin_addr, host);
 
-    if (inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host)) == NULL)
-        return set_error();
-    return Py_BuildValue("(Ni)", cs_native_str(host),
-                         (int)ntohs(in4->sin_port));
+    return host_port(cs_native_str_and_size(host, (Py_ssize_t)len),
+                     (int)ntohs(in4->sin_port));
 }
 
 static PyObject *

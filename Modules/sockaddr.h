@@ -40,9 +40,11 @@ PyObject *sockaddr_from_args(PyObject *args, PyObject **owned,
                              const char *caller);
 
 /* Resolves a host name for AF_INET/AF_INET6/AF_UNSPEC into *addr, with ''
- * meaning INADDR_ANY and '<broadcast>' INADDR_BROADCAST and numeric
- * addresses parsed without a lookup.  Releases the GIL around the resolver.
- * Returns the address length, or -1 with an exception set. */
+ * meaning INADDR_ANY (:: for AF_INET6; an error for AF_UNSPEC, where it is
+ * ambiguous) and '<broadcast>' INADDR_BROADCAST (an error for AF_INET6),
+ * and numeric addresses parsed without a lookup.  Releases the GIL around
+ * the resolver (getaddrinfo; gaierror on failure).  Returns the address
+ * length, or -1 with an exception set.  The GIL must be held. */
 int sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr);
 
 #endif /* CLASSICSOCKET_SOCKADDR_H */
