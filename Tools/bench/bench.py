@@ -1030,11 +1030,13 @@ def rst_table(lines, title):
     return out
 
 
-def plot(results, path, meta):
+def plot(runs, path):
+    """runs: [(results, meta)], one panel each, side by side."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import FixedLocator, NullFormatter
     except ImportError:
         sys.stderr.write(
             "--plot: matplotlib is not importable by %s; install it (e.g. "
@@ -1042,39 +1044,62 @@ def plot(results, path, meta):
             "interpreter that has it.  No chart written.\n"
             % (sys.executable, sys.executable))
         return False
-    rows = [r for r in results if r["ours/stdlib"] or r["ours/C"]]
-    if not rows:
+    runs = [(results, meta) for results, meta in runs
+            if any(r["ours/stdlib"] or r["ours/C"] for r in results)]
+    if not runs:
         sys.stderr.write("--plot: no ratios to draw (our modules were not "
-                         "measured).\n")
+                         "measured).  No chart written.\n")
         return False
-    names = [r["name"] for r in rows]
-    y = range(len(rows))
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(rows) + 1.8))
+    targets = dict((w.name, w.targets) for w in WORKLOADS)
+    nrows = max(len(results) for results, meta in runs)
+    fig, axes = plt.subplots(1, len(runs), squeeze=False, sharey=False,
+                             figsize=(5.2 * len(runs) + 1.6,
+                                      0.42 * nrows + 1.9))
     h = 0.38
-    std = [r["ours/stdlib"] or 0 for r in rows]
-    c = [r["ours/C"] or 0 for r in rows]
-    ax.barh([i - h / 2 for i in y], std, height=h, label="ours / stdlib",
-            color="#4878a8")
-    ax.barh([i + h / 2 for i in y], c, height=h, label="ours / C",
-            color="#e0a040")
-    for i in y:
-        for v, dy in ((std[i], -h / 2), (c[i], h / 2)):
-            if v:
-                ax.text(v * 1.03, i + dy, "%.2f" % v, va="center",
-                        fontsize=7)
-    ax.axvline(1.0, color="black", linewidth=0.8)
-    ax.set_xscale("log")
-    ax.set_yticks(list(y))
-    ax.set_yticklabels(names)
-    ax.invert_yaxis()
-    ax.set_xlabel("time ratio (lower is better; log scale; 1 = same "
-                  "speed)")
-    ax.set_title("classicsocket: %s\n%s, %d CPUs, Linux %s" % (
-        meta["python"], meta["cpu_model"], meta["cpus"], meta["kernel"]),
-        fontsize=9)
-    ax.legend(loc="lower right", fontsize=8)
+    for k, (results, meta) in enumerate(runs):
+        ax = axes[0][k]
+        y = list(range(len(results)))
+        std = [r["ours/stdlib"] or 0 for r in results]
+        c = [r["ours/C"] or 0 for r in results]
+        ax.barh([i - h / 2 for i in y], std, height=h, label="ours / stdlib",
+                color="#4878a8")
+        ax.barh([i + h / 2 for i in y], c, height=h, label="ours / C",
+                color="#e0a040")
+        for i, r in enumerate(results):
+            t = targets.get(r["name"], {})
+            for v, dy, key in ((std[i], -h / 2, "std"), (c[i], h / 2, "c")):
+                if v:
+                    ax.text(v * 1.04, i + dy, "%.2f" % v, va="center",
+                            fontsize=7)
+                if key in t:
+                    ax.plot([t[key]], [i + dy], marker="|", color="black",
+                            markersize=9)
+        ax.axvline(1.0, color="black", linewidth=0.8)
+        ax.set_xscale("log")
+        ticks = [0.5, 1, 1.5, 2, 3, 5, 10, 20, 50, 100]
+        hi = max(std + c + [2.0]) * 1.6
+        lo = min([v for v in std + c if v] + [0.9]) * 0.8
+        ax.set_xlim(lo, hi)
+        ax.xaxis.set_major_locator(FixedLocator(
+            [t for t in ticks if lo <= t <= hi]))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter(
+            "%g"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_yticks(y)
+        ax.set_yticklabels([r["name"] for r in results])
+        ax.invert_yaxis()
+        ax.set_xlabel("time ratio (log scale; < 1 = ours faster)")
+        python = meta["python"].split(" (")[0]
+        ax.set_title(python, fontsize=10)
+        if k == 0:
+            ax.legend(loc="lower right", fontsize=8)
+    meta = runs[0][1]
+    fig.suptitle("classicsocket vs the interpreter's socket module and C "
+                 "(| = target)\n%s, %s CPUs, Linux %s" % (
+                     meta["cpu_model"], meta["cpus"], meta["kernel"]),
+                 fontsize=9)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     return True
 
 
@@ -1121,10 +1146,12 @@ def main(argv):
         sys.stderr.write(msg + "\n")
         sys.stderr.flush()
 
+    runs = []
     if args.from_json:
-        with open(args.from_json) as f:
-            data = json.load(f)
-        meta, results, cg = data["meta"], data["timing"], data["callgrind"]
+        for name in args.from_json.split(","):
+            with open(name) as f:
+                data = json.load(f)
+            runs.append((data["timing"], data["meta"], data["callgrind"]))
     else:
         if args.rounds is None:
             args.rounds = 2 if args.quick else 7
@@ -1167,12 +1194,39 @@ def main(argv):
         if args.callgrind:
             cg = run_callgrind(args, runner, workloads, available, log)
         meta["load_at_end"] = "%.2f %.2f %.2f" % os.getloadavg()
+        runs.append((results, meta, cg))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({"meta": meta, "timing": results, "callgrind": cg},
+                          f, indent=1, sort_keys=True)
+
+    rst = []
+    for results, meta, cg in runs:
+        rst += report(results, meta, cg)
+    if args.rst:
+        with open(args.rst, "w") as f:
+            f.write("\n".join(rst) + "\n")
+    status = 0
+    if args.plot and not plot([(r, m) for r, m, c in runs], args.plot):
+        status = 2
+    for results, meta, cg in runs:
+        failed = [r["name"] for r in results
+                  if any(not e.startswith("not available")
+                         for e in r["errors"].values())]
+        if failed:
+            sys.stderr.write("bench: workloads with failed runs: %s\n"
+                             % ", ".join(failed))
+            status = 1
+    return status
+
+
+def report(results, meta, cg):
+    """Prints the tables of one run; returns them as RST lines."""
 
     print("classicsocket benchmark: %s" % meta["python"])
     print("machine: %s CPUs, %s; Linux %s; load %s at start, %s at end" % (
         meta["cpus"], meta["cpu_model"], meta["kernel"],
         meta["load_at_start"], meta.get("load_at_end", "?")))
-    title = ""
     lines = []
     if results:
         print("%d rounds%s; per side: lower quartile over rounds of the time "
@@ -1202,29 +1256,15 @@ def main(argv):
             print(line)
     sys.stdout.flush()
 
-    if args.json and not args.from_json:
-        with open(args.json, "w") as f:
-            json.dump({"meta": meta, "timing": results, "callgrind": cg}, f,
-                      indent=1, sort_keys=True)
-    if args.rst:
-        out = []
-        if lines:
-            out += rst_table(lines, title)
-        if cg_lines:
-            out += rst_table(cg_lines, "")
-        with open(args.rst, "w") as f:
-            f.write("\n".join(out) + "\n")
-    status = 0
-    if args.plot and not plot(results, args.plot, meta):
-        status = 2
-    failed = [r["name"] for r in results
-              if any(not e.startswith("not available")
-                     for e in r["errors"].values())]
-    if failed:
-        sys.stderr.write("bench: workloads with failed runs: %s\n"
-                         % ", ".join(failed))
-        status = 1
-    return status
+    out = ["%s, %s; %d rounds, load %s at start and %s at end." % (
+        meta["python"].split(" (")[0], meta.get("date", "?"), meta["rounds"],
+        meta["load_at_start"], meta.get("load_at_end", "?")), ""]
+    if lines:
+        out += rst_table(lines, "Times (lower quartile over the rounds; "
+                         "mactcp_asr: median):")
+    if cg_lines:
+        out += rst_table(cg_lines, "Instructions per operation (callgrind):")
+    return out
 
 
 if __name__ == "__main__":
