@@ -1,0 +1,211 @@
+/* mactcpmodule.c - the mactcp module: MacPython's MacTCP interface on
+ * Linux.  Module init and the five functions MTU, IPAddr, NetMask,
+ * TCPCreate and UDPCreate; the streams live in mtcp_tcp.c and mtcp_udp.c,
+ * the driver thread in mtcp_driver.c.  mactcp does not use _socket. */
+#include "mtcp.h"
+
+#include <limits.h>
+
+#include "pythread.h"
+
+/* O& converter for buffer sizes: an int that fits a C int */
+static int
+size_converter(PyObject *obj, void *out)
+{
+    long long v;
+
+    if (!cs_int_check(obj) || PyBool_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "size must be an integer, not %.200s",
+                     Py_TYPE(obj)->tp_name);
+        return 0;
+    }
+    v = PyLong_AsLongLong(obj);
+    if (v == -1 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
+            return 0;
+        PyErr_Clear();
+        v = LLONG_MAX;
+    }
+    if (v > INT_MAX || v < INT_MIN) {
+        PyErr_SetString(PyExc_OverflowError, "size out of range");
+        return 0;
+    }
+    *(int *)out = (int)v;
+    return 1;
+}
+
+static int
+primary(mtcp_iface *iface)
+{
+    int err = mtiface_primary(iface);
+
+    if (err < 0) {
+        mterr_raise_errno(MT_ipNoCnfgErr, -err);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+mactcp_MTU(PyObject *module, PyObject *noargs)
+{
+    mtcp_iface iface;
+
+    (void)module;
+    (void)noargs;
+    if (primary(&iface) < 0)
+        return NULL;
+    /* the largest UDP payload that fits: MTU minus IP and UDP headers */
+    return cs_int_from_long(iface.mtu > 28 ? iface.mtu - 28 : 0);
+}
+
+static PyObject *
+mactcp_IPAddr(PyObject *module, PyObject *noargs)
+{
+    mtcp_iface iface;
+
+    (void)module;
+    (void)noargs;
+    if (primary(&iface) < 0)
+        return NULL;
+    return mtcp_host_object(iface.addr);
+}
+
+static PyObject *
+mactcp_NetMask(PyObject *module, PyObject *noargs)
+{
+    mtcp_iface iface;
+
+    (void)module;
+    (void)noargs;
+    if (primary(&iface) < 0)
+        return NULL;
+    return mtcp_host_object(iface.mask);
+}
+
+static PyObject *
+mactcp_TCPCreate(PyObject *module, PyObject *args)
+{
+    int size;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O&:TCPCreate", size_converter, &size))
+        return NULL;
+    if (size < MT_TCP_MIN_BUFFER)
+        return mterr_raise(MT_invalidLength);
+    return mtcp_tcp_new(size);
+}
+
+static PyObject *
+mactcp_UDPCreate(PyObject *module, PyObject *args)
+{
+    int size;
+    int port;
+
+    (void)module;
+    if (!PyArg_ParseTuple(args, "O&O&:UDPCreate", size_converter, &size,
+                          mtcp_port_converter, &port))
+        return NULL;
+    if (size < MT_UDP_MIN_BUFFER)
+        return mterr_raise(MT_invalidLength);
+    return mtcp_udp_new(size, port);
+}
+
+/* Registered with atexit: the driver must not ask for pending calls once
+ * the interpreter starts to finalize. */
+static PyObject *
+mactcp_atexit(PyObject *module, PyObject *noargs)
+{
+    (void)module;
+    (void)noargs;
+    mtdrv_shutdown();
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef atexit_def = {
+    "_mactcp_atexit", mactcp_atexit, METH_NOARGS,
+    "stops the mactcp driver thread at exit"
+};
+
+static PyMethodDef mactcp_functions[] = {
+    {"MTU", mactcp_MTU, METH_NOARGS,
+     "MTU() -> largest UDP payload the primary interface sends unfragmented"},
+    {"IPAddr", mactcp_IPAddr, METH_NOARGS,
+     "IPAddr() -> IPv4 address of the primary interface, as an integer"},
+    {"NetMask", mactcp_NetMask, METH_NOARGS,
+     "NetMask() -> netmask of the primary interface, as an integer"},
+    {"TCPCreate", mactcp_TCPCreate, METH_VARARGS,
+     "TCPCreate(size) -> TCP stream with a receive buffer of size bytes"},
+    {"UDPCreate", mactcp_UDPCreate, METH_VARARGS,
+     "UDPCreate(size, port) -> UDP stream bound to port (0: any free port)"},
+    {NULL, NULL, 0, NULL}
+};
+
+static int
+register_atexit(PyObject *module)
+{
+    PyObject *atexit_mod = PyImport_ImportModule("atexit");
+    PyObject *func = NULL;
+    PyObject *res = NULL;
+
+    if (atexit_mod != NULL)
+        func = PyCFunction_NewEx(&atexit_def, module, NULL);
+    if (func != NULL)
+        res = PyObject_CallMethod(atexit_mod, "register", "O", func);
+    Py_XDECREF(atexit_mod);
+    Py_XDECREF(func);
+    if (res == NULL)
+        return -1;
+    Py_DECREF(res);
+    return 0;
+}
+
+/* The thread pending calls run in: threading.main_thread() where it
+ * exists (3.x), else the importing thread. */
+static void
+find_main_thread(void)
+{
+    PyObject *threading = PyImport_ImportModule("threading");
+    PyObject *main = NULL;
+    PyObject *ident = NULL;
+    unsigned long value = PyThread_get_thread_ident();
+
+    if (threading != NULL && PyObject_HasAttrString(threading, "main_thread"))
+        main = PyObject_CallMethod(threading, "main_thread", NULL);
+    if (main != NULL)
+        ident = PyObject_GetAttrString(main, "ident");
+    if (ident != NULL && cs_int_check(ident)) {
+        unsigned long v = PyLong_AsUnsignedLongMask(ident);
+
+        if (!PyErr_Occurred())
+            value = v;
+    }
+    PyErr_Clear();
+    Py_XDECREF(ident);
+    Py_XDECREF(main);
+    Py_XDECREF(threading);
+    mtwait_set_main_thread(value);
+}
+
+static int
+mactcp_exec(PyObject *module)
+{
+    cs_init_threads();
+    if (mtcp_tcp_ready() < 0 || mtcp_udp_ready() < 0
+        || mtcp_status_ready() < 0)
+        return -1;
+    if (mterr_add_to_module(module) < 0)
+        return -1;
+    if (register_atexit(module) < 0)
+        return -1;
+    find_main_thread();
+    return 0;
+}
+
+PyDoc_STRVAR(mactcp_doc,
+"MacPython's interface to MacTCP, emulated on Linux sockets.\n\n"
+"MTU(), IPAddr(), NetMask(), TCPCreate(size), UDPCreate(size, port) and\n"
+"error.  Hosts are 32-bit integers (127.0.0.1 is 0x7F000001).  See\n"
+"Doc/mactcp.rst.");
+
+CS_MODULE(mactcp, mactcp_doc, mactcp_functions, mactcp_exec)

@@ -1,0 +1,238 @@
+/* mtcp.h - what the mactcp files share: MacTCP's numbers, the watch that
+ * the driver thread and the stream objects both see, and the prototypes of
+ * the helpers each file exports.
+ *
+ * Threads.  One driver thread (mtcp_driver.c) watches every stream with
+ * epoll and never holds the GIL or a Python reference.  A stream's C state
+ * lives in a `mtcp_watch` embedded in its Python object; the driver finds it
+ * through the registry by serial number, under the one module lock, so an
+ * object that is deallocated simply disappears from the registry.
+ *
+ * Who may touch a watch's descriptor: with the module lock held, anyone;
+ * without it, only the thread that owns the watch's blocking call
+ * (w->ops > 0).  While ops > 0 the driver leaves the descriptor alone. */
+#ifndef CLASSICSOCKET_MTCP_H
+#define CLASSICSOCKET_MTCP_H
+
+#include "compat.h"
+
+#include <stdint.h>
+
+/* ---- MacTCP's numbers (mactcp-facts section 5) --------------------------- */
+enum {
+    MT_ipBadLapErr = -23000,
+    MT_ipBadCnfgErr = -23001,
+    MT_ipNoCnfgErr = -23002,
+    MT_ipLoadErr = -23003,
+    MT_ipBadAddr = -23004,
+    MT_connectionClosing = -23005,
+    MT_invalidLength = -23006,
+    MT_connectionExists = -23007,
+    MT_connectionDoesntExist = -23008,
+    MT_insufficientResources = -23009,
+    MT_invalidStreamPtr = -23010,
+    MT_streamAlreadyOpen = -23011,
+    MT_connectionTerminated = -23012,
+    MT_invalidBufPtr = -23013,
+    MT_invalidRDS = -23014,
+    MT_openFailed = -23015,
+    MT_commandTimeout = -23016,
+    MT_duplicateSocket = -23017,
+    MT_ipDontFragErr = -23032,
+    MT_ipDestDeadErr = -23033,
+    MT_ipNoFragMemErr = -23036,
+    MT_ipRouteErr = -23037
+};
+
+/* asr event codes */
+enum {
+    MT_TCPClosing = 1,
+    MT_TCPULPTimeout = 2,
+    MT_TCPTerminate = 3,
+    MT_TCPDataArrival = 4,
+    MT_TCPUrgent = 5,
+    MT_TCPICMPReceived = 6,
+    MT_PassiveOpenDone = 32766,
+    MT_UDPDataArrival = 1,
+    MT_UDPICMPReceived = 2
+};
+
+/* TCPTerminate reasons */
+enum {
+    MT_TCPRemoteAbort = 2,
+    MT_TCPNetworkFailure = 3,
+    MT_TCPULPTimeoutTerminate = 5,
+    MT_TCPULPAbort = 6,
+    MT_TCPULPClose = 7
+};
+
+/* connectionState values (facts 3.2) */
+enum {
+    MT_STATE_CLOSED = 0,
+    MT_STATE_LISTEN = 2,
+    MT_STATE_SYN_RECEIVED = 4,
+    MT_STATE_SYN_SENT = 6,
+    MT_STATE_ESTABLISHED = 8,
+    MT_STATE_FIN_WAIT1 = 10,
+    MT_STATE_FIN_WAIT2 = 12,
+    MT_STATE_CLOSE_WAIT = 14,
+    MT_STATE_CLOSING = 16,
+    MT_STATE_LAST_ACK = 18,
+    MT_STATE_TIME_WAIT = 20
+};
+
+#define MT_TCP_MIN_BUFFER 4096
+#define MT_UDP_MIN_BUFFER 2048
+#define MT_ULP_TIMEOUT_MS 60000     /* MacPython's ULP timeout: 60 s */
+
+/* ---- the watch ------------------------------------------------------------ */
+enum { MTW_TCP = 1, MTW_UDP = 2 };
+
+/* TCP phases */
+enum {
+    MTC_IDLE = 0,       /* no connection (w->fd may still hold an ended one) */
+    MTC_LISTEN = 1,     /* PassiveOpen pending: w->fd is the listener */
+    MTC_OPENING = 2,    /* ActiveOpen in progress */
+    MTC_CONN = 3        /* w->fd is a connection (maybe ended by now) */
+};
+
+typedef struct mtcp_watch {
+    /* set by the registry */
+    uint64_t serial;        /* registry key; 0 while not registered */
+    int ep_fd;              /* descriptor added to epoll, or -1 */
+    /* set by the owner (all fields below are guarded by the module lock) */
+    int kind;               /* MTW_TCP or MTW_UDP */
+    int fd;                 /* listener, connection or UDP socket; -1 */
+    int bufsize;            /* the MacTCP buffer size given at creation */
+    int has_asr;            /* events are generated only while an asr is set */
+    int ops;                /* blocking calls in progress on fd */
+    unsigned long owner;    /* thread ident of those calls */
+    int data_armed;         /* DataArrival may be posted */
+    /* TCP */
+    int phase;              /* MTC_* */
+    int open_code;          /* MacTCP code of a failed PassiveOpen, or 0 */
+    int open_errno;         /* its errno, or 0 */
+    unsigned conn_gen;      /* bumped for every new descriptor */
+    int urg_armed;          /* TCPUrgent may be posted */
+    int eof_seen;           /* the peer's FIN arrived */
+    int closing_posted;     /* TCPClosing was posted for this connection */
+    int term_posted;        /* TCPTerminate was posted (or is not wanted) */
+    int fin_sent;           /* Close() shut our side down */
+    int in_urgent;          /* Rcv returned urgent data, not yet the mark */
+    int sock_err;           /* errno that ended the connection, or 0 */
+    uint32_t last_host;     /* GetSockName of the last descriptor */
+    int last_port;
+} mtcp_watch;
+
+typedef struct mtcp_event {
+    struct mtcp_event *next;
+    uint64_t serial;        /* the watch it is for */
+    int code;
+    int detail;
+} mtcp_event;
+
+/* ---- mtcp_driver.c: registry, epoll thread, event FIFO ------------------- */
+void mtdrv_lock(void);
+void mtdrv_unlock(void);        /* also schedules the asr pending call */
+int mtdrv_attach(mtcp_watch *w);    /* GIL held; 0 or -errno */
+void mtdrv_detach(mtcp_watch *w);   /* GIL held; also purges its events */
+void mtdrv_shutdown(void);      /* at exit: stops the thread for good */
+/* lock held: */
+int mtdrv_arm(mtcp_watch *w, uint32_t events);  /* 0 events: stop watching */
+void mtdrv_forget_fd(mtcp_watch *w);    /* before w->fd is closed */
+void mtdrv_post(mtcp_watch *w, int code, int detail);
+mtcp_watch *mtdrv_find(uint64_t serial);
+int mtdrv_pop(mtcp_event *out);         /* 1 popped, 0 empty */
+int mtdrv_asr_fd(void);                 /* readable while events wait */
+void mtdrv_reschedule(void);    /* GIL held: events remain after an error */
+
+/* ---- mtcp_conn.c: socket chores without the GIL -------------------------- */
+int mtconn_tcp_socket(int bufsize);         /* fd or -errno */
+int mtconn_tcp_prepare(int fd, int bufsize);        /* 0 or -errno */
+int mtconn_tcp_connected(int fd);           /* options after connect */
+int mtconn_tcp_state(int fd);               /* TCP_* state or -1 */
+int mtconn_mac_state(int fd);               /* MacTCP connectionState */
+int mtconn_inq(int fd);                     /* SIOCINQ or -errno */
+int mtconn_outq(int fd);                    /* SIOCOUTQ or -errno */
+int mtconn_urgent_pending(int fd);          /* 1 if urgent data waits */
+int mtconn_drain_errqueue(int fd);          /* ICMP reports read */
+int mtconn_is_soft_error(int err);          /* ICMP-style, not fatal */
+int mtconn_sockname(int fd, int peer, uint32_t *host, int *port);
+int mtconn_abort_fd(int fd);                /* RST and close */
+void mtconn_service(mtcp_watch *w, int from_op);    /* lock held */
+void mtconn_failed(mtcp_watch *w, int err);         /* lock held */
+void mtconn_accepted(mtcp_watch *w, int connfd);    /* lock held */
+void mtconn_reset(mtcp_watch *w);   /* lock held: new connection state */
+
+/* ---- mtcp_iface.c: the primary interface --------------------------------- */
+typedef struct mtcp_iface {
+    uint32_t addr;          /* host order */
+    uint32_t mask;
+    int mtu;
+} mtcp_iface;
+int mtiface_primary(mtcp_iface *out);       /* 0 or -errno */
+
+/* ---- mtcp_errors.c -------------------------------------------------------- */
+extern PyObject *mterr_error;   /* mactcp.error; owned for the process */
+int mterr_add_to_module(PyObject *module);
+int mterr_code_for_errno(int err);          /* GIL-free */
+int mterr_reason_for_errno(int err);        /* TCPTerminate reason */
+PyObject *mterr_raise(int code);            /* error(code, text) */
+PyObject *mterr_raise_errno(int code, int err); /* code 0: from table */
+PyObject *mterr_raise_msg(const char *msg); /* error(msg) */
+PyObject *mterr_passive_busy(void);
+
+/* ---- mtcp_wait.c ---------------------------------------------------------- */
+typedef struct mtcp_deadline {
+    int infinite;
+    double at;              /* CLOCK_MONOTONIC seconds */
+} mtcp_deadline;
+double mtwait_now(void);
+void mtwait_deadline(mtcp_deadline *d, double timeout);    /* <=0: never */
+int mtwait_fd(int fd, short events, const mtcp_deadline *d, int max_ms);
+void mtwait_set_main_thread(unsigned long ident);
+int mtwait_is_main_thread(void);
+
+/* ---- mtcp_asr.c ----------------------------------------------------------- */
+int mtasr_pending(void *arg);   /* the Py_AddPendingCall callback */
+int mtasr_drain(void);          /* 0, or -1 with the asr's exception */
+int mtasr_draining(void);
+
+/* ---- mtcp_stream.c: what TCP and UDP stream objects share --------------- */
+typedef struct mtcp_stream {
+    PyObject_HEAD
+    PyObject *asr;          /* owned: None or a callable; cleared by tp_clear */
+    int port;               /* UDP: the bound port */
+    mtcp_watch w;           /* registered with the driver while alive */
+} mtcp_stream;
+
+extern PyTypeObject mtcp_tcp_type;
+extern PyTypeObject mtcp_udp_type;
+extern PyTypeObject mtcp_status_type;
+PyObject *mtcp_tcp_new(int bufsize);
+PyObject *mtcp_udp_new(int bufsize, int port);
+PyObject *mtcp_status_new(mtcp_stream *s);
+int mtcp_tcp_ready(void);       /* PyType_Ready with the slots filled */
+int mtcp_udp_ready(void);
+int mtcp_status_ready(void);
+
+/* the stream owning a registered watch: borrowed, valid with the GIL held */
+mtcp_stream *mtcp_owner_of(mtcp_watch *w);
+int mtcp_stream_init(mtcp_stream *s, int kind, int bufsize);  /* 0 / -1 */
+void mtcp_stream_fini(mtcp_stream *s);      /* detach; the fd stays */
+PyObject *mtcp_stream_get_asr(mtcp_stream *s, void *closure);
+int mtcp_stream_set_asr(mtcp_stream *s, PyObject *value, void *closure);
+int mtcp_stream_traverse(mtcp_stream *s, visitproc visit, void *arg);
+int mtcp_stream_clear(mtcp_stream *s);
+
+/* shared argument converters (O&): 1 or 0 */
+int mtcp_host_converter(PyObject *obj, void *out);  /* uint32_t */
+int mtcp_port_converter(PyObject *obj, void *out);  /* int 0..65535 */
+int mtcp_timeout_converter(PyObject *obj, void *out);   /* double >= 0 */
+PyObject *mtcp_host_object(uint32_t host);
+
+/* op bracket for blocking calls: refuses a call from a second thread */
+int mtcp_op_begin(mtcp_watch *w);           /* 0 or -1 with exception */
+void mtcp_op_end(mtcp_watch *w);
+
+#endif /* CLASSICSOCKET_MTCP_H */

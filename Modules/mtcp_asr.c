@@ -1,0 +1,78 @@
+/* mtcp_asr.c - the bridge that runs asr callbacks in the main thread.
+ *
+ * The driver appends events to its FIFO and asks for one pending call;
+ * mtasr_pending() (that call) and mtwait_fd() (while the main thread waits
+ * in mactcp) both drain the FIFO through mtasr_drain(), one event at a
+ * time and in order.  An event holds the serial number of its watch, not
+ * an object: a stream deleted in the meantime is simply not found.  If an
+ * asr raises, the exception propagates from the point where the drain ran
+ * and the remaining events get a new pending call. */
+#include "mtcp.h"
+
+static int draining = 0;    /* GIL-protected: no nested drains */
+
+int
+mtasr_draining(void)
+{
+    return draining;
+}
+
+int
+mtasr_drain(void)
+{
+    int rc = 0;
+
+    if (draining)
+        return 0;   /* an asr is running: its caller's loop goes on */
+    draining = 1;
+    for (;;) {
+        mtcp_event ev;
+        mtcp_watch *w;
+        mtcp_stream *s = NULL;
+        PyObject *asr;
+        PyObject *res;
+
+        mtdrv_lock();
+        if (!mtdrv_pop(&ev)) {
+            mtdrv_unlock();
+            break;
+        }
+        w = mtdrv_find(ev.serial);
+        if (w != NULL) {
+            /* alive: its dealloc would have unregistered it, and that
+             * needs the GIL we hold */
+            s = mtcp_owner_of(w);
+            Py_INCREF(s);
+        }
+        mtdrv_unlock();
+        if (s == NULL)
+            continue;
+        asr = s->asr;
+        if (asr != NULL && asr != Py_None) {
+            Py_INCREF(asr);
+            if (s->w.kind == MTW_TCP)
+                res = PyObject_CallFunction(asr, "ii", ev.code, ev.detail);
+            else
+                res = PyObject_CallFunction(asr, "i", ev.code);
+            Py_DECREF(asr);
+            if (res == NULL) {
+                Py_DECREF(s);
+                rc = -1;
+                break;
+            }
+            Py_DECREF(res);
+        }
+        Py_DECREF(s);
+    }
+    draining = 0;
+    if (rc < 0)
+        mtdrv_reschedule();
+    return rc;
+}
+
+int
+mtasr_pending(void *arg)
+{
+    (void)arg;
+    return mtasr_drain();
+}

@@ -1,0 +1,462 @@
+/* mtcp_conn.c - the socket side of a stream, without the GIL: socket
+ * options, kernel state queries, and mtconn_service(), which reads the real
+ * state of a watched descriptor, posts the asr events it implies and arms
+ * the descriptor again for what is still of interest.
+ *
+ * mtconn_service() runs with the module lock held, from the driver when
+ * epoll reports a descriptor and from a stream method when its blocking
+ * call ends (or when the asr is set).  It trusts no epoll report: it polls
+ * the descriptor with a zero timeout and decides from what it sees. */
+#define _GNU_SOURCE
+#include "mtcp.h"
+#include "fdutil.h"
+
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <linux/sockios.h>
+#include <unistd.h>
+
+/* ---- options ------------------------------------------------------------- */
+
+static int
+set_int(int fd, int level, int name, int value)
+{
+    if (setsockopt(fd, level, name, &value, sizeof(value)) < 0)
+        return -errno;
+    return 0;
+}
+
+/* Options every TCP descriptor gets before it connects or listens:
+ * - SO_RCVBUF: the MacTCP buffer size sizes the receive buffer;
+ * - SO_REUSEADDR: a port can be opened again at once;
+ * - SO_OOBINLINE: urgent data stays in the stream, where Rcv can return
+ *   all of it (MacTCP's urgent data is every byte up to the mark, not the
+ *   one byte BSD's out-of-band read gives);
+ * - IP_RECVERR: ICMP errors are reported (TCPICMPReceived);
+ * - TCP_USER_TIMEOUT: MacPython's ULP timeout of 60 s;
+ * - TCP_NODELAY: Send waits for the ACK of its last byte anyway, and Nagle
+ *   would hold that last segment back for a round trip. */
+int
+mtconn_tcp_prepare(int fd, int bufsize)
+{
+    int err;
+
+    if ((err = set_int(fd, SOL_SOCKET, SO_RCVBUF, bufsize)) < 0
+        || (err = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1)) < 0
+        || (err = set_int(fd, SOL_SOCKET, SO_OOBINLINE, 1)) < 0
+        || (err = set_int(fd, IPPROTO_IP, IP_RECVERR, 1)) < 0
+        || (err = set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT,
+                          MT_ULP_TIMEOUT_MS)) < 0
+        || (err = fdutil_set_nodelay(fd, 1)) < 0)
+        return err;
+    return 0;
+}
+
+int
+mtconn_tcp_socket(int bufsize)
+{
+    int fd = fdutil_socket(AF_INET, SOCK_STREAM, 0, 1);
+    int err;
+
+    if (fd < 0)
+        return fd;
+    err = mtconn_tcp_prepare(fd, bufsize);
+    if (err < 0) {
+        fdutil_close(fd);
+        return err;
+    }
+    return fd;
+}
+
+/* After the connection is up: the kernel queues a timestamp on the error
+ * queue when the last byte of each send() is acknowledged.  That makes the
+ * peer's ACK a wake-up (POLLERR) for Send, which returns only once all its
+ * data is acknowledged; without it Send would have to poll TCP_INFO. */
+int
+mtconn_tcp_connected(int fd)
+{
+    int flags = SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_SOFTWARE
+                | SOF_TIMESTAMPING_OPT_TSONLY;
+    int err;
+
+    err = set_int(fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
+    if (err < 0)
+        return err;
+    /* accepted sockets inherit most options; set the rest again */
+    (void)set_int(fd, SOL_SOCKET, SO_OOBINLINE, 1);
+    (void)set_int(fd, IPPROTO_IP, IP_RECVERR, 1);
+    (void)set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, MT_ULP_TIMEOUT_MS);
+    (void)fdutil_set_nodelay(fd, 1);
+    return 0;
+}
+
+/* ---- queries ---------------------------------------------------------------- */
+
+int
+mtconn_tcp_state(int fd)
+{
+    struct tcp_info info;
+    socklen_t len = sizeof(info);
+
+    if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
+        return -1;
+    return info.tcpi_state;
+}
+
+int
+mtconn_mac_state(int fd)
+{
+    switch (mtconn_tcp_state(fd)) {
+    case TCP_LISTEN: return MT_STATE_LISTEN;
+    case TCP_SYN_RECV: return MT_STATE_SYN_RECEIVED;
+    case TCP_SYN_SENT: return MT_STATE_SYN_SENT;
+    case TCP_ESTABLISHED: return MT_STATE_ESTABLISHED;
+    case TCP_FIN_WAIT1: return MT_STATE_FIN_WAIT1;
+    case TCP_FIN_WAIT2: return MT_STATE_FIN_WAIT2;
+    case TCP_CLOSE_WAIT: return MT_STATE_CLOSE_WAIT;
+    case TCP_CLOSING: return MT_STATE_CLOSING;
+    case TCP_LAST_ACK: return MT_STATE_LAST_ACK;
+    case TCP_TIME_WAIT: return MT_STATE_TIME_WAIT;
+    default: return MT_STATE_CLOSED;
+    }
+}
+
+int
+mtconn_inq(int fd)
+{
+    int n = 0;
+
+    if (ioctl(fd, SIOCINQ, &n) < 0)
+        return -errno;
+    return n;
+}
+
+int
+mtconn_outq(int fd)
+{
+    int n = 0;
+
+    if (ioctl(fd, SIOCOUTQ, &n) < 0)
+        return -errno;
+    return n;
+}
+
+static short
+poll_now(int fd, short events)
+{
+    struct pollfd p;
+    int rc;
+
+    p.fd = fd;
+    p.events = events;
+    p.revents = 0;
+    do
+        rc = poll(&p, 1, 0);
+    while (rc < 0 && errno == EINTR);
+    return rc > 0 ? p.revents : 0;
+}
+
+/* TCP reports POLLPRI while urgent data has arrived and not been read past */
+int
+mtconn_urgent_pending(int fd)
+{
+    return (poll_now(fd, POLLPRI) & POLLPRI) != 0;
+}
+
+/* Reads the error queue dry.  Returns the number of ICMP reports on it;
+ * the acknowledgement timestamps that Send uses as wake-ups are dropped. */
+int
+mtconn_drain_errqueue(int fd)
+{
+    int icmp = 0;
+
+    for (;;) {
+        char data[64];
+        union {
+            char buf[512];
+            struct cmsghdr align;
+        } ctrl;
+        struct iovec iov;
+        struct msghdr msg;
+        struct cmsghdr *c;
+        ssize_t n;
+
+        iov.iov_base = data;
+        iov.iov_len = sizeof(data);
+        memset(&msg, 0, sizeof(msg));
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctrl.buf;
+        msg.msg_controllen = sizeof(ctrl.buf);
+        n = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+            if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR)
+                || (c->cmsg_level == SOL_IPV6
+                    && c->cmsg_type == IPV6_RECVERR)) {
+                struct sock_extended_err ee;
+
+                memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+                if (ee.ee_origin == SO_EE_ORIGIN_ICMP
+                    || ee.ee_origin == SO_EE_ORIGIN_ICMP6)
+                    icmp++;
+            }
+        }
+    }
+    return icmp;
+}
+
+int
+mtconn_sockname(int fd, int peer, uint32_t *host, int *port)
+{
+    struct sockaddr_in sin;
+    socklen_t len = sizeof(sin);
+    int rc;
+
+    memset(&sin, 0, sizeof(sin));
+    rc = peer ? getpeername(fd, (struct sockaddr *)&sin, &len)
+              : getsockname(fd, (struct sockaddr *)&sin, &len);
+    if (rc < 0 || sin.sin_family != AF_INET) {
+        *host = 0;
+        *port = 0;
+        return rc < 0 ? -errno : -EAFNOSUPPORT;
+    }
+    *host = ntohl(sin.sin_addr.s_addr);
+    *port = ntohs(sin.sin_port);
+    return 0;
+}
+
+/* RST instead of FIN: linger with a zero timeout, then close */
+int
+mtconn_abort_fd(int fd)
+{
+    struct linger lg;
+
+    lg.l_onoff = 1;
+    lg.l_linger = 0;
+    (void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    return fdutil_close(fd);
+}
+
+/* ---- state changes (lock held) -------------------------------------------- */
+
+void
+mtconn_reset(mtcp_watch *w)
+{
+    w->conn_gen++;
+    w->data_armed = 1;
+    w->urg_armed = 1;
+    w->eof_seen = 0;
+    w->closing_posted = 0;
+    w->term_posted = 0;
+    w->fin_sent = 0;
+    w->in_urgent = 0;
+    w->sock_err = 0;
+}
+
+/* The connection ended with `err`: TCPTerminate, once per connection */
+void
+mtconn_failed(mtcp_watch *w, int err)
+{
+    if (w->sock_err == 0)
+        w->sock_err = err;
+    if (!w->term_posted) {
+        w->term_posted = 1;
+        if (w->has_asr)
+            mtdrv_post(w, MT_TCPTerminate, mterr_reason_for_errno(err));
+    }
+}
+
+/* The listener accepted connfd: the stream becomes that connection */
+void
+mtconn_accepted(mtcp_watch *w, int connfd)
+{
+    mtdrv_forget_fd(w);
+    fdutil_close(w->fd);
+    (void)mtconn_tcp_connected(connfd);
+    w->fd = connfd;
+    mtconn_reset(w);
+    w->phase = MTC_CONN;
+    w->open_code = 0;
+    w->open_errno = 0;
+    if (w->has_asr)
+        mtdrv_post(w, MT_PassiveOpenDone, 0);
+}
+
+static void
+listen_service(mtcp_watch *w)
+{
+    int connfd = fdutil_accept(w->fd, NULL, NULL, 1);
+
+    if (connfd >= 0) {
+        mtconn_accepted(w, connfd);
+        return;
+    }
+    switch (-connfd) {
+    case EAGAIN:
+    case EINTR:
+    case ECONNABORTED:      /* the peer gave up before we accepted */
+    case EPROTO:
+        return;
+    default:
+        /* the open fails: wait() reports it */
+        mtdrv_forget_fd(w);
+        fdutil_close(w->fd);
+        w->fd = -1;
+        w->phase = MTC_IDLE;
+        w->open_code = mterr_code_for_errno(-connfd);
+        w->open_errno = -connfd;
+        if (w->has_asr)
+            mtdrv_post(w, MT_PassiveOpenDone, 0);
+    }
+}
+
+/* Looks at a connection and posts what it finds.  Returns the revents it
+ * saw (0 when the descriptor needs no more watching). */
+static short
+conn_events(mtcp_watch *w)
+{
+    int fd = w->fd;
+    short rev = poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
+    int state;
+    int inq;
+
+    if (rev & POLLERR) {
+        int icmp = mtconn_drain_errqueue(fd);
+        int err = -fdutil_pending_error(fd);
+
+        for (; icmp > 0; icmp--)
+            mtdrv_post(w, MT_TCPICMPReceived, 0);
+        if (err > 0) {
+            /* With IP_RECVERR an ICMP error on a live connection is
+             * reported through SO_ERROR and the connection goes on. */
+            if (mtconn_tcp_state(fd) != TCP_CLOSE)
+                mtdrv_post(w, MT_TCPICMPReceived, 0);
+            else
+                mtconn_failed(w, err);
+        }
+    }
+    if (rev & POLLRDHUP)
+        w->eof_seen = 1;
+    state = mtconn_tcp_state(fd);
+    if (state == TCP_CLOSE && w->sock_err == 0
+        && !(w->eof_seen && w->fin_sent))
+        mtconn_failed(w, ECONNRESET);   /* its error was read elsewhere */
+    if (w->sock_err != 0)
+        return 0;
+
+    inq = mtconn_inq(fd);
+    if (w->urg_armed && (rev & POLLPRI)) {
+        w->urg_armed = 0;
+        mtdrv_post(w, MT_TCPUrgent, 0);
+    }
+    if (w->data_armed && inq > 0) {
+        w->data_armed = 0;
+        mtdrv_post(w, MT_TCPDataArrival, 0);
+    }
+    if (w->eof_seen && inq == 0 && !w->closing_posted) {
+        w->closing_posted = 1;
+        mtdrv_post(w, MT_TCPClosing, 0);
+    }
+    if (w->eof_seen && w->fin_sent && inq == 0 && !w->term_posted
+        && state != TCP_FIN_WAIT1 && state != TCP_CLOSING
+        && state != TCP_LAST_ACK) {
+        w->term_posted = 1;
+        mtdrv_post(w, MT_TCPTerminate, MT_TCPULPClose);
+    }
+    if (w->term_posted || (rev & POLLHUP))
+        return 0;   /* HUP is level-triggered and cannot be masked */
+    return rev | POLLOUT;   /* non-zero: keep watching */
+}
+
+static void
+tcp_service(mtcp_watch *w, int from_op)
+{
+    uint32_t mask;
+
+    if (w->fd < 0 || (w->ops > 0 && !from_op)) {
+        mtdrv_forget_fd(w);
+        return;
+    }
+    if (w->phase == MTC_LISTEN) {
+        listen_service(w);
+        if (w->phase == MTC_LISTEN) {
+            if (from_op)
+                mtdrv_forget_fd(w);
+            else
+                (void)mtdrv_arm(w, EPOLLIN);
+            return;
+        }
+    }
+    if (w->phase != MTC_CONN || !w->has_asr || from_op) {
+        mtdrv_forget_fd(w);
+        return;
+    }
+    if (conn_events(w) == 0) {
+        mtdrv_forget_fd(w);
+        return;
+    }
+    mask = EPOLLONESHOT;
+    if (!w->eof_seen) {
+        mask |= EPOLLRDHUP;
+        if (w->data_armed)
+            mask |= EPOLLIN;
+        if (w->urg_armed)
+            mask |= EPOLLPRI;
+    }
+    (void)mtdrv_arm(w, mask);
+}
+
+static void
+udp_service(mtcp_watch *w, int from_op)
+{
+    short rev;
+
+    if (w->fd < 0 || !w->has_asr || (w->ops > 0 && !from_op) || from_op) {
+        mtdrv_forget_fd(w);
+        return;
+    }
+    rev = poll_now(w->fd, POLLIN);
+    if (rev & POLLERR) {
+        int icmp = mtconn_drain_errqueue(w->fd);
+
+        /* the same report is also in SO_ERROR: clear it, or the next
+         * Read or Write would fail with it */
+        (void)fdutil_pending_error(w->fd);
+        for (; icmp > 0; icmp--)
+            mtdrv_post(w, MT_UDPICMPReceived, 0);
+    }
+    if ((rev & POLLIN) && w->data_armed) {
+        w->data_armed = 0;
+        mtdrv_post(w, MT_UDPDataArrival, 0);
+    }
+    (void)mtdrv_arm(w, EPOLLONESHOT | (w->data_armed ? EPOLLIN : 0));
+}
+
+void
+mtconn_service(mtcp_watch *w, int from_op)
+{
+    switch (w->kind) {
+    case MTW_TCP:
+        tcp_service(w, from_op);
+        break;
+    case MTW_UDP:
+        udp_service(w, from_op);
+        break;
+    default:
+        mtdrv_forget_fd(w);
+    }
+}

@@ -1,0 +1,427 @@
+/* mtcp_driver.c - the driver thread: one epoll loop per process that
+ * watches every stream, plus the registry of streams and the FIFO of asr
+ * events.  Nothing here touches a Python object; events leave through
+ * Py_AddPendingCall, which needs neither the GIL nor a thread state.
+ *
+ * Design (libuv's loop, adapted):
+ * - One mutex (`lock`) guards the registry, the FIFO and every watch.
+ * - Watches are armed EPOLLONESHOT: each report disables the descriptor
+ *   until mtconn_service() has looked at the real state again and armed it
+ *   for what is still of interest.  Level-triggered conditions that cannot
+ *   be masked (EPOLLHUP) therefore never make the loop spin.
+ * - epoll_ctl is called by whichever thread holds the lock, not only by the
+ *   driver: epoll is thread-safe, and re-arming a stream right where a
+ *   Rcv or Send ends saves a thread hop per call on the data path.
+ * - The thread is started by the first stream and joined when the last one
+ *   is deleted, so no thread or descriptor outlives the streams.  It runs
+ *   with every signal blocked: signals belong to the program.
+ * - The FIFO is announced once, when it turns non-empty: one write to
+ *   asr_fd (which wakes a main thread blocked in mactcp) and one
+ *   Py_AddPendingCall.  A refused pending call is retried by the driver
+ *   every few milliseconds until accepted; no event is ever dropped. */
+#define _GNU_SOURCE
+#include "mtcp.h"
+#include "fdutil.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#define WAKE_SERIAL 0       /* epoll data of the driver's own eventfd */
+#define RETRY_MS 2          /* pause between refused Py_AddPendingCall's */
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct {
+    mtcp_watch **watches;   /* the registry; borrowed pointers */
+    size_t count;
+    size_t cap;
+    uint64_t next_serial;
+    int epfd;
+    int wakefd;             /* wakes the driver (stop, retry) */
+    int asrfd;              /* readable while the FIFO is announced */
+    pthread_t thread;
+    int running;
+    int stopping;
+    int finished;           /* mtdrv_shutdown ran: never start again */
+    mtcp_event *head;       /* the FIFO */
+    mtcp_event *tail;
+    int announced;          /* asrfd written and a pending call asked for */
+    int call_wanted;        /* ask for a pending call after unlocking */
+    int call_retry;         /* a pending call was refused */
+} drv = {NULL, 0, 0, 0, -1, -1, -1, 0, 0, 0, 0, NULL, NULL, 0, 0, 0};
+
+static void
+poke(int fd)
+{
+    uint64_t one = 1;
+    ssize_t n;
+
+    do
+        n = write(fd, &one, sizeof(one));
+    while (n < 0 && errno == EINTR);
+    /* EAGAIN means the counter is already non-zero: still readable */
+}
+
+static void
+drain_eventfd(int fd)
+{
+    uint64_t value;
+    ssize_t n;
+
+    do
+        n = read(fd, &value, sizeof(value));
+    while (n < 0 && errno == EINTR);
+}
+
+void
+mtdrv_lock(void)
+{
+    pthread_mutex_lock(&lock);
+}
+
+static void
+request_call(void)
+{
+    if (Py_AddPendingCall(mtasr_pending, NULL) == 0)
+        return;
+    pthread_mutex_lock(&lock);
+    if (drv.running) {
+        drv.call_retry = 1;
+        poke(drv.wakefd);
+    }
+    pthread_mutex_unlock(&lock);
+}
+
+void
+mtdrv_unlock(void)
+{
+    int want = drv.call_wanted;
+
+    drv.call_wanted = 0;
+    pthread_mutex_unlock(&lock);
+    if (want)
+        request_call();
+}
+
+mtcp_watch *
+mtdrv_find(uint64_t serial)
+{
+    size_t i;
+
+    for (i = 0; i < drv.count; i++)
+        if (drv.watches[i]->serial == serial)
+            return drv.watches[i];
+    return NULL;
+}
+
+static void *
+driver_main(void *arg)
+{
+    struct epoll_event evs[32];
+
+    (void)arg;
+    for (;;) {
+        int timeout;
+        int n;
+        int i;
+        int retry;
+
+        pthread_mutex_lock(&lock);
+        timeout = drv.call_retry ? RETRY_MS : -1;
+        pthread_mutex_unlock(&lock);
+
+        n = epoll_wait(drv.epfd, evs, 32, timeout);
+        if (n < 0)
+            n = 0;          /* EINTR cannot happen (signals are blocked) */
+
+        pthread_mutex_lock(&lock);
+        if (drv.stopping) {
+            pthread_mutex_unlock(&lock);
+            break;
+        }
+        for (i = 0; i < n; i++) {
+            mtcp_watch *w;
+
+            if (evs[i].data.u64 == WAKE_SERIAL) {
+                drain_eventfd(drv.wakefd);
+                continue;
+            }
+            w = mtdrv_find(evs[i].data.u64);
+            if (w == NULL)
+                continue;   /* deleted after epoll_wait reported it */
+            /* the report disabled the oneshot registration */
+            mtconn_service(w, 0);
+        }
+        retry = drv.call_retry;
+        drv.call_retry = 0;
+        mtdrv_unlock();
+        if (retry)
+            request_call();
+    }
+    return NULL;
+}
+
+/* lock held */
+static int
+start_driver(void)
+{
+    struct epoll_event ev;
+    sigset_t all;
+    sigset_t old;
+    int err;
+
+    drv.epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (drv.epfd < 0)
+        return -errno;
+    drv.wakefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    drv.asrfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (drv.wakefd < 0 || drv.asrfd < 0) {
+        err = -errno;
+        goto error;
+    }
+    ev.events = EPOLLIN;
+    ev.data.u64 = WAKE_SERIAL;
+    if (epoll_ctl(drv.epfd, EPOLL_CTL_ADD, drv.wakefd, &ev) < 0) {
+        err = -errno;
+        goto error;
+    }
+    drv.stopping = 0;
+    drv.call_retry = 0;
+    /* the thread starts with every signal blocked */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    err = -pthread_create(&drv.thread, NULL, driver_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err < 0)
+        goto error;
+    drv.running = 1;
+    return 0;
+
+error:
+    if (drv.epfd >= 0)
+        fdutil_close(drv.epfd);
+    if (drv.wakefd >= 0)
+        fdutil_close(drv.wakefd);
+    if (drv.asrfd >= 0)
+        fdutil_close(drv.asrfd);
+    drv.epfd = drv.wakefd = drv.asrfd = -1;
+    return err;
+}
+
+/* Stops and joins the thread.  Called without the lock. */
+static void
+stop_driver(void)
+{
+    mtcp_event *e;
+
+    pthread_mutex_lock(&lock);
+    if (!drv.running) {
+        pthread_mutex_unlock(&lock);
+        return;
+    }
+    drv.stopping = 1;
+    poke(drv.wakefd);
+    pthread_mutex_unlock(&lock);
+    /* the driver never waits for the GIL, so joining with it held is safe */
+    pthread_join(drv.thread, NULL);
+
+    pthread_mutex_lock(&lock);
+    drv.running = 0;
+    fdutil_close(drv.epfd);
+    fdutil_close(drv.wakefd);
+    fdutil_close(drv.asrfd);
+    drv.epfd = drv.wakefd = drv.asrfd = -1;
+    while ((e = drv.head) != NULL) {
+        drv.head = e->next;
+        free(e);
+    }
+    drv.tail = NULL;
+    drv.announced = 0;
+    drv.call_retry = 0;
+    pthread_mutex_unlock(&lock);
+}
+
+int
+mtdrv_attach(mtcp_watch *w)
+{
+    int err = 0;
+
+    pthread_mutex_lock(&lock);
+    if (drv.count == drv.cap) {
+        size_t cap = drv.cap ? drv.cap * 2 : 16;
+        mtcp_watch **grown = realloc(drv.watches, cap * sizeof(*grown));
+
+        if (grown == NULL) {
+            pthread_mutex_unlock(&lock);
+            return -ENOMEM;
+        }
+        drv.watches = grown;
+        drv.cap = cap;
+    }
+    if (!drv.running && !drv.finished) {
+        err = start_driver();
+        if (err < 0) {
+            pthread_mutex_unlock(&lock);
+            return err;
+        }
+    }
+    w->serial = ++drv.next_serial;
+    w->ep_fd = -1;
+    drv.watches[drv.count++] = w;
+    pthread_mutex_unlock(&lock);
+    return 0;
+}
+
+void
+mtdrv_detach(mtcp_watch *w)
+{
+    mtcp_event **link;
+    size_t i;
+    int last;
+
+    pthread_mutex_lock(&lock);
+    mtdrv_forget_fd(w);
+    for (i = 0; i < drv.count; i++) {
+        if (drv.watches[i] == w) {
+            drv.watches[i] = drv.watches[--drv.count];
+            break;
+        }
+    }
+    /* its undelivered events go with it */
+    link = &drv.head;
+    drv.tail = NULL;
+    while (*link != NULL) {
+        mtcp_event *e = *link;
+
+        if (e->serial == w->serial) {
+            *link = e->next;
+            free(e);
+        }
+        else {
+            drv.tail = e;
+            link = &e->next;
+        }
+    }
+    w->serial = 0;
+    last = drv.count == 0 && drv.running;
+    if (drv.count == 0) {
+        free(drv.watches);
+        drv.watches = NULL;
+        drv.cap = 0;
+    }
+    pthread_mutex_unlock(&lock);
+    if (last)
+        stop_driver();
+}
+
+void
+mtdrv_shutdown(void)
+{
+    pthread_mutex_lock(&lock);
+    drv.finished = 1;
+    pthread_mutex_unlock(&lock);
+    stop_driver();
+}
+
+void
+mtdrv_forget_fd(mtcp_watch *w)
+{
+    if (w->ep_fd >= 0 && drv.epfd >= 0)
+        (void)epoll_ctl(drv.epfd, EPOLL_CTL_DEL, w->ep_fd, NULL);
+    w->ep_fd = -1;
+}
+
+int
+mtdrv_arm(mtcp_watch *w, uint32_t events)
+{
+    struct epoll_event ev;
+
+    if (events == 0 || w->fd < 0 || w->serial == 0 || drv.epfd < 0) {
+        mtdrv_forget_fd(w);
+        return 0;
+    }
+    ev.events = events | EPOLLONESHOT;
+    ev.data.u64 = w->serial;
+    if (w->ep_fd == w->fd) {
+        if (epoll_ctl(drv.epfd, EPOLL_CTL_MOD, w->fd, &ev) == 0)
+            return 0;
+        if (errno != ENOENT)
+            return -errno;
+        /* the old descriptor was closed and its number reused */
+    }
+    else
+        mtdrv_forget_fd(w);
+    if (epoll_ctl(drv.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0) {
+        w->ep_fd = -1;
+        return -errno;
+    }
+    w->ep_fd = w->fd;
+    return 0;
+}
+
+void
+mtdrv_post(mtcp_watch *w, int code, int detail)
+{
+    mtcp_event *e;
+
+    if (!drv.running || w->serial == 0)
+        return;
+    e = malloc(sizeof(*e));
+    if (e == NULL)
+        return;     /* out of memory: nothing sensible is left to do */
+    e->next = NULL;
+    e->serial = w->serial;
+    e->code = code;
+    e->detail = detail;
+    if (drv.tail != NULL)
+        drv.tail->next = e;
+    else
+        drv.head = e;
+    drv.tail = e;
+    if (!drv.announced) {
+        drv.announced = 1;
+        poke(drv.asrfd);
+        drv.call_wanted = 1;
+    }
+}
+
+int
+mtdrv_pop(mtcp_event *out)
+{
+    mtcp_event *e = drv.head;
+
+    if (e == NULL) {
+        if (drv.announced) {
+            drv.announced = 0;
+            drain_eventfd(drv.asrfd);
+        }
+        return 0;
+    }
+    drv.head = e->next;
+    if (drv.head == NULL)
+        drv.tail = NULL;
+    *out = *e;
+    out->next = NULL;
+    free(e);
+    return 1;
+}
+
+int
+mtdrv_asr_fd(void)
+{
+    return drv.asrfd;
+}
+
+void
+mtdrv_reschedule(void)
+{
+    pthread_mutex_lock(&lock);
+    if (drv.head != NULL)
+        drv.call_wanted = 1;
+    mtdrv_unlock();
+}

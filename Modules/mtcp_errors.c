@@ -1,0 +1,158 @@
+/* mtcp_errors.c - mactcp.error, the text of MacTCP's error codes, and the
+ * one table that turns a Linux errno into a MacTCP code. */
+#include "mtcp.h"
+
+#include <errno.h>
+#include <string.h>
+
+PyObject *mterr_error = NULL;
+
+/* MacTCP's result codes with the meaning Apple gives them (facts 5.3). */
+static const struct {
+    int code;
+    const char *text;
+} code_texts[] = {
+    {MT_ipBadLapErr, "bad network configuration"},
+    {MT_ipBadCnfgErr, "bad IP configuration"},
+    {MT_ipNoCnfgErr, "missing IP or LAP configuration"},
+    {MT_ipLoadErr, "error in MacTCP load"},
+    {MT_ipBadAddr, "error in getting address"},
+    {MT_connectionClosing, "connection is closing"},
+    {MT_invalidLength, "invalid length"},
+    {MT_connectionExists, "the stream already has a connection"},
+    {MT_connectionDoesntExist, "connection does not exist"},
+    {MT_insufficientResources, "insufficient resources"},
+    {MT_invalidStreamPtr, "invalid stream"},
+    {MT_streamAlreadyOpen, "stream already open"},
+    {MT_connectionTerminated, "connection terminated"},
+    {MT_invalidBufPtr, "invalid buffer"},
+    {MT_invalidRDS, "invalid RDS/WDS"},
+    {MT_openFailed, "open failed"},
+    {MT_commandTimeout, "command timeout"},
+    {MT_duplicateSocket, "duplicate socket"},
+    {MT_ipDontFragErr, "packet too large to send without fragmenting"},
+    {MT_ipDestDeadErr, "destination not responding"},
+    {MT_ipNoFragMemErr, "no memory to send fragmented packet"},
+    {MT_ipRouteErr, "cannot route packet off-net"},
+};
+
+/* The errno -> MacTCP table (documented in Doc/mactcp.rst).  An errno that
+ * is not listed maps to connectionTerminated. */
+static const struct {
+    int err;
+    int code;
+    int reason;     /* TCPTerminate reason when it ends a connection */
+} errno_table[] = {
+    {ECONNREFUSED, MT_openFailed, MT_TCPRemoteAbort},
+    {ECONNRESET, MT_connectionTerminated, MT_TCPRemoteAbort},
+    {EPIPE, MT_connectionTerminated, MT_TCPRemoteAbort},
+    {ECONNABORTED, MT_connectionTerminated, MT_TCPRemoteAbort},
+    {ETIMEDOUT, MT_connectionTerminated, MT_TCPULPTimeoutTerminate},
+    {EADDRINUSE, MT_duplicateSocket, MT_TCPNetworkFailure},
+    {EADDRNOTAVAIL, MT_ipBadAddr, MT_TCPNetworkFailure},
+    {EHOSTUNREACH, MT_ipDestDeadErr, MT_TCPNetworkFailure},
+    {EHOSTDOWN, MT_ipDestDeadErr, MT_TCPNetworkFailure},
+    {ENETUNREACH, MT_ipRouteErr, MT_TCPNetworkFailure},
+    {ENETDOWN, MT_ipBadLapErr, MT_TCPNetworkFailure},
+    {ENONET, MT_ipBadLapErr, MT_TCPNetworkFailure},
+    {EMSGSIZE, MT_ipDontFragErr, MT_TCPNetworkFailure},
+    {ENOBUFS, MT_insufficientResources, MT_TCPNetworkFailure},
+    {ENOMEM, MT_insufficientResources, MT_TCPNetworkFailure},
+    {EMFILE, MT_insufficientResources, MT_TCPNetworkFailure},
+    {ENFILE, MT_insufficientResources, MT_TCPNetworkFailure},
+    {ENOTCONN, MT_connectionDoesntExist, MT_TCPNetworkFailure},
+    {EISCONN, MT_connectionExists, MT_TCPNetworkFailure},
+    {EPROTO, MT_connectionTerminated, MT_TCPNetworkFailure},
+    {EACCES, MT_openFailed, MT_TCPNetworkFailure},
+    {EPERM, MT_openFailed, MT_TCPNetworkFailure},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+int
+mterr_code_for_errno(int err)
+{
+    size_t i;
+
+    for (i = 0; i < COUNT(errno_table); i++)
+        if (errno_table[i].err == err)
+            return errno_table[i].code;
+    return MT_connectionTerminated;
+}
+
+int
+mterr_reason_for_errno(int err)
+{
+    size_t i;
+
+    for (i = 0; i < COUNT(errno_table); i++)
+        if (errno_table[i].err == err)
+            return errno_table[i].reason;
+    return MT_TCPNetworkFailure;
+}
+
+static const char *
+code_text(int code)
+{
+    size_t i;
+
+    for (i = 0; i < COUNT(code_texts); i++)
+        if (code_texts[i].code == code)
+            return code_texts[i].text;
+    return NULL;
+}
+
+/* error((code, message)); the message adds strerror(err) when err != 0 */
+PyObject *
+mterr_raise_errno(int code, int err)
+{
+    char buf[256];
+    const char *text;
+    PyObject *value;
+
+    if (code == 0)
+        code = mterr_code_for_errno(err);
+    text = code_text(code);
+    if (text == NULL)
+        snprintf(buf, sizeof(buf), "Mac OS error code %d", code);
+    else if (err != 0)
+        snprintf(buf, sizeof(buf), "%s (%s)", text, strerror(err));
+    else
+        snprintf(buf, sizeof(buf), "%s", text);
+    value = Py_BuildValue("(iN)", code, cs_native_str(buf));
+    if (value != NULL) {
+        PyErr_SetObject(mterr_error, value);
+        Py_DECREF(value);
+    }
+    return NULL;
+}
+
+PyObject *
+mterr_raise(int code)
+{
+    return mterr_raise_errno(code, 0);
+}
+
+PyObject *
+mterr_raise_msg(const char *msg)
+{
+    PyErr_SetString(mterr_error, msg);
+    return NULL;
+}
+
+PyObject *
+mterr_passive_busy(void)
+{
+    return mterr_raise_msg("Operation not allowed, PassiveOpen in progress");
+}
+
+int
+mterr_add_to_module(PyObject *module)
+{
+    if (mterr_error == NULL) {
+        mterr_error = PyErr_NewException("mactcp.error", NULL, NULL);
+        if (mterr_error == NULL)
+            return -1;
+    }
+    return PyModule_AddObjectRef(module, "error", mterr_error);
+}

@@ -1,0 +1,207 @@
+/* mtcp_stream.c - what the TCP and UDP stream objects share: the asr
+ * attribute, registration with the driver, the bracket around blocking
+ * calls, and the argument converters for hosts, ports and timeouts. */
+#include "mtcp.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "pythread.h"
+
+mtcp_stream *
+mtcp_owner_of(mtcp_watch *w)
+{
+    return (mtcp_stream *)((char *)w - offsetof(mtcp_stream, w));
+}
+
+int
+mtcp_stream_init(mtcp_stream *s, int kind, int bufsize)
+{
+    int err;
+
+    memset(&s->w, 0, sizeof(s->w));
+    s->w.kind = kind;
+    s->w.fd = -1;
+    s->w.ep_fd = -1;
+    s->w.bufsize = bufsize;
+    s->w.phase = MTC_IDLE;
+    s->w.data_armed = 1;
+    s->w.urg_armed = 1;
+    s->port = 0;
+    s->asr = Py_NewRef(Py_None);
+    err = mtdrv_attach(&s->w);
+    if (err < 0) {
+        mterr_raise_errno(MT_insufficientResources, -err);
+        return -1;
+    }
+    return 0;
+}
+
+void
+mtcp_stream_fini(mtcp_stream *s)
+{
+    if (s->w.serial != 0)
+        mtdrv_detach(&s->w);
+}
+
+PyObject *
+mtcp_stream_get_asr(mtcp_stream *s, void *closure)
+{
+    (void)closure;
+    return Py_NewRef(s->asr != NULL ? s->asr : Py_None);
+}
+
+int
+mtcp_stream_set_asr(mtcp_stream *s, PyObject *value, void *closure)
+{
+    PyObject *old = s->asr;
+
+    (void)closure;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_TypeError, "cannot delete the asr attribute; "
+                        "set it to None");
+        return -1;
+    }
+    if (value != Py_None && !PyCallable_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "asr must be None or callable, not "
+                     "%.200s", Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    s->asr = Py_NewRef(value);
+    Py_XDECREF(old);
+    mtdrv_lock();
+    s->w.has_asr = value != Py_None;
+    if (s->w.ops == 0)
+        mtconn_service(&s->w, 0);
+    mtdrv_unlock();
+    return 0;
+}
+
+int
+mtcp_stream_traverse(mtcp_stream *s, visitproc visit, void *arg)
+{
+    Py_VISIT(s->asr);
+    return 0;
+}
+
+int
+mtcp_stream_clear(mtcp_stream *s)
+{
+    mtdrv_lock();
+    s->w.has_asr = 0;
+    mtdrv_unlock();
+    Py_CLEAR(s->asr);
+    return 0;
+}
+
+int
+mtcp_op_begin(mtcp_watch *w)
+{
+    unsigned long me = PyThread_get_thread_ident();
+
+    mtdrv_lock();
+    if (w->ops > 0 && w->owner != me) {
+        mtdrv_unlock();
+        mterr_raise_msg("Operation not allowed, another thread is using "
+                        "this stream");
+        return -1;
+    }
+    w->ops++;
+    w->owner = me;
+    mtdrv_forget_fd(w);     /* the driver keeps off while we use fd */
+    mtdrv_unlock();
+    return 0;
+}
+
+void
+mtcp_op_end(mtcp_watch *w)
+{
+    mtdrv_lock();
+    if (w->ops > 0)
+        w->ops--;
+    if (w->ops == 0)
+        mtconn_service(w, 0);
+    mtdrv_unlock();
+}
+
+/* ---- converters ------------------------------------------------------------ */
+
+static int
+as_long_long(PyObject *obj, const char *what, long long *out)
+{
+    if (!cs_int_check(obj) || PyBool_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s must be an integer, not %.200s",
+                     what, Py_TYPE(obj)->tp_name);
+        return 0;
+    }
+    *out = PyLong_AsLongLong(obj);
+    if (*out == -1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_OverflowError, "%s out of range", what);
+        }
+        return 0;
+    }
+    return 1;
+}
+
+/* A host in MacTCP numbering: unsigned (0x7F000001) or MacPython's signed
+ * form (-1 for 255.255.255.255). */
+int
+mtcp_host_converter(PyObject *obj, void *out)
+{
+    long long v;
+
+    if (!as_long_long(obj, "host", &v))
+        return 0;
+    if (v < -0x80000000LL || v > 0xFFFFFFFFLL) {
+        PyErr_SetString(PyExc_OverflowError,
+                        "host must fit in 32 bits (signed or unsigned)");
+        return 0;
+    }
+    *(uint32_t *)out = (uint32_t)(v & 0xFFFFFFFFLL);
+    return 1;
+}
+
+int
+mtcp_port_converter(PyObject *obj, void *out)
+{
+    long long v;
+
+    if (!as_long_long(obj, "port", &v))
+        return 0;
+    if (v < 0 || v > 65535) {
+        PyErr_SetString(PyExc_OverflowError, "port must be 0-65535");
+        return 0;
+    }
+    *(int *)out = (int)v;
+    return 1;
+}
+
+/* seconds as a number; the caller checks the range */
+int
+mtcp_timeout_converter(PyObject *obj, void *out)
+{
+    double v;
+
+    if (PyBool_Check(obj) || !(cs_int_check(obj) || PyFloat_Check(obj))) {
+        PyErr_Format(PyExc_TypeError, "timeout must be a number, not %.200s",
+                     Py_TYPE(obj)->tp_name);
+        return 0;
+    }
+    v = PyFloat_AsDouble(obj);
+    if (v == -1.0 && PyErr_Occurred())
+        return 0;
+    if (v != v) {
+        PyErr_SetString(PyExc_ValueError, "timeout must not be NaN");
+        return 0;
+    }
+    *(double *)out = v;
+    return 1;
+}
+
+PyObject *
+mtcp_host_object(uint32_t host)
+{
+    return cs_int_from_long((long)host);
+}

@@ -1,0 +1,304 @@
+/* mtcp_udp.c - the UDP stream object ("MacTCP UDP stream"): a bound UDP
+ * socket with Read(timeout), Write(host, port, buf), a read-only port and
+ * an asr called with one argument. */
+#define _GNU_SOURCE
+#include "mtcp.h"
+#include "fdutil.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "structmember.h"
+
+#define WATCH(self) (&((mtcp_stream *)(self))->w)
+#define WRITE_RETRIES 8     /* stale ICMP reports skipped by one Write */
+
+/* Errors a UDP call returns when an earlier datagram drew an ICMP error
+ * (IP_RECVERR): they belong to that datagram, not to this call. */
+static int
+icmp_errno(int err)
+{
+    switch (err) {
+    case ECONNREFUSED:
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+    case ENONET:
+    case EPROTO:
+    case EMSGSIZE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Reads the error queue and posts one UDPICMPReceived per ICMP report */
+static void
+take_icmp(mtcp_watch *w, int fd)
+{
+    int icmp = mtconn_drain_errqueue(fd);
+
+    (void)fdutil_pending_error(fd);
+    mtdrv_lock();
+    if (w->has_asr)
+        for (; icmp > 0; icmp--)
+            mtdrv_post(w, MT_UDPICMPReceived, 0);
+    mtdrv_unlock();
+}
+
+static PyObject *
+udps_Read(PyObject *self, PyObject *args)
+{
+    mtcp_watch *w = WATCH(self);
+    mtcp_deadline deadline;
+    double timeout = 0;
+    PyObject *res = NULL;
+    int fd = w->fd;
+
+    if (!PyArg_ParseTuple(args, "|O&:Read", mtcp_timeout_converter, &timeout))
+        return NULL;
+    if (timeout < 0 && timeout != -1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "Read: timeout must be >= 0 (0 and -1 wait forever)");
+        return NULL;
+    }
+    if (mtcp_op_begin(w) < 0)
+        return NULL;
+    mtwait_deadline(&deadline, timeout);
+    for (;;) {
+        ssize_t n;
+        int err;
+        int rc;
+
+        Py_BEGIN_ALLOW_THREADS
+        n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (n >= 0) {
+            /* a datagram larger than the buffer is cut to its size */
+            Py_ssize_t want = n < w->bufsize ? (Py_ssize_t)n : w->bufsize;
+
+            res = PyBytes_FromStringAndSize(NULL, want);
+            if (res == NULL)
+                break;
+            Py_BEGIN_ALLOW_THREADS
+            n = recv(fd, PyBytes_AS_STRING(res), (size_t)want, MSG_DONTWAIT);
+            err = errno;
+            Py_END_ALLOW_THREADS
+            if (n >= 0) {
+                if (n < want && _PyBytes_Resize(&res, n) < 0)
+                    res = NULL;
+                break;
+            }
+            Py_CLEAR(res);
+        }
+        if (err == EINTR) {
+            if (PyErr_CheckSignals() < 0)
+                break;
+            continue;
+        }
+        if (icmp_errno(err)) {
+            take_icmp(w, fd);
+            continue;
+        }
+        if (err != EAGAIN && err != EWOULDBLOCK) {
+            mterr_raise_errno(0, err);
+            break;
+        }
+        rc = mtwait_fd(fd, POLLIN, &deadline, -1);
+        if (rc < 0)
+            break;
+        if (rc == 0) {
+            mterr_raise(MT_commandTimeout);
+            break;
+        }
+        take_icmp(w, fd);
+    }
+    mtdrv_lock();
+    w->data_armed = 1;
+    mtdrv_unlock();
+    mtcp_op_end(w);
+    return res;
+}
+
+static PyObject *
+udps_Write(PyObject *self, PyObject *args)
+{
+    mtcp_watch *w = WATCH(self);
+    mtcp_deadline forever;
+    struct sockaddr_in sin;
+    Py_buffer buf;
+    uint32_t host;
+    int port;
+    int retries = WRITE_RETRIES;
+    int fd = w->fd;
+    PyObject *res = NULL;
+
+    if (!PyArg_ParseTuple(args, "O&O&" CS_BUF ":Write", mtcp_host_converter,
+                          &host, mtcp_port_converter, &port, &buf))
+        return NULL;
+    if (mtcp_op_begin(w) < 0) {
+        PyBuffer_Release(&buf);
+        return NULL;
+    }
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(host);
+    sin.sin_port = htons((uint16_t)port);
+    mtwait_deadline(&forever, 0);
+    for (;;) {
+        ssize_t n;
+        int err;
+
+        Py_BEGIN_ALLOW_THREADS
+        n = sendto(fd, buf.buf, (size_t)buf.len, MSG_DONTWAIT,
+                   (struct sockaddr *)&sin, sizeof(sin));
+        err = errno;
+        Py_END_ALLOW_THREADS
+        if (n >= 0) {
+            res = Py_NewRef(Py_None);
+            break;
+        }
+        if (err == EINTR) {
+            if (PyErr_CheckSignals() < 0)
+                break;
+            continue;
+        }
+        if (icmp_errno(err) && err != EMSGSIZE && retries-- > 0) {
+            take_icmp(w, fd);
+            continue;
+        }
+        if (err != EAGAIN && err != EWOULDBLOCK) {
+            mterr_raise_errno(0, err);
+            break;
+        }
+        if (mtwait_fd(fd, POLLOUT, &forever, -1) < 0)
+            break;
+    }
+    mtcp_op_end(w);
+    PyBuffer_Release(&buf);
+    return res;
+}
+
+/* ---- the type ------------------------------------------------------------------ */
+
+static void
+udps_dealloc(PyObject *self)
+{
+    mtcp_stream *s = (mtcp_stream *)self;
+
+    PyObject_GC_UnTrack(self);
+    mtcp_stream_fini(s);
+    if (s->w.fd >= 0) {
+        fdutil_close(s->w.fd);
+        s->w.fd = -1;
+    }
+    Py_CLEAR(s->asr);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static int
+udps_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    return mtcp_stream_traverse((mtcp_stream *)self, visit, arg);
+}
+
+static int
+udps_clear(PyObject *self)
+{
+    return mtcp_stream_clear((mtcp_stream *)self);
+}
+
+static PyMethodDef udps_methods[] = {
+    {"Read", udps_Read, METH_VARARGS,
+     "Read(timeout) -> data of one datagram; timeout in seconds, 0 or -1 "
+     "waits forever"},
+    {"Write", udps_Write, METH_VARARGS,
+     "Write(host, port, buf): send buf as one datagram"},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyMemberDef udps_members[] = {
+    {"port", T_INT, offsetof(mtcp_stream, port), READONLY,
+     "the local UDP port of this stream"},
+    {NULL, 0, 0, 0, NULL}
+};
+
+static PyGetSetDef udps_getset[] = {
+    {"asr", (getter)mtcp_stream_get_asr, (setter)mtcp_stream_set_asr,
+     "asynchronous service routine: None or callable(event)", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+PyTypeObject mtcp_udp_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "mactcp.UDPStream",
+    .tp_basicsize = sizeof(mtcp_stream),
+    .tp_dealloc = udps_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "MacTCP UDP stream (create with mactcp.UDPCreate)",
+    .tp_traverse = udps_traverse,
+    .tp_clear = udps_clear,
+    .tp_methods = udps_methods,
+    .tp_members = udps_members,
+    .tp_getset = udps_getset,
+};
+
+int
+mtcp_udp_ready(void)
+{
+    return PyType_Ready(&mtcp_udp_type);
+}
+
+PyObject *
+mtcp_udp_new(int bufsize, int port)
+{
+    mtcp_stream *s;
+    struct sockaddr_in sin;
+    uint32_t host;
+    int fd;
+    int err;
+
+    fd = fdutil_socket(AF_INET, SOCK_DGRAM, 0, 1);
+    if (fd < 0)
+        return mterr_raise_errno(0, -fd);
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_ANY);
+    sin.sin_port = htons((uint16_t)port);
+    {
+        int one = 1;
+
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize)) < 0
+            || setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) < 0
+            || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0
+            || (err = mtconn_sockname(fd, 0, &host, &port)) < 0) {
+            err = errno;
+            fdutil_close(fd);
+            return mterr_raise_errno(0, err);
+        }
+    }
+    s = PyObject_GC_New(mtcp_stream, &mtcp_udp_type);
+    if (s == NULL) {
+        fdutil_close(fd);
+        return NULL;
+    }
+    s->asr = NULL;
+    s->w.serial = 0;
+    s->w.fd = -1;
+    if (mtcp_stream_init(s, MTW_UDP, bufsize) < 0) {
+        fdutil_close(fd);
+        Py_DECREF(s);
+        return NULL;
+    }
+    s->port = port;
+    mtdrv_lock();
+    s->w.fd = fd;
+    mtdrv_unlock();
+    PyObject_GC_Track((PyObject *)s);
+    return (PyObject *)s;
+}
