@@ -203,4 +203,12 @@ cs_text_utf8(PyObject *obj, Py_ssize_t *size, PyObject **keep)
 }
 #endif
 
+/* ---- thread identity: long on 2.7, unsigned long on 3.x ------------------ */
+#include "pythread.h"
+static inline unsigned long
+cs_thread_ident(void)
+{
+    return (unsigned long)PyThread_get_thread_ident();
+}
+
 #endif /* CLASSICSOCKET_COMPAT_H */

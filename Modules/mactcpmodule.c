@@ -6,7 +6,6 @@
 
 #include <limits.h>
 
-#include "pythread.h"
 
 /* O& converter for buffer sizes: an int that fits a C int */
 static int
@@ -168,7 +167,7 @@ find_main_thread(void)
     PyObject *threading = PyImport_ImportModule("threading");
     PyObject *main = NULL;
     PyObject *ident = NULL;
-    unsigned long value = PyThread_get_thread_ident();
+    unsigned long value = cs_thread_ident();
 
     if (threading != NULL && PyObject_HasAttrString(threading, "main_thread"))
         main = PyObject_CallMethod(threading, "main_thread", NULL);

@@ -7,7 +7,6 @@
  * epoll reports a descriptor and from a stream method when its blocking
  * call ends (or when the asr is set).  It trusts no epoll report: it polls
  * the descriptor with a zero timeout and decides from what it sees. */
-#define _GNU_SOURCE
 #include "mtcp.h"
 #include "fdutil.h"
 

@@ -19,7 +19,6 @@
  *   asr_fd (which wakes a main thread blocked in mactcp) and one
  *   Py_AddPendingCall.  A refused pending call is retried by the driver
  *   every few milliseconds until accepted; no event is ever dropped. */
-#define _GNU_SOURCE
 #include "mtcp.h"
 #include "fdutil.h"
 

@@ -3,7 +3,6 @@
  * else the first interface that is up, not loopback and has an IPv4
  * address; else loopback.  Everything is read from the kernel:
  * /proc/net/route, getifaddrs() and SIOCGIFMTU. */
-#define _GNU_SOURCE
 #include "mtcp.h"
 #include "fdutil.h"
 

@@ -6,7 +6,6 @@
  * three sequence fields are relative (the SYN is 0, the first data byte
  * is 1), as tcpdump and Wireshark show them; Doc/mactcp.rst lists every
  * mapping. */
-#define _GNU_SOURCE
 #include "mtcp.h"
 
 #include <errno.h>

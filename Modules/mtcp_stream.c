@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "pythread.h"
 
 mtcp_stream *
 mtcp_owner_of(mtcp_watch *w)
@@ -97,7 +96,7 @@ mtcp_stream_clear(mtcp_stream *s)
 int
 mtcp_op_begin(mtcp_watch *w)
 {
-    unsigned long me = PyThread_get_thread_ident();
+    unsigned long me = cs_thread_ident();
 
     mtdrv_lock();
     if (w->ops > 0 && w->owner != me) {

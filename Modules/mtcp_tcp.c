@@ -4,7 +4,6 @@
  * (the driver accepts); everything else blocks through mtwait_fd() with
  * the GIL released.  See Doc/mactcp.rst for the semantics of each method
  * and the deliberate differences from MacPython. */
-#define _GNU_SOURCE
 #include "mtcp.h"
 #include "fdutil.h"
 

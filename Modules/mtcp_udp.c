@@ -1,7 +1,6 @@
 /* mtcp_udp.c - the UDP stream object ("MacTCP UDP stream"): a bound UDP
  * socket with Read(timeout), Write(host, port, buf), a read-only port and
  * an asr called with one argument. */
-#define _GNU_SOURCE
 #include "mtcp.h"
 #include "fdutil.h"
 

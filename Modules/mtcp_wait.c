@@ -7,7 +7,6 @@
  * - retries EINTR after PyErr_CheckSignals(), so Ctrl-C works;
  * - on the main thread, also wakes for queued asr events and runs them
  *   right there, as MacPython ran its asr while the main thread waited. */
-#define _GNU_SOURCE
 #include "mtcp.h"
 
 #include <errno.h>
@@ -15,7 +14,6 @@
 #include <poll.h>
 #include <time.h>
 
-#include "pythread.h"
 
 static unsigned long main_ident;
 
@@ -28,7 +26,7 @@ mtwait_set_main_thread(unsigned long ident)
 int
 mtwait_is_main_thread(void)
 {
-    return PyThread_get_thread_ident() == main_ident;
+    return cs_thread_ident() == main_ident;
 }
 
 double
