@@ -99,3 +99,21 @@ fdutil_close(int fd)
     errno = saved;
     return err;
 }
+
+int
+fdutil_dup_cloexec(int fd)
+{
+    int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+    return copy < 0 ? -errno : copy;
+}
+
+int
+fdutil_socketpair(int family, int type, int proto, int nonblock, int sv[2])
+{
+    int flags = SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0);
+
+    if (socketpair(family, type | flags, proto, sv) < 0)
+        return -errno;
+    return 0;
+}

@@ -14,5 +14,8 @@ int fdutil_accept(int fd, struct sockaddr *addr, socklen_t *len,
 int fdutil_pending_error(int fd);           /* SO_ERROR as -errno, or 0 */
 int fdutil_set_nodelay(int fd, int on);
 int fdutil_close(int fd);                   /* keeps errno; EINTR is done */
+int fdutil_dup_cloexec(int fd);                                      /* fd */
+int fdutil_socketpair(int family, int type, int proto, int nonblock,
+                      int sv[2]);
 
 #endif /* CLASSICSOCKET_FDUTIL_H */

@@ -1,0 +1,437 @@
+/* sockio.c - the send/recv family of socket methods: recv, recv_into,
+ * recvfrom, recvfrom_into, send, sendall and sendto.  Each parses its
+ * arguments, makes its call through sockcall_run() and builds the result. */
+#include "sockobject_int.h"     /* first: Python.h sets the feature macros */
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "sockaddr.h"
+#include "sockcall.h"
+#include "sockerr.h"
+
+/* ---- the calls (no GIL, no Python objects) -------------------------------- */
+
+struct recv_ctx {
+    char *buf;
+    size_t len;
+    int flags;
+    sock_addr_t *addr;      /* recvfrom: the sender's address goes here */
+    socklen_t addrlen;
+    ssize_t result;
+};
+
+static int
+recv_impl(sockobject *s, void *data)
+{
+    struct recv_ctx *ctx = data;
+    ssize_t n = recv(s->sock_fd, ctx->buf, ctx->len, ctx->flags);
+
+    if (n < 0)
+        return -errno;
+    ctx->result = n;
+    return 0;
+}
+
+static int
+recvfrom_impl(sockobject *s, void *data)
+{
+    struct recv_ctx *ctx = data;
+    ssize_t n;
+
+    ctx->addrlen = sizeof(*ctx->addr);
+    n = recvfrom(s->sock_fd, ctx->buf, ctx->len, ctx->flags,
+                 &ctx->addr->sa, &ctx->addrlen);
+    if (n < 0)
+        return -errno;
+    ctx->result = n;
+    return 0;
+}
+
+struct send_ctx {
+    const char *buf;
+    size_t len;
+    int flags;
+    const sock_addr_t *addr;    /* sendto: the destination, else NULL */
+    socklen_t addrlen;
+    ssize_t result;
+};
+
+static int
+send_impl(sockobject *s, void *data)
+{
+    struct send_ctx *ctx = data;
+    ssize_t n = send(s->sock_fd, ctx->buf, ctx->len, ctx->flags);
+
+    if (n < 0)
+        return -errno;
+    ctx->result = n;
+    return 0;
+}
+
+static int
+sendto_impl(sockobject *s, void *data)
+{
+    struct send_ctx *ctx = data;
+    ssize_t n = sendto(s->sock_fd, ctx->buf, ctx->len, ctx->flags,
+                       &ctx->addr->sa, ctx->addrlen);
+
+    if (n < 0)
+        return -errno;
+    ctx->result = n;
+    return 0;
+}
+
+/* Receives up to len bytes into buf; with addr, also the sender's address
+ * (into *addr, its length into *addrlen).  The number of bytes, or -1 with
+ * an exception set. */
+static Py_ssize_t
+receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
+        sock_addr_t *addr, socklen_t *addrlen)
+{
+    struct recv_ctx ctx;
+
+    ctx.buf = buf;
+    ctx.len = (size_t)len;
+    ctx.flags = flags;
+    ctx.addr = addr;
+    ctx.addrlen = 0;
+    ctx.result = 0;
+    if (addr != NULL)
+        memset(addr, 0, sizeof(*addr));
+    if (sockcall_run(s, SOCK_WANT_READ, addr ? recvfrom_impl : recv_impl,
+                     &ctx) < 0)
+        return -1;
+    if (addrlen != NULL)
+        *addrlen = ctx.addrlen;
+    return ctx.result;
+}
+
+/* A new bytes object of up to n bytes received from s, or NULL. */
+static PyObject *
+receive_bytes(sockobject *s, Py_ssize_t n, int flags, sock_addr_t *addr,
+              socklen_t *addrlen)
+{
+    PyObject *buf = PyBytes_FromStringAndSize(NULL, n);
+    Py_ssize_t got;
+
+    if (buf == NULL)
+        return NULL;
+    got = receive(s, PyBytes_AS_STRING(buf), n, flags, addr, addrlen);
+    if (got < 0) {
+        Py_DECREF(buf);
+        return NULL;
+    }
+    if (got != n && _PyBytes_Resize(&buf, got) < 0)
+        return NULL;            /* _PyBytes_Resize released buf */
+    return buf;
+}
+
+/* (first, address) from a received sender address (steals first). */
+static PyObject *
+with_address(PyObject *first, const sock_addr_t *addr, socklen_t addrlen)
+{
+    PyObject *addrobj;
+    PyObject *result;
+
+    if (first == NULL)
+        return NULL;
+    addrobj = sockaddr_build(&addr->sa, addrlen);
+    if (addrobj == NULL) {
+        Py_DECREF(first);
+        return NULL;
+    }
+    result = PyTuple_Pack(2, first, addrobj);
+    Py_DECREF(first);
+    Py_DECREF(addrobj);
+    return result;
+}
+
+static int
+negative_size(const char *caller)
+{
+    PyErr_Format(PyExc_ValueError, "negative buffersize in %s", caller);
+    return -1;
+}
+
+/* ---- receiving ------------------------------------------------------------ */
+
+const char sock_recv_doc[] =
+"recv(buffersize[, flags]) -> data\n\
+\n\
+Receive up to buffersize bytes from the socket.  For the optional flags\n\
+argument, see the Unix manual.  When no data is available, block until\n\
+at least one byte is available or until the remote end is closed.  When\n\
+the remote end is closed and all data is read, return the empty string.";
+
+PyObject *
+sock_recv(PyObject *self, PyObject *args)
+{
+    Py_ssize_t n;
+    int flags = 0;
+
+    if (!PyArg_ParseTuple(args, "n|i:recv", &n, &flags))
+        return NULL;
+    if (n < 0) {
+        negative_size("recv");
+        return NULL;
+    }
+    return receive_bytes((sockobject *)self, n, flags, NULL, NULL);
+}
+
+const char sock_recvfrom_doc[] =
+"recvfrom(buffersize[, flags]) -> (data, address info)\n\
+\n\
+Like recv(buffersize, flags) but also return the sender's address info.";
+
+PyObject *
+sock_recvfrom(PyObject *self, PyObject *args)
+{
+    Py_ssize_t n;
+    int flags = 0;
+    sock_addr_t addr;
+    socklen_t addrlen = 0;
+    PyObject *data;
+
+    if (!PyArg_ParseTuple(args, "n|i:recvfrom", &n, &flags))
+        return NULL;
+    if (n < 0) {
+        negative_size("recvfrom");
+        return NULL;
+    }
+    data = receive_bytes((sockobject *)self, n, flags, &addr, &addrlen);
+    return with_address(data, &addr, addrlen);
+}
+
+/* The (buffer, nbytes, flags) arguments of recv_into and recvfrom_into:
+ * fills *view (to be released by the caller) and *n.  0 or -1. */
+static int
+parse_into_args(PyObject *args, PyObject *kwds, const char *format,
+                const char *caller, const char *too_small, Py_buffer *view,
+                Py_ssize_t *n, int *flags)
+{
+    static char *keywords[] = {"buffer", "nbytes", "flags", NULL};
+    Py_ssize_t nbytes = 0;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, format, keywords, view,
+                                     &nbytes, flags))
+        return -1;
+    if (nbytes < 0) {
+        negative_size(caller);
+        goto error;
+    }
+    if (nbytes == 0)
+        nbytes = view->len;
+    else if (nbytes > view->len) {
+        PyErr_SetString(PyExc_ValueError, too_small);
+        goto error;
+    }
+    *n = nbytes;
+    return 0;
+
+error:
+    PyBuffer_Release(view);
+    return -1;
+}
+
+const char sock_recv_into_doc[] =
+"recv_into(buffer, [nbytes[, flags]]) -> nbytes_read\n\
+\n\
+A version of recv() that stores its data into a buffer rather than\n\
+creating a new string.  Receive up to nbytes bytes (or as many as fit\n\
+into the buffer when nbytes is 0 or not given) and return the number\n\
+of bytes received.";
+
+PyObject *
+sock_recv_into(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    Py_buffer view;
+    Py_ssize_t n;
+    Py_ssize_t got;
+    int flags = 0;
+
+    if (parse_into_args(args, kwds, "w*|ni:recv_into", "recv_into",
+                        "buffer too small for requested bytes", &view, &n,
+                        &flags) < 0)
+        return NULL;
+    got = receive((sockobject *)self, view.buf, n, flags, NULL, NULL);
+    PyBuffer_Release(&view);
+    if (got < 0)
+        return NULL;
+    return cs_int_from_long((long)got);
+}
+
+const char sock_recvfrom_into_doc[] =
+"recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)\n\
+\n\
+Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's\n\
+address info.";
+
+PyObject *
+sock_recvfrom_into(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    Py_buffer view;
+    Py_ssize_t n;
+    Py_ssize_t got;
+    int flags = 0;
+    sock_addr_t addr;
+    socklen_t addrlen = 0;
+
+    if (parse_into_args(args, kwds, "w*|ni:recvfrom_into", "recvfrom_into",
+                        "nbytes is greater than the length of the buffer",
+                        &view, &n, &flags) < 0)
+        return NULL;
+    got = receive((sockobject *)self, view.buf, n, flags, &addr, &addrlen);
+    PyBuffer_Release(&view);
+    if (got < 0)
+        return NULL;
+    return with_address(cs_int_from_long((long)got), &addr, addrlen);
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+/* Sends from buf once (to addr if not NULL): the count sent, or -1. */
+static Py_ssize_t
+transmit(sockobject *s, const char *buf, Py_ssize_t len, int flags,
+         const sock_addr_t *addr, socklen_t addrlen)
+{
+    struct send_ctx ctx;
+
+    ctx.buf = buf;
+    ctx.len = (size_t)len;
+    ctx.flags = flags;
+    ctx.addr = addr;
+    ctx.addrlen = addrlen;
+    ctx.result = 0;
+    if (sockcall_run(s, SOCK_WANT_WRITE, addr ? sendto_impl : send_impl,
+                     &ctx) < 0)
+        return -1;
+    return ctx.result;
+}
+
+const char sock_send_doc[] =
+"send(data[, flags]) -> count\n\
+\n\
+Send a data string to the socket.  For the optional flags\n\
+argument, see the Unix manual.  Return the number of bytes\n\
+sent; this may be less than len(data) if the network is busy.";
+
+PyObject *
+sock_send(PyObject *self, PyObject *args)
+{
+    Py_buffer view;
+    int flags = 0;
+    Py_ssize_t sent;
+
+    if (!PyArg_ParseTuple(args, CS_BUF "|i:send", &view, &flags))
+        return NULL;
+    sent = transmit((sockobject *)self, view.buf, view.len, flags, NULL, 0);
+    PyBuffer_Release(&view);
+    if (sent < 0)
+        return NULL;
+    return cs_int_from_long((long)sent);
+}
+
+/* Records on the exception being raised how much sendall() had sent
+ * (attribute `sent`).  The exception itself is kept whatever happens. */
+static void
+note_sent(Py_ssize_t sent)
+{
+    PyObject *type;
+    PyObject *value;
+    PyObject *tb;
+    PyObject *count;
+
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    count = cs_int_from_long((long)sent);
+    if (count == NULL || value == NULL
+        || PyObject_SetAttrString(value, "sent", count) < 0)
+        PyErr_Clear();  /* an exception without a __dict__ stays as it is */
+    Py_XDECREF(count);
+    PyErr_Restore(type, value, tb);
+}
+
+const char sock_sendall_doc[] =
+"sendall(data[, flags])\n\
+\n\
+Send a data string to the socket.  For the optional flags\n\
+argument, see the Unix manual.  This calls send() repeatedly\n\
+until all data is sent.  If an error occurs, the exception raised\n\
+has an attribute `sent`: the number of bytes that were sent before.";
+
+PyObject *
+sock_sendall(PyObject *self, PyObject *args)
+{
+    sockobject *s = (sockobject *)self;
+    Py_buffer view;
+    int flags = 0;
+    Py_ssize_t done = 0;
+
+    if (!PyArg_ParseTuple(args, CS_BUF "|i:sendall", &view, &flags))
+        return NULL;
+    do {
+        Py_ssize_t n = transmit(s, (const char *)view.buf + done,
+                                view.len - done, flags, NULL, 0);
+
+        if (n < 0)
+            goto error;
+        done += n;
+        /* A signal that arrived while send() was making progress did not
+         * interrupt it: run the handlers before blocking again. */
+        if (done < view.len && PyErr_CheckSignals() < 0)
+            goto error;
+    } while (done < view.len);
+    PyBuffer_Release(&view);
+    Py_RETURN_NONE;
+
+error:
+    note_sent(done);
+    PyBuffer_Release(&view);
+    return NULL;
+}
+
+const char sock_sendto_doc[] =
+"sendto(data[, flags], address) -> count\n\
+\n\
+Like send(data, flags) but allows specifying the destination address.\n\
+For IP sockets, the address is a pair (hostaddr, port).";
+
+PyObject *
+sock_sendto(PyObject *self, PyObject *args)
+{
+    sockobject *s = (sockobject *)self;
+    Py_buffer view;
+    int flags = 0;
+    PyObject *addrobj;
+    sock_addr_t addr;
+    socklen_t addrlen;
+    Py_ssize_t nargs = PyTuple_Size(args);
+    Py_ssize_t sent;
+
+    if (nargs == 2) {
+        if (!PyArg_ParseTuple(args, CS_BUF "O:sendto", &view, &addrobj))
+            return NULL;
+    }
+    else if (nargs == 3) {
+        if (!PyArg_ParseTuple(args, CS_BUF "iO:sendto", &view, &flags,
+                              &addrobj))
+            return NULL;
+    }
+    else {
+        PyErr_Format(PyExc_TypeError,
+                     "sendto() takes 2 or 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (sockaddr_parse(s->sock_family, addrobj, &addr, &addrlen,
+                       "sendto") < 0) {
+        PyBuffer_Release(&view);
+        return NULL;
+    }
+    sent = transmit(s, view.buf, view.len, flags, &addr, addrlen);
+    PyBuffer_Release(&view);
+    if (sent < 0)
+        return NULL;
+    return cs_int_from_long((long)sent);
+}

@@ -1,0 +1,764 @@
+/* sockobject.c - the socket type of _socket, as CPython 2.7's
+ * `_socket.socket`: creation, addresses (bind, connect, accept, names),
+ * blocking mode and timeouts, close and dup; plus the module functions
+ * fromfd, socketpair and get/setdefaulttimeout.  The send/recv family lives
+ * in sockio.c, socket options in sockopt.c.
+ *
+ * The fd is O_NONBLOCK exactly when the timeout is >= 0 (non-blocking or
+ * timeout mode); sockcall.c does the waiting. */
+#include "sockobject_int.h"     /* first: Python.h sets the feature macros */
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "structmember.h"
+
+#include "fdutil.h"
+#include "sockaddr.h"
+#include "sockcall.h"
+#include "sockerr.h"
+#include "socketmodule.h"
+
+cs_timeout_t sock_default_timeout = -1;
+
+/* Timeouts are kept in nanoseconds on 3.x; beyond this many seconds
+ * (about 292 years) they would not fit into an int64. */
+#define TIMEOUT_MAX_SECONDS 9.2e9
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static void
+init_fields(sockobject *s, int fd, int family, int type, int proto,
+            cs_timeout_t timeout)
+{
+    s->sock_fd = fd;
+    s->sock_family = family;
+    s->sock_type = type;
+    s->sock_proto = proto;
+    s->errorhandler = set_error;
+    s->sock_timeout = timeout;
+}
+
+/* A new base-type socket object owning fd, whose blocking mode already
+ * matches timeout (new ref); closes fd on failure. */
+static PyObject *
+new_sock(int fd, int family, int type, int proto, cs_timeout_t timeout)
+{
+    sockobject *s;
+
+    s = (sockobject *)PyType_GenericAlloc(&sockobject_type, 0);
+    if (s == NULL) {
+        fdutil_close(fd);
+        return NULL;
+    }
+    init_fields(s, fd, family, type, proto, timeout);
+    return (PyObject *)s;
+}
+
+PyObject *
+sockobject_from_fd(int fd, int family, int type, int proto)
+{
+    if (sock_default_timeout >= 0) {
+        int err = fdutil_set_nonblock(fd, 1);
+
+        if (err < 0) {
+            fdutil_close(fd);
+            return set_error_code(-err);
+        }
+    }
+    return new_sock(fd, family, type, proto, sock_default_timeout);
+}
+
+/* None -> -1 (blocking), else a number of seconds >= 0; 0 or -1 with
+ * TypeError/ValueError/OverflowError set. */
+static int
+parse_timeout(PyObject *arg, cs_timeout_t *out)
+{
+    double secs;
+
+    if (arg == Py_None) {
+        *out = cs_timeout_from_seconds(-1.0);
+        return 0;
+    }
+    secs = PyFloat_AsDouble(arg);
+    if (secs == -1.0 && PyErr_Occurred())
+        return -1;
+    if (isnan(secs)) {
+        PyErr_SetString(PyExc_ValueError, "Invalid value NaN (not a number)");
+        return -1;
+    }
+    if (secs < 0) {
+        PyErr_SetString(PyExc_ValueError, "Timeout value out of range");
+        return -1;
+    }
+    if (secs > TIMEOUT_MAX_SECONDS) {
+        PyErr_SetString(PyExc_OverflowError, "timeout value is too large");
+        return -1;
+    }
+    *out = cs_timeout_from_seconds(secs);
+    return 0;
+}
+
+static PyObject *
+timeout_as_object(cs_timeout_t t)
+{
+    if (t < 0)
+        Py_RETURN_NONE;
+    return PyFloat_FromDouble(cs_timeout_to_seconds(t));
+}
+
+/* Sets the timeout and the fd's O_NONBLOCK to match; 0 or -1.  A closed
+ * socket only records the value, as CPython 2.7 does. */
+static int
+apply_timeout(sockobject *s, cs_timeout_t timeout)
+{
+    if (s->sock_fd != -1) {
+        int err = fdutil_set_nonblock(s->sock_fd, timeout >= 0);
+
+        if (err < 0) {
+            set_error_code(-err);
+            return -1;
+        }
+    }
+    s->sock_timeout = timeout;
+    return 0;
+}
+
+/* The address argument of bind/connect/connect_ex: (address,) or the 1998
+ * form (host, port).  0, or -1 with an exception set. */
+static int
+parse_address(sockobject *s, PyObject *args, sock_addr_t *addr,
+              socklen_t *len, const char *caller)
+{
+    PyObject *owned = NULL;
+    PyObject *obj = sockaddr_from_args(args, &owned, caller);
+    int rc;
+
+    if (obj == NULL)
+        return -1;
+    rc = sockaddr_parse(s->sock_family, obj, addr, len, caller);
+    Py_XDECREF(owned);
+    return rc;
+}
+
+/* ---- creation and destruction --------------------------------------------- */
+
+static PyObject *
+sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    sockobject *s = (sockobject *)type->tp_alloc(type, 0);
+
+    (void)args;
+    (void)kwds;
+    if (s != NULL)
+        init_fields(s, -1, 0, 0, 0, cs_timeout_from_seconds(-1.0));
+    return (PyObject *)s;
+}
+
+static int
+sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *keywords[] = {"family", "type", "proto", NULL};
+    sockobject *s = (sockobject *)self;
+    int family = AF_INET;
+    int type = SOCK_STREAM;
+    int proto = 0;
+    int fd;
+    int old;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iii:socket", keywords,
+                                     &family, &type, &proto))
+        return -1;
+    fd = fdutil_socket(family, type, proto, sock_default_timeout >= 0);
+    if (fd < 0) {
+        set_error_code(-fd);
+        return -1;
+    }
+    /* __init__ may run again on a live object: the new socket replaces
+     * the old one, which is closed rather than leaked. */
+    old = s->sock_fd;
+    init_fields(s, fd, family, type, proto, sock_default_timeout);
+    if (old != -1)
+        sockcall_close(old);
+    return 0;
+}
+
+static void
+sock_dealloc(PyObject *self)
+{
+    sockobject *s = (sockobject *)self;
+
+    if (s->sock_fd != -1) {
+        int fd = s->sock_fd;
+
+        s->sock_fd = -1;
+        sockcall_close(fd);
+    }
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *
+sock_repr(PyObject *self)
+{
+    sockobject *s = (sockobject *)self;
+    char text[128];
+
+    snprintf(text, sizeof(text),
+             "<socket object, fd=%d, family=%d, type=%d, protocol=%d>",
+             s->sock_fd, s->sock_family, s->sock_type, s->sock_proto);
+    return cs_native_str(text);
+}
+
+/* ---- close, dup, fileno --------------------------------------------------- */
+
+PyDoc_STRVAR(sock_close_doc,
+"close()\n\
+\n\
+Close the socket.  It cannot be used after this call.");
+
+static PyObject *
+sock_close(PyObject *self, PyObject *unused)
+{
+    sockobject *s = (sockobject *)self;
+    int fd = s->sock_fd;
+
+    (void)unused;
+    if (fd != -1) {
+        s->sock_fd = -1;
+        sockcall_close(fd);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(sock_dup_doc,
+"dup() -> socket object\n\
+\n\
+Return a new socket object connected to the same system resource.");
+
+static PyObject *
+sock_dup(PyObject *self, PyObject *unused)
+{
+    sockobject *s = (sockobject *)self;
+    int fd = fdutil_dup_cloexec(s->sock_fd);
+
+    (void)unused;
+    if (fd < 0)
+        return set_error_code(-fd);
+    /* the copy shares the open file and so its O_NONBLOCK: same timeout */
+    return new_sock(fd, s->sock_family, s->sock_type, s->sock_proto,
+                    s->sock_timeout);
+}
+
+PyDoc_STRVAR(sock_fileno_doc,
+"fileno() -> integer\n\
+\n\
+Return the integer file descriptor of the socket (-1 once closed).");
+
+static PyObject *
+sock_fileno(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return cs_int_from_long(((sockobject *)self)->sock_fd);
+}
+
+/* ---- addresses ------------------------------------------------------------ */
+
+struct accept_ctx {
+    sock_addr_t addr;
+    socklen_t len;
+    int nonblock;       /* the new fd's mode, from the default timeout */
+    int fd;             /* the result */
+};
+
+static int
+accept_impl(sockobject *s, void *data)
+{
+    struct accept_ctx *ctx = data;
+    int fd;
+
+    ctx->len = sizeof(ctx->addr);
+    fd = fdutil_accept(s->sock_fd, &ctx->addr.sa, &ctx->len, ctx->nonblock);
+    if (fd < 0)
+        return fd;
+    ctx->fd = fd;
+    return 0;
+}
+
+PyDoc_STRVAR(sock_accept_doc,
+"accept() -> (socket object, address info)\n\
+\n\
+Wait for an incoming connection.  Return a new socket representing the\n\
+connection, and the address of the client.  For IP sockets, the address\n\
+info is a pair (hostaddr, port).");
+
+static PyObject *
+sock_accept(PyObject *self, PyObject *unused)
+{
+    sockobject *s = (sockobject *)self;
+    struct accept_ctx ctx;
+    PyObject *conn;
+    PyObject *addr;
+    PyObject *result;
+
+    (void)unused;
+    memset(&ctx.addr, 0, sizeof(ctx.addr));
+    ctx.nonblock = sock_default_timeout >= 0;
+    ctx.fd = -1;
+    if (sockcall_run(s, SOCK_WANT_READ, accept_impl, &ctx) < 0)
+        return NULL;
+    /* as CPython 2.7: the new socket gets the default timeout */
+    conn = new_sock(ctx.fd, s->sock_family, s->sock_type, s->sock_proto,
+                    sock_default_timeout);
+    if (conn == NULL)
+        return NULL;
+    addr = sockaddr_build(&ctx.addr.sa, ctx.len);
+    if (addr == NULL) {
+        Py_DECREF(conn);        /* closes the new fd */
+        return NULL;
+    }
+    result = PyTuple_Pack(2, conn, addr);
+    Py_DECREF(conn);
+    Py_DECREF(addr);
+    return result;
+}
+
+PyDoc_STRVAR(sock_bind_doc,
+"bind(address)\n\
+\n\
+Bind the socket to a local address.  For IP sockets, the address is a\n\
+pair (host, port); the host must refer to the local host.  The 1998 form\n\
+bind(host, port) is accepted too.");
+
+static PyObject *
+sock_bind(PyObject *self, PyObject *args)
+{
+    sockobject *s = (sockobject *)self;
+    sock_addr_t addr;
+    socklen_t len;
+
+    if (parse_address(s, args, &addr, &len, "bind") < 0)
+        return NULL;
+    if (bind(s->sock_fd, &addr.sa, len) < 0)
+        return set_error();
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(sock_connect_doc,
+"connect(address)\n\
+\n\
+Connect the socket to a remote address.  For IP sockets, the address\n\
+is a pair (host, port).  The 1998 form connect(host, port) is accepted\n\
+too.");
+
+static PyObject *
+sock_connect(PyObject *self, PyObject *args)
+{
+    sockobject *s = (sockobject *)self;
+    sock_addr_t addr;
+    socklen_t len;
+
+    if (parse_address(s, args, &addr, &len, "connect") < 0)
+        return NULL;
+    if (sockcall_connect(s, &addr.sa, len, 1) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(sock_connect_ex_doc,
+"connect_ex(address) -> errno\n\
+\n\
+This is like connect(address), but returns an error code (the errno value)\n\
+instead of raising an exception when an error occurs.");
+
+static PyObject *
+sock_connect_ex(PyObject *self, PyObject *args)
+{
+    sockobject *s = (sockobject *)self;
+    sock_addr_t addr;
+    socklen_t len;
+    int rc;
+
+    if (parse_address(s, args, &addr, &len, "connect_ex") < 0)
+        return NULL;
+    rc = sockcall_connect(s, &addr.sa, len, 0);
+    if (rc < 0)
+        return NULL;
+    return cs_int_from_long(rc);
+}
+
+/* getsockname/getpeername */
+static PyObject *
+own_or_peer_name(sockobject *s, int peer)
+{
+    sock_addr_t addr;
+    socklen_t len = sizeof(addr);
+    int rc;
+
+    memset(&addr, 0, sizeof(addr));
+    if (peer)
+        rc = getpeername(s->sock_fd, &addr.sa, &len);
+    else
+        rc = getsockname(s->sock_fd, &addr.sa, &len);
+    if (rc < 0)
+        return set_error();
+    return sockaddr_build(&addr.sa, len);
+}
+
+PyDoc_STRVAR(sock_getsockname_doc,
+"getsockname() -> address info\n\
+\n\
+Return the address of the local endpoint.  For IP sockets, the address\n\
+info is a pair (hostaddr, port).");
+
+static PyObject *
+sock_getsockname(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return own_or_peer_name((sockobject *)self, 0);
+}
+
+PyDoc_STRVAR(sock_getpeername_doc,
+"getpeername() -> address info\n\
+\n\
+Return the address of the remote endpoint.  For IP sockets, the address\n\
+info is a pair (hostaddr, port).");
+
+static PyObject *
+sock_getpeername(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return own_or_peer_name((sockobject *)self, 1);
+}
+
+PyDoc_STRVAR(sock_listen_doc,
+"listen(backlog)\n\
+\n\
+Enable a server to accept connections.  The backlog argument is the\n\
+number of unaccepted connections the system allows before refusing new\n\
+ones; a negative value counts as 0.");
+
+static PyObject *
+sock_listen(PyObject *self, PyObject *arg)
+{
+    sockobject *s = (sockobject *)self;
+    int backlog;
+
+    if (!PyArg_Parse(arg, "i:listen", &backlog))
+        return NULL;
+    if (backlog < 0)
+        backlog = 0;
+    if (listen(s->sock_fd, backlog) < 0)
+        return set_error();
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(sock_shutdown_doc,
+"shutdown(flag)\n\
+\n\
+Shut down the reading side of the socket (flag == SHUT_RD), the writing\n\
+side of the socket (flag == SHUT_WR), or both ends (flag == SHUT_RDWR).");
+
+static PyObject *
+sock_shutdown(PyObject *self, PyObject *arg)
+{
+    sockobject *s = (sockobject *)self;
+    int how;
+
+    if (!PyArg_Parse(arg, "i:shutdown", &how))
+        return NULL;
+    if (shutdown(s->sock_fd, how) < 0)
+        return set_error();
+    Py_RETURN_NONE;
+}
+
+/* ---- blocking mode and timeouts ------------------------------------------- */
+
+PyDoc_STRVAR(sock_setblocking_doc,
+"setblocking(flag)\n\
+\n\
+Set the socket to blocking (flag is true) or non-blocking (false).\n\
+setblocking(True) is equivalent to settimeout(None);\n\
+setblocking(False) is equivalent to settimeout(0.0).");
+
+static PyObject *
+sock_setblocking(PyObject *self, PyObject *arg)
+{
+    long block = PyLong_AsLong(arg);
+
+    if (block == -1 && PyErr_Occurred())
+        return NULL;
+    if (apply_timeout((sockobject *)self,
+                      cs_timeout_from_seconds(block ? -1.0 : 0.0)) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(sock_settimeout_doc,
+"settimeout(timeout)\n\
+\n\
+Set a timeout on socket operations.  'timeout' can be a float,\n\
+giving in seconds, or None.  Setting a timeout of None disables\n\
+the timeout feature and is equivalent to setblocking(1).\n\
+Setting a timeout of zero is the same as setblocking(0).");
+
+static PyObject *
+sock_settimeout(PyObject *self, PyObject *arg)
+{
+    cs_timeout_t timeout;
+
+    if (parse_timeout(arg, &timeout) < 0
+        || apply_timeout((sockobject *)self, timeout) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(sock_gettimeout_doc,
+"gettimeout() -> timeout\n\
+\n\
+Returns the timeout in seconds (float) associated with socket\n\
+operations.  A timeout of None indicates that timeouts on socket\n\
+operations are disabled.");
+
+static PyObject *
+sock_gettimeout(PyObject *self, PyObject *unused)
+{
+    (void)unused;
+    return timeout_as_object(((sockobject *)self)->sock_timeout);
+}
+
+/* `timeout` as CPython 2.7's member: a float, -1.0 when blocking */
+static PyObject *
+sock_get_timeout_member(PyObject *self, void *closure)
+{
+    (void)closure;
+    return PyFloat_FromDouble(
+        cs_timeout_to_seconds(((sockobject *)self)->sock_timeout));
+}
+
+/* ---- the type ------------------------------------------------------------- */
+
+static PyMethodDef sock_methods[] = {
+    {"accept", sock_accept, METH_NOARGS, sock_accept_doc},
+    {"bind", sock_bind, METH_VARARGS, sock_bind_doc},
+    {"close", sock_close, METH_NOARGS, sock_close_doc},
+    {"connect", sock_connect, METH_VARARGS, sock_connect_doc},
+    {"connect_ex", sock_connect_ex, METH_VARARGS, sock_connect_ex_doc},
+    {"dup", sock_dup, METH_NOARGS, sock_dup_doc},
+    {"fileno", sock_fileno, METH_NOARGS, sock_fileno_doc},
+    {"getpeername", sock_getpeername, METH_NOARGS, sock_getpeername_doc},
+    {"getsockname", sock_getsockname, METH_NOARGS, sock_getsockname_doc},
+    {"getsockopt", sock_getsockopt, METH_VARARGS, sock_getsockopt_doc},
+    {"gettimeout", sock_gettimeout, METH_NOARGS, sock_gettimeout_doc},
+    {"listen", sock_listen, METH_O, sock_listen_doc},
+    {"recv", sock_recv, METH_VARARGS, sock_recv_doc},
+    {"recv_into", (PyCFunction)(void (*)(void))sock_recv_into,
+     METH_VARARGS | METH_KEYWORDS, sock_recv_into_doc},
+    {"recvfrom", sock_recvfrom, METH_VARARGS, sock_recvfrom_doc},
+    {"recvfrom_into", (PyCFunction)(void (*)(void))sock_recvfrom_into,
+     METH_VARARGS | METH_KEYWORDS, sock_recvfrom_into_doc},
+    {"send", sock_send, METH_VARARGS, sock_send_doc},
+    {"sendall", sock_sendall, METH_VARARGS, sock_sendall_doc},
+    {"sendto", sock_sendto, METH_VARARGS, sock_sendto_doc},
+    {"setblocking", sock_setblocking, METH_O, sock_setblocking_doc},
+    {"setsockopt", sock_setsockopt, METH_VARARGS, sock_setsockopt_doc},
+    {"settimeout", sock_settimeout, METH_O, sock_settimeout_doc},
+    {"shutdown", sock_shutdown, METH_O, sock_shutdown_doc},
+    {NULL, NULL, 0, NULL}
+};
+
+static PyMemberDef sock_members[] = {
+    {"family", T_INT, offsetof(sockobject, sock_family), READONLY,
+     "the socket family"},
+    {"type", T_INT, offsetof(sockobject, sock_type), READONLY,
+     "the socket type"},
+    {"proto", T_INT, offsetof(sockobject, sock_proto), READONLY,
+     "the socket protocol"},
+    {NULL, 0, 0, 0, NULL}
+};
+
+static PyGetSetDef sock_getset[] = {
+    {"timeout", sock_get_timeout_member, NULL,
+     "the socket timeout in seconds, -1.0 when blocking", NULL},
+    {NULL, NULL, NULL, NULL, NULL}
+};
+
+PyDoc_STRVAR(sock_doc,
+"socket([family[, type[, proto]]]) -> socket object\n\
+\n\
+Open a socket of the given type.  The family argument specifies the\n\
+address family; it defaults to AF_INET.  The type argument specifies\n\
+whether this is a stream (SOCK_STREAM, this is the default)\n\
+or datagram (SOCK_DGRAM) socket.  The protocol argument defaults to 0,\n\
+specifying the default protocol.  Keyword arguments are accepted.\n\
+\n\
+A socket object represents one endpoint of a network connection.\n\
+\n\
+Methods of socket objects (keyword arguments not allowed):\n\
+\n\
+accept() -- accept a connection, returning new socket and client address\n\
+bind(addr) -- bind the socket to a local address\n\
+close() -- close the socket\n\
+connect(addr) -- connect the socket to a remote address\n\
+connect_ex(addr) -- connect, return an error code instead of an exception\n\
+dup() -- return a new socket object identical to the current one\n\
+fileno() -- return underlying file descriptor\n\
+getpeername() -- return remote address\n\
+getsockname() -- return local address\n\
+getsockopt(level, optname[, buflen]) -- get socket options\n\
+gettimeout() -- return timeout or None\n\
+listen(n) -- start listening for incoming connections\n\
+recv(buflen[, flags]) -- receive data\n\
+recv_into(buffer[, nbytes[, flags]]) -- receive data (into a buffer)\n\
+recvfrom(buflen[, flags]) -- receive data and sender's address\n\
+recvfrom_into(buffer[, nbytes, [, flags])\n\
+  -- receive data and sender's address (into a buffer)\n\
+sendall(data[, flags]) -- send all data\n\
+send(data[, flags]) -- send data, may not send all of it\n\
+sendto(data[, flags], addr) -- send data to a given address\n\
+setblocking(0 | 1) -- set or clear the blocking I/O flag\n\
+setsockopt(level, optname, value) -- set socket options\n\
+settimeout(None | float) -- set or clear the timeout\n\
+shutdown(how) -- shut down traffic in one or both directions");
+
+PyTypeObject sockobject_type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_socket.socket",
+    .tp_basicsize = sizeof(sockobject),
+    .tp_dealloc = sock_dealloc,
+    .tp_repr = sock_repr,
+    .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_doc = sock_doc,
+    .tp_methods = sock_methods,
+    .tp_members = sock_members,
+    .tp_getset = sock_getset,
+    .tp_init = sock_initobj,
+    .tp_new = sock_new,
+};
+
+int
+sockobject_add_to_module(PyObject *module)
+{
+    PyObject *type = (PyObject *)&sockobject_type;    /* static, immortal */
+
+    if (PyType_Ready(&sockobject_type) < 0
+        || PyModule_AddObjectRef(module, "socket", type) < 0
+        || PyModule_AddObjectRef(module, "SocketType", type) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- module functions ----------------------------------------------------- */
+
+PyDoc_STRVAR(socket_fromfd_doc,
+"fromfd(fd, family, type[, proto]) -> socket object\n\
+\n\
+Create a socket object from a duplicate of the given file\n\
+descriptor.  The remaining arguments are the same as for socket().");
+
+static PyObject *
+socket_fromfd(PyObject *self, PyObject *args)
+{
+    int fd;
+    int family;
+    int type;
+    int proto = 0;
+    int copy;
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "iii|i:fromfd", &fd, &family, &type, &proto))
+        return NULL;
+    copy = fdutil_dup_cloexec(fd);
+    if (copy < 0)
+        return set_error_code(-copy);
+    return sockobject_from_fd(copy, family, type, proto);
+}
+
+PyDoc_STRVAR(socket_socketpair_doc,
+"socketpair([family[, type[, proto]]]) -> (socket object, socket object)\n\
+\n\
+Create a pair of socket objects from the sockets returned by the platform\n\
+socketpair() function.  The arguments are the same as for socket() except\n\
+the default family is AF_UNIX.");
+
+static PyObject *
+socket_socketpair(PyObject *self, PyObject *args)
+{
+    int family = AF_UNIX;
+    int type = SOCK_STREAM;
+    int proto = 0;
+    int sv[2];
+    int err;
+    PyObject *a;
+    PyObject *b;
+    PyObject *result;
+
+    (void)self;
+    if (!PyArg_ParseTuple(args, "|iii:socketpair", &family, &type, &proto))
+        return NULL;
+    err = fdutil_socketpair(family, type, proto, sock_default_timeout >= 0,
+                            sv);
+    if (err < 0)
+        return set_error_code(-err);
+    a = new_sock(sv[0], family, type, proto, sock_default_timeout);
+    if (a == NULL) {
+        fdutil_close(sv[1]);
+        return NULL;
+    }
+    b = new_sock(sv[1], family, type, proto, sock_default_timeout);
+    if (b == NULL) {
+        Py_DECREF(a);
+        return NULL;
+    }
+    result = PyTuple_Pack(2, a, b);
+    Py_DECREF(a);
+    Py_DECREF(b);
+    return result;
+}
+
+PyDoc_STRVAR(socket_getdefaulttimeout_doc,
+"getdefaulttimeout() -> timeout\n\
+\n\
+Returns the default timeout in seconds (float) for new socket objects.\n\
+A value of None indicates that new socket objects have no timeout.\n\
+When the socket module is first imported, the default is None.");
+
+static PyObject *
+socket_getdefaulttimeout(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return timeout_as_object(sock_default_timeout);
+}
+
+PyDoc_STRVAR(socket_setdefaulttimeout_doc,
+"setdefaulttimeout(timeout)\n\
+\n\
+Set the default timeout in seconds (float) for new socket objects.\n\
+A value of None indicates that new socket objects have no timeout.\n\
+When the socket module is first imported, the default is None.");
+
+static PyObject *
+socket_setdefaulttimeout(PyObject *self, PyObject *arg)
+{
+    cs_timeout_t timeout;
+
+    (void)self;
+    if (parse_timeout(arg, &timeout) < 0)
+        return NULL;
+    sock_default_timeout = timeout;
+    Py_RETURN_NONE;
+}
+
+PyMethodDef sockobject_functions[] = {
+    {"fromfd", socket_fromfd, METH_VARARGS, socket_fromfd_doc},
+    {"socketpair", socket_socketpair, METH_VARARGS, socket_socketpair_doc},
+    {"getdefaulttimeout", socket_getdefaulttimeout, METH_NOARGS,
+     socket_getdefaulttimeout_doc},
+    {"setdefaulttimeout", socket_setdefaulttimeout, METH_O,
+     socket_setdefaulttimeout_doc},
+    {NULL, NULL, 0, NULL}
+};

@@ -1,0 +1,34 @@
+/* sockobject_int.h - what sockobject.c, sockio.c and sockopt.c share: the
+ * methods that sockio.c (send/recv family) and sockopt.c (socket options)
+ * define for the method table in sockobject.c, with their docstrings. */
+#ifndef CLASSICSOCKET_SOCKOBJECT_INT_H
+#define CLASSICSOCKET_SOCKOBJECT_INT_H
+
+#include "sockobject.h"
+
+/* sockio.c */
+PyObject *sock_recv(PyObject *self, PyObject *args);
+PyObject *sock_recv_into(PyObject *self, PyObject *args, PyObject *kwds);
+PyObject *sock_recvfrom(PyObject *self, PyObject *args);
+PyObject *sock_recvfrom_into(PyObject *self, PyObject *args,
+                             PyObject *kwds);
+PyObject *sock_send(PyObject *self, PyObject *args);
+PyObject *sock_sendall(PyObject *self, PyObject *args);
+PyObject *sock_sendto(PyObject *self, PyObject *args);
+
+extern const char sock_recv_doc[];
+extern const char sock_recv_into_doc[];
+extern const char sock_recvfrom_doc[];
+extern const char sock_recvfrom_into_doc[];
+extern const char sock_send_doc[];
+extern const char sock_sendall_doc[];
+extern const char sock_sendto_doc[];
+
+/* sockopt.c */
+PyObject *sock_getsockopt(PyObject *self, PyObject *args);
+PyObject *sock_setsockopt(PyObject *self, PyObject *args);
+
+extern const char sock_getsockopt_doc[];
+extern const char sock_setsockopt_doc[];
+
+#endif /* CLASSICSOCKET_SOCKOBJECT_INT_H */

@@ -1,0 +1,103 @@
+/* sockopt.c - getsockopt and setsockopt, in their integer and raw-buffer
+ * forms.  Neither call blocks, so both run with the GIL held. */
+#include "sockobject_int.h"     /* first: Python.h sets the feature macros */
+
+#include <errno.h>
+#include <limits.h>
+#include <sys/socket.h>
+
+#include "sockerr.h"
+
+/* The largest buffer getsockopt(level, option, buflen) returns, as in
+ * CPython 2.7. */
+#define GETSOCKOPT_MAX_BUFLEN 1024
+
+const char sock_getsockopt_doc[] =
+"getsockopt(level, option[, buffersize]) -> value\n\
+\n\
+Get a socket option.  See the Unix manual for level and option.\n\
+If a nonzero buffersize argument is given, the return value is a\n\
+string of that length; otherwise it is an integer.";
+
+PyObject *
+sock_getsockopt(PyObject *self, PyObject *args)
+{
+    sockobject *s = (sockobject *)self;
+    int level;
+    int option;
+    int buflen = 0;
+    PyObject *buf;
+    socklen_t len;
+
+    if (!PyArg_ParseTuple(args, "ii|i:getsockopt", &level, &option, &buflen))
+        return NULL;
+    if (buflen == 0) {
+        int value = 0;
+
+        len = sizeof(value);
+        if (getsockopt(s->sock_fd, level, option, &value, &len) < 0)
+            return set_error();
+        return cs_int_from_long(value);
+    }
+    if (buflen < 0 || buflen > GETSOCKOPT_MAX_BUFLEN) {
+        /* socket.error with a message only, as CPython 2.7 raises it */
+        PyErr_SetString(sock_error, "getsockopt buflen out of range");
+        return NULL;
+    }
+    buf = PyBytes_FromStringAndSize(NULL, buflen);
+    if (buf == NULL)
+        return NULL;
+    len = (socklen_t)buflen;
+    if (getsockopt(s->sock_fd, level, option, PyBytes_AS_STRING(buf),
+                   &len) < 0) {
+        Py_DECREF(buf);
+        return set_error();
+    }
+    if ((Py_ssize_t)len != buflen && _PyBytes_Resize(&buf, len) < 0)
+        return NULL;            /* _PyBytes_Resize released buf */
+    return buf;
+}
+
+const char sock_setsockopt_doc[] =
+"setsockopt(level, option, value)\n\
+\n\
+Set a socket option.  See the Unix manual for level and option.\n\
+The value argument can either be an integer or a string (a bytes-like\n\
+object on Python 3) holding the option's raw bytes.";
+
+PyObject *
+sock_setsockopt(PyObject *self, PyObject *args)
+{
+    sockobject *s = (sockobject *)self;
+    int level;
+    int option;
+    int flag;
+    Py_buffer view;
+    int err = 0;
+
+    /* As CPython 2.7: the integer form first, and when that does not
+     * parse, the buffer form, whose error is the one reported. */
+    if (PyArg_ParseTuple(args, "iii:setsockopt", &level, &option, &flag)) {
+        if (setsockopt(s->sock_fd, level, option, &flag, sizeof(flag)) < 0)
+            err = errno;
+    }
+    else {
+        PyErr_Clear();
+        if (!PyArg_ParseTuple(args, "ii" CS_BUF ":setsockopt", &level,
+                              &option, &view))
+            return NULL;
+        if (view.len > INT_MAX) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_OverflowError,
+                            "setsockopt() value is too long");
+            return NULL;
+        }
+        if (setsockopt(s->sock_fd, level, option, view.buf,
+                       (socklen_t)view.len) < 0)
+            err = errno;
+        PyBuffer_Release(&view);
+    }
+    if (err != 0)
+        return set_error_code(err);
+    Py_RETURN_NONE;
+}
