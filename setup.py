@@ -37,9 +37,15 @@ class BuildExt(build_ext):
     """_socket goes into the classicsocket package when installed, and into
     Lib/ beside socket.py when built in place."""
 
+    def run(self):
+        # setuptools builds in place by building into build_lib and copying;
+        # remember which layout was asked for before it flips `inplace`.
+        self.package_layout = not self.inplace
+        build_ext.run(self)
+
     def get_ext_fullpath(self, ext_name):
         path = build_ext.get_ext_fullpath(self, ext_name)
-        if ext_name == "_socket" and not self.inplace:
+        if ext_name == "_socket" and getattr(self, "package_layout", False):
             path = os.path.join(os.path.dirname(path), PACKAGE,
                                 os.path.basename(path))
         return path
