@@ -22,7 +22,7 @@ import mactcp
 import MACTCPconst as C
 
 import support
-from test_mactcp_status import CommandPeer
+from test_mactcp_status import CommandPeer, close_peer
 
 LOOPBACK = 0x7F000001
 LATENCY = 0.05          # the issue's bound between situation and asr call
@@ -99,7 +99,7 @@ def connected():
         except mactcp.error:
             pass
         del stream
-        peer.close()
+        close_peer(peer)
 
 
 def _rcv_all(stream, count):
@@ -256,7 +256,7 @@ def test_passive_open_done():
     finally:
         stream.asr = None
         del stream
-        peer.close()
+        close_peer(peer)
 
 
 def test_passive_open_done_when_the_open_fails():
@@ -289,23 +289,6 @@ def test_events_in_order_none_lost_or_merged(connected):
     assert stays_quiet(rec, 3)
 
 
-def test_asr_exception_propagates_in_main_thread(connected):
-    stream, peer, rec = connected
-
-    def boom(event, detail):
-        raise ValueError("asr says %d" % event)
-
-    stream.asr = boom
-    peer.start("send 5")
-    with pytest.raises(ValueError) as info:
-        user_loop(lambda: False, timeout=10.0)
-    assert "asr says %d" % C.TCPDataArrival in str(info.value)
-    peer.answer()
-    # the stream is unharmed
-    stream.asr = rec
-    assert _rcv_all(stream, 5) == b"xxxxx"
-
-
 def test_stream_methods_from_inside_the_asr(connected):
     stream, peer, rec = connected
     received = []
@@ -329,17 +312,6 @@ def test_stream_methods_from_inside_the_asr(connected):
     peer.answer()
     assert received == [b"xxxx", b"xxx"]
     assert rec.events == [(C.TCPDataArrival, 0)] * 2
-
-
-def test_asr_none_drops_nothing_later(connected):
-    """Events are delivered to the asr set when they are delivered; with no
-    asr they are not kept for a later one."""
-    stream, peer, rec = connected
-    stream.asr = None
-    assert peer.do("send 5") == "sent"
-    user_loop(lambda: False, timeout=QUIET)
-    stream.asr = rec
-    assert stays_quiet(rec, 0), rec.events
 
 
 # --- UDP ---------------------------------------------------------------------
@@ -378,7 +350,7 @@ def test_udp_no_data_arrival_while_a_read_is_outstanding():
         assert stays_quiet(rec, 0), rec.events
         assert peer.finish()[0] == 0
     finally:
-        peer.close()
+        close_peer(peer)
         receiver.asr = None
         del receiver
 
@@ -400,3 +372,30 @@ def test_udp_icmp_received_for_a_closed_port():
     finally:
         stream.asr = None
         del stream
+
+
+# --- last: an asr that raises -----------------------------------------------
+
+def test_asr_exception_propagates_in_main_thread(connected):
+    """Kept last: if delivery stopped after an exception, as it once did
+    (notes/mactcp-bugs.md B1), only this test fails."""
+    stream, peer, rec = connected
+
+    def boom(event, detail):
+        raise ValueError("asr says %d" % event)
+
+    stream.asr = boom
+    # the asr may run at any bytecode from the moment the data is sent
+    with pytest.raises(ValueError) as info:
+        peer.start("send 5")
+        user_loop(lambda: False, timeout=10.0)
+    assert "asr says %d" % C.TCPDataArrival in str(info.value)
+    peer.answer()
+    # the stream is unharmed, and later events are delivered again
+    stream.asr = rec
+    assert _rcv_all(stream, 5) == b"xxxxx"
+    peer.start("send 6")
+    wait_events(rec, 1)
+    text, sent_at = peer.answer()
+    assert rec.events == [(C.TCPDataArrival, 0)]
+    assert_prompt(rec, (C.TCPDataArrival, 0), sent_at)
