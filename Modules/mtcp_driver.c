@@ -419,8 +419,12 @@ mtdrv_asr_fd(void)
 void
 mtdrv_reschedule(void)
 {
+    mtcp_event probe;
+
     pthread_mutex_lock(&lock);
     if (drv.head != NULL)
         drv.call_wanted = 1;
+    else
+        (void)mtdrv_pop(&probe);    /* empty: clears the announcement */
     mtdrv_unlock();
 }
