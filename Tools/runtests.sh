@@ -7,7 +7,8 @@
 #
 # An interpreter is named by its version (found with pyenv) or by a path.  A
 # missing interpreter is an error, not a skip.  pytest is installed when
-# missing (4.6 on Python 2.7).  Extra arguments after -- go to pytest.
+# missing (4.6 on Python 2.7).  Arguments after -- go to pytest
+# instead of the default 'Tests'.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +25,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 [ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(2.7 3.8 3.11 3.13)
+[ ${#PYTEST_ARGS[@]} -gt 0 ] || PYTEST_ARGS=(Tests)
 
 find_python() {
     local want=$1 root dir
@@ -64,7 +66,7 @@ run_plain() {
     echo "=== $("$py" -c 'import sys; print(sys.version.split()[0])') ($py)"
     ensure_tools "$py"
     build "$py"
-    (cd "$ROOT" && PYTHONPATH="$ROOT/Lib" "$py" -m pytest Tests -q -p no:cacheprovider "${PYTEST_ARGS[@]}")
+    (cd "$ROOT" && PYTHONPATH="$ROOT/Lib" "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}")
 }
 
 run_sanitized() {
@@ -87,7 +89,7 @@ run_sanitized() {
         LSAN_OPTIONS="suppressions=$ROOT/Tools/lsan.supp:print_suppressions=0" \
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$log" \
         CLASSICSOCKET_SANITIZED=1 PYTHONPATH="$copy/Lib" \
-        "$py" -m pytest Tests -q -p no:cacheprovider "${PYTEST_ARGS[@]}")
+        "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}")
     if ls "$log".* >/dev/null 2>&1; then
         echo "runtests: sanitizer reports:" >&2
         cat "$log".* >&2
