@@ -1,20 +1,28 @@
 /* sockerr.c - socket.error, herror, gaierror, timeout, and the helpers that
  * raise them.  socket.error carries exactly (errno, strerror), as in CPython:
  * no syscall names are added, because scripts compare e.args. */
+#include "sockerr.h"     /* Python.h first: it sets the feature macros */
+
 #include <errno.h>
 #include <netdb.h>
 #include <string.h>
-
-#include "sockerr.h"
 
 PyObject *sock_error;
 PyObject *sock_herror;
 PyObject *sock_gaierror;
 PyObject *sock_timeout_error;
 
+/* Docstrings are writable arrays because 2.7's PyErr_NewExceptionWithDoc
+ * takes a plain char *. */
+static char error_doc[] = "Socket errors: (errno, strerror).";
+static char herror_doc[] = "Host lookup errors: (h_errno, hstrerror).";
+static char gaierror_doc[] =
+    "getaddrinfo/getnameinfo errors: (EAI code, gai_strerror).";
+static char timeout_doc[] = "A socket operation timed out.";
+
 static int
 add_exception(PyObject *module, PyObject **slot, const char *name,
-              PyObject *base, const char *doc)
+              PyObject *base, char *doc)
 {
     char qualname[64];
 
@@ -36,15 +44,13 @@ sockerr_add_to_module(PyObject *module)
     PyObject *base = PyExc_IOError;
 #endif
 
-    if (add_exception(module, &sock_error, "error", base,
-                      "Socket errors: (errno, strerror).") < 0
+    if (add_exception(module, &sock_error, "error", base, error_doc) < 0
         || add_exception(module, &sock_herror, "herror", sock_error,
-                         "Host lookup errors: (h_errno, hstrerror).") < 0
+                         herror_doc) < 0
         || add_exception(module, &sock_gaierror, "gaierror", sock_error,
-                         "getaddrinfo/getnameinfo errors: "
-                         "(EAI code, gai_strerror).") < 0
+                         gaierror_doc) < 0
         || add_exception(module, &sock_timeout_error, "timeout", sock_error,
-                         "A socket operation timed out.") < 0)
+                         timeout_doc) < 0)
         return -1;
     return 0;
 }
