@@ -429,6 +429,7 @@ def w_latency(socket, n, side=None):
 
 LOOPBACK = 0x7F000001
 MACTCP_TIMEOUT = 30  # seconds, for Rcv: nothing in the workloads waits that long
+CONNECTION_CLOSING = -23005  # mactcp.error code: the peer closed, all read
 
 
 def _mactcp_port(stream):
@@ -467,9 +468,10 @@ def w_mactcp_pingpong(n):
             while True:
                 data = s.Rcv(MACTCP_TIMEOUT)[0]
                 s.Send(data, 1, 0)
-        except Exception:
-            pass
-        s.Abort()
+        except mactcp.error as e:
+            if e.args[0] != CONNECTION_CLOSING:
+                raise
+        s.Close()  # the other end's Close waits for this FIN
     pid, w = _fork_with_port(echo)
     mactcp = load_mactcp()
     s = _mactcp_passive(mactcp, 4096, w)
