@@ -1,0 +1,614 @@
+"""socket.makefile() and the file objects it returns (socket._fileobject):
+reading, writing, buffering modes, close=True, and the independence of the
+file and the socket that the reference promises ("the file object
+references a dup()ped version of the socket file descriptor, so the file
+object and socket object may be closed or garbage-collected
+independently").
+
+Buffering is checked in-process on a socketpair, where what was sent is in
+the other end's queue at once (so "not sent yet" is observable without
+waiting); bulk transfers go to and from a child running the standard
+library's socket module."""
+from __future__ import print_function
+
+import errno
+import gc
+import hashlib
+import os
+import random
+import select
+import signal
+import threading
+
+import pytest
+
+import socket
+
+import support
+
+
+@pytest.fixture
+def pair():
+    a, b = socket.socketpair()
+    b.settimeout(20.0)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def pending(sock):
+    """Whatever is queued on sock right now, without waiting ('<EOF>' marks
+    the end of the stream)."""
+    chunks = []
+    while select.select([sock], [], [], 0)[0]:
+        data = sock.recv(65536)
+        if not data:
+            chunks.append(b"<EOF>")
+            break
+        chunks.append(data)
+    return b"".join(chunks)
+
+
+def recv_exactly(sock, size):
+    chunks = []
+    while size:
+        data = sock.recv(size)
+        assert data, "early EOF"
+        chunks.append(data)
+        size -= len(data)
+    return b"".join(chunks)
+
+
+# -- attributes, closing ------------------------------------------------------
+
+def test_attributes(pair):
+    a, b = pair
+    f = a.makefile()
+    try:
+        assert isinstance(f, socket._fileobject)
+        assert f.mode == "r"
+        assert f.bufsize == socket._fileobject.default_bufsize == 8192
+        assert f.name == "<socket>"
+        assert f.softspace is False
+        assert f.closed is False
+        assert f.fileno() != a.fileno()
+    finally:
+        f.close()
+    assert f.closed is True
+    f.close()
+    g = a.makefile("wb", 0)
+    h = a.makefile("rb", 1)
+    k = a.makefile("rb", 100)
+    try:
+        assert (g.mode, g.bufsize) == ("wb", 0)
+        assert h.bufsize == 1
+        assert k.bufsize == 100
+    finally:
+        g.close()
+        h.close()
+        k.close()
+
+
+def test_closed_file_refuses_io(pair):
+    a, b = pair
+    f = a.makefile("rwb")
+    f.close()
+    for call, args in ((f.read, ()), (f.readline, ()), (f.write, (b"x",)),
+                       (f.writelines, ([b"x"],)), (f.flush, ()),
+                       (f.fileno, ())):
+        with pytest.raises(ValueError):
+            call(*args)
+
+
+def test_file_uses_its_own_descriptor_and_close_closes_it(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    fd = f.fileno()
+    assert fd != a.fileno()
+    f.close()
+    with pytest.raises(OSError) as info:
+        os.fstat(fd)
+    assert info.value.errno == errno.EBADF
+    # The socket itself is untouched.
+    a.sendall(b"still open")
+    assert recv_exactly(b, 10) == b"still open"
+
+
+def test_closing_the_socket_leaves_the_file_usable(pair):
+    a, b = pair
+    f = a.makefile("rwb", 0)
+    a.close()
+    # The connection stays open while the file holds its descriptor.
+    assert pending(b) == b""
+    b.sendall(b"to the file\n")
+    assert f.readline() == b"to the file\n"
+    f.write(b"from the file")
+    assert recv_exactly(b, 13) == b"from the file"
+    f.close()
+    assert pending(b) == b"<EOF>"
+
+
+def test_closing_the_file_leaves_the_socket_usable(pair):
+    a, b = pair
+    f = a.makefile("rwb")
+    f.write(b"buffered")
+    f.close()
+    assert recv_exactly(b, 8) == b"buffered"   # close() flushed
+    assert pending(b) == b""                   # and did not end the stream
+    a.sendall(b"socket")
+    assert recv_exactly(b, 6) == b"socket"
+    b.sendall(b"back")
+    assert recv_exactly(a, 4) == b"back"
+
+
+def test_garbage_collection_independence(pair):
+    a, b = pair
+    f = a.makefile("rwb", 0)
+    a.close()
+    del a
+    gc.collect()
+    f.write(b"x")
+    assert recv_exactly(b, 1) == b"x"
+    c, d = socket.socketpair()
+    try:
+        g = c.makefile("rb")
+        del g
+        gc.collect()
+        c.sendall(b"y")
+        assert recv_exactly(d, 1) == b"y"
+        assert pending(d) == b""
+    finally:
+        c.close()
+        d.close()
+    del f
+    gc.collect()
+    assert pending(b) == b"<EOF>"
+
+
+def test_fileobject_close_argument(pair):
+    a, b = pair
+    raw = a._sock
+    f = socket._fileobject(raw)          # close=False, as in Python 2.7
+    assert f.mode == "rb"
+    f.write(b"one")
+    f.close()
+    assert recv_exactly(b, 3) == b"one"
+    a.sendall(b"two")                    # the socket was left open
+    assert recv_exactly(b, 3) == b"two"
+    g = socket._fileobject(a.dup(), "wb", 0, close=True)
+    g.close()
+    a.sendall(b"three")
+    assert recv_exactly(b, 5) == b"three"
+    h = socket._fileobject(a, "wb", 0, close=True)
+    h.close()
+    with pytest.raises(socket.error):
+        a.fileno()
+    assert pending(b) == b"<EOF>"
+
+
+def test_context_manager(pair):
+    a, b = pair
+    with a.makefile("wb") as f:
+        f.write(b"ctx")
+    assert f.closed
+    assert recv_exactly(b, 3) == b"ctx"
+
+
+# -- reading ------------------------------------------------------------------
+
+def test_read_all_and_sized(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    b.sendall(b"0123456789abcdef")
+    assert f.read(0) == b""
+    assert f.read(4) == b"0123"
+    assert f.read(3) == b"456"
+    b.sendall(b"tail")
+    b.shutdown(socket.SHUT_WR)
+    assert f.read() == b"789abcdeftail"
+    assert f.read() == b""
+    assert f.read(10) == b""
+    f.close()
+
+
+def test_read_short_at_eof(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    b.sendall(b"short")
+    b.shutdown(socket.SHUT_WR)
+    assert f.read(100) == b"short"
+    assert f.read(100) == b""
+    f.close()
+
+
+def test_readline_and_limits(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    b.sendall(b"first line\nsecond\nthird line is long\nno newline")
+    b.shutdown(socket.SHUT_WR)
+    assert f.readline() == b"first line\n"
+    assert f.readline(3) == b"sec"
+    assert f.readline(100) == b"ond\n"
+    assert f.readline(5) == b"third"
+    assert f.readline(0) == b""
+    assert f.readline() == b" line is long\n"
+    assert f.readline() == b"no newline"
+    assert f.readline() == b""
+    f.close()
+
+
+def test_readline_then_read_gets_the_rest(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    b.sendall(b"header\nbody bytes")
+    b.shutdown(socket.SHUT_WR)
+    assert f.readline() == b"header\n"
+    assert f.read(4) == b"body"
+    assert f.read() == b" bytes"
+    f.close()
+
+
+def test_readlines_and_iteration(pair):
+    a, b = pair
+    lines = [b"alpha\n", b"beta\n", b"gamma\n", b"delta"]
+    b.sendall(b"".join(lines))
+    b.shutdown(socket.SHUT_WR)
+    f = a.makefile("rb")
+    assert f.readlines() == lines
+    f.close()
+    c, d = socket.socketpair()
+    try:
+        d.sendall(b"".join(lines))
+        d.shutdown(socket.SHUT_WR)
+        g = c.makefile("rb")
+        assert iter(g) is g
+        assert list(g) == lines
+        g.close()
+    finally:
+        c.close()
+        d.close()
+
+
+def test_readlines_sizehint(pair):
+    a, b = pair
+    b.sendall(b"aaaa\nbbbb\ncccc\ndddd\n")
+    b.shutdown(socket.SHUT_WR)
+    f = a.makefile("rb")
+    assert f.readlines(7) == [b"aaaa\n", b"bbbb\n"]
+    assert f.readlines() == [b"cccc\n", b"dddd\n"]
+    f.close()
+
+
+def test_readinto(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    b.sendall(b"fill me!xyz")
+    b.shutdown(socket.SHUT_WR)
+    buf = bytearray(8)
+    assert f.readinto(buf) == 8
+    assert bytes(buf) == b"fill me!"
+    assert f.readinto(buf) == 3
+    assert bytes(buf[:3]) == b"xyz"
+    assert f.readinto(buf) == 0
+    f.close()
+
+
+def test_unbuffered_file_does_not_read_past_the_line(pair):
+    a, b = pair
+    f = a.makefile("rb", 0)
+    b.sendall(b"first\nsecond\nthird\n")
+    assert f.readline() == b"first\n"
+    assert f.readline(3) == b"sec"
+    # Nothing more was taken off the socket: the rest is still there.
+    assert recv_exactly(a, 10) == b"ond\nthird\n"
+    f.close()
+
+
+def test_unbuffered_sized_read_takes_only_what_is_asked(pair):
+    a, b = pair
+    f = a.makefile("rb", 0)
+    b.sendall(b"abcdefgh")
+    assert f.read(3) == b"abc"
+    assert recv_exactly(a, 5) == b"defgh"
+    f.close()
+
+
+def test_data_received_before_a_timeout_is_kept(pair):
+    a, b = pair
+    a.settimeout(0.05)
+    f = a.makefile("rb")
+    b.sendall(b"partial ")
+    with pytest.raises(socket.timeout):
+        f.readline()
+    b.sendall(b"line\nmore")
+    assert f.readline() == b"partial line\n"
+    with pytest.raises(socket.timeout):
+        f.read(10)
+    b.sendall(b" data")
+    assert f.read(9) == b"more data"
+    with pytest.raises(socket.timeout):
+        f.read()
+    b.sendall(b"end")
+    b.shutdown(socket.SHUT_WR)
+    assert f.read() == b"end"
+    f.close()
+
+
+def test_file_keeps_the_sockets_timeout(pair):
+    a, b = pair
+    a.settimeout(0.05)
+    f = a.makefile("rb")
+    try:
+        with pytest.raises(socket.timeout):
+            f.read(1)
+    finally:
+        f.close()
+    a.settimeout(None)
+    a.setblocking(False)
+    g = a.makefile("rb")
+    try:
+        with pytest.raises(socket.error) as info:
+            g.read(1)
+        assert info.value.args[0] in (errno.EAGAIN, errno.EWOULDBLOCK)
+    finally:
+        g.close()
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no setitimer")
+def test_read_survives_a_signal(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    fired = threading.Event()
+
+    def handler(signum, frame):
+        fired.set()
+
+    def sender():
+        if fired.wait(20):
+            b.sendall(b"after the signal")
+
+    old = signal.signal(signal.SIGALRM, handler)
+    thread = threading.Thread(target=sender)
+    thread.start()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        assert f.read(16) == b"after the signal"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        fired.set()
+        thread.join()
+        f.close()
+    assert fired.is_set()
+
+
+# -- writing and buffering ----------------------------------------------------
+
+def test_unbuffered_writes_go_out_at_once(pair):
+    a, b = pair
+    f = a.makefile("wb", 0)
+    f.write(b"a")
+    assert pending(b) == b"a"
+    f.writelines([b"b", b"", b"c"])
+    assert pending(b) == b"bc"
+    f.close()
+
+
+def test_line_buffered_writes_go_out_at_newlines(pair):
+    a, b = pair
+    f = a.makefile("wb", 1)
+    f.write(b"no newline yet")
+    assert pending(b) == b""
+    f.write(b", now\n")
+    assert pending(b) == b"no newline yet, now\n"
+    f.write(b"x")
+    assert pending(b) == b""
+    f.writelines([b"lines", b" without newline"])
+    assert pending(b) == b"xlines without newline"
+    f.write(b"unsent")
+    f.flush()
+    assert pending(b) == b"unsent"
+    f.close()
+
+
+def test_default_buffer_fills_before_sending(pair):
+    a, b = pair
+    f = a.makefile("wb")
+    f.write(b"x" * 8000)
+    f.write(b"\n")
+    f.writelines([b"y" * 100])
+    assert pending(b) == b""
+    f.write(b"z" * 100)          # 8201 bytes >= 8192: sent
+    got = recv_exactly(b, 8201)
+    assert got == b"x" * 8000 + b"\n" + b"y" * 100 + b"z" * 100
+    f.write(b"small")
+    assert pending(b) == b""
+    f.flush()
+    assert pending(b) == b"small"
+    f.close()
+
+
+def test_large_buffer(pair):
+    a, b = pair
+    f = a.makefile("wb", 100000)
+    f.write(b"q" * 50000)
+    assert pending(b) == b""
+    f.write(b"r" * 50000)
+    assert len(recv_exactly(b, 100000)) == 100000
+    f.close()
+
+
+def test_write_accepts_buffers_and_rejects_others(pair):
+    a, b = pair
+    f = a.makefile("wb", 0)
+    f.write(bytearray(b"ba"))
+    f.write(memoryview(b"mv"))
+    assert recv_exactly(b, 4) == b"bamv"
+    if support.PY3:
+        with pytest.raises(TypeError):
+            f.write(u"text")
+        with pytest.raises(TypeError):
+            f.write(42)
+    else:
+        f.write(42)                  # Python 2.7 writes str(data)
+        assert recv_exactly(b, 2) == b"42"
+    f.close()
+
+
+def test_unsent_data_stays_buffered_after_a_timeout(pair):
+    a, b = pair
+    a.settimeout(0.05)
+    payload = os.urandom(1 << 18)
+    f = a.makefile("wb", 0)
+    got = []
+    timeouts = 0
+    try:
+        f.write(payload)
+    except socket.timeout:
+        timeouts += 1
+        while True:
+            got.append(pending(b))
+            try:
+                f.flush()
+            except socket.timeout:
+                timeouts += 1
+                continue
+            break
+    f.close()
+    a.close()
+    while True:
+        data = b.recv(65536)
+        if not data:
+            break
+        got.append(data)
+    assert timeouts > 0
+    assert b"".join(got) == payload
+
+
+# -- against a standard library peer ------------------------------------------
+
+# Connects to argv[1]; sends argv[2] random lines (seeded by argv[3]) and
+# closes.
+LINE_SENDER = r"""
+import random, socket, sys
+port, count, seed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(seed)
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+c.settimeout(30)
+c.connect(('127.0.0.1', port))
+print('READY')
+sys.stdout.flush()
+data = b''.join(b'%d:' % i + b'x' * rng.randint(0, 3000) + b'\n'
+                for i in range(count))
+c.sendall(data)
+c.close()
+"""
+
+# Connects to argv[1]; reads to EOF and reports length and MD5.
+COLLECTOR = r"""
+import hashlib, socket, sys
+c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+c.settimeout(30)
+c.connect(('127.0.0.1', int(sys.argv[1])))
+print('READY')
+sys.stdout.flush()
+h = hashlib.md5()
+n = 0
+while True:
+    data = c.recv(65536)
+    if not data:
+        break
+    h.update(data)
+    n += len(data)
+c.close()
+print('%d %s' % (n, h.hexdigest()))
+"""
+
+
+def expected_lines(count, seed):
+    rng = random.Random(seed)
+    return [("%d:" % i).encode("ascii") + b"x" * rng.randint(0, 3000) + b"\n"
+            for i in range(count)]
+
+
+def accept_peer(code, args):
+    listener = socket.socket()
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        peer = support.Peer(code, [listener.getsockname()[1]] + list(args))
+        try:
+            conn, _ = listener.accept()
+        except BaseException:
+            peer.close()
+            raise
+    finally:
+        listener.close()
+    conn.settimeout(30)
+    return conn, peer
+
+
+def finish(peer):
+    try:
+        status, out, err = peer.finish()
+    except BaseException:
+        peer.close()
+        raise
+    assert status == 0, err
+    return out
+
+
+BUFSIZES = pytest.mark.parametrize("bufsize", [0, 1, -1, 100, 1 << 20])
+
+
+@BUFSIZES
+def test_reading_lines_from_a_stdlib_peer(bufsize):
+    conn, peer = accept_peer(LINE_SENDER, [400, bufsize & 0xffff])
+    try:
+        f = conn.makefile("rb", bufsize)
+        conn.close()
+        got = []
+        for i, line in enumerate(f):
+            got.append(line)
+            if i == 100:
+                got.append(f.read(10))
+                got.append(f.readline(5))
+        f.close()
+    finally:
+        finish(peer)
+    assert b"".join(got) == b"".join(expected_lines(400, bufsize & 0xffff))
+
+
+@BUFSIZES
+def test_read_all_from_a_stdlib_peer(bufsize):
+    conn, peer = accept_peer(LINE_SENDER, [600, 5])
+    try:
+        f = conn.makefile("rb", bufsize)
+        try:
+            first = f.readline()
+            rest = f.read()
+        finally:
+            f.close()
+            conn.close()
+    finally:
+        finish(peer)
+    assert first + rest == b"".join(expected_lines(600, 5))
+
+
+@BUFSIZES
+def test_writing_to_a_stdlib_peer(bufsize):
+    lines = expected_lines(500, 11)
+    conn, peer = accept_peer(COLLECTOR, [])
+    try:
+        f = conn.makefile("wb", bufsize)
+        conn.close()
+        for line in lines[:200]:
+            f.write(line)
+        f.writelines(lines[200:])
+        f.close()
+        out = finish(peer)
+    except BaseException:
+        peer.close()
+        raise
+    data = b"".join(lines)
+    assert out.split() == [str(len(data)), hashlib.md5(data).hexdigest()]
