@@ -137,7 +137,12 @@ def _fresh_main(**names):
     """Empties the __main__ module (the one `python -m` runs this launcher
     in) and gives it the names a freshly started program's __main__ has."""
     main_globals = sys.modules["__main__"].__dict__
+    # The interpreter gives __main__ an empty __annotations__ on the 3.x
+    # versions that have module annotations dicts.
+    annotations = "__annotations__" in main_globals
     main_globals.clear()
+    if annotations:
+        main_globals["__annotations__"] = {}
     main_globals.update(__name__="__main__", __doc__=None, __package__=None,
                         __builtins__=_builtins)
     if _PY3:
