@@ -1,0 +1,206 @@
+"""The example programs of Doc/examples run against each other: the IPv4
+echo pair and the getaddrinfo echo pair of the socket reference, and the
+AF_UNIX pair.  Each runs with this project's socket module, and each side
+also against the other side running the standard library's (the programs
+are plain socket programs: both must interoperate).  The TCP servers get a
+free port on the command line, as a user would give one."""
+from __future__ import print_function
+
+import errno
+import os
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+import socket
+
+import support
+
+EXAMPLES = os.path.join(support.ROOT, "Doc", "examples")
+RECEIVED = ("Received 'Hello, world'", "Received b'Hello, world'")
+
+
+class Program(object):
+    """An example program in a child interpreter, with our socket module or
+    the standard library's."""
+
+    def __init__(self, name, args, ours=True, launcher=False):
+        path = os.path.join(EXAMPLES, name)
+        command = [sys.executable, "-u"]
+        if launcher:
+            command += ["-m", "classicsocket"]
+        self.proc = subprocess.Popen(
+            command + [path] + [str(a) for a in args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=support.our_env() if ours else support.stdlib_env())
+
+    def first_line(self, timeout=20.0):
+        """The first line of output, or '' if the program ended first."""
+        fd = self.proc.stdout.fileno()
+        deadline = time.time() + timeout
+        data = b""
+        while not data.endswith(b"\n"):
+            left = deadline - time.time()
+            if left <= 0:
+                raise AssertionError("program silent; got %r" % data)
+            if not select.select([fd], [], [], left)[0]:
+                continue
+            chunk = os.read(fd, 1)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("utf-8", "replace").strip()
+
+    def finish(self, timeout=30.0):
+        """(status, rest of stdout, stderr) once the program has ended;
+        killed at the deadline."""
+        deadline = time.time() + timeout
+        while self.proc.poll() is None and time.time() < deadline:
+            select.select([], [], [], 0.01)
+        if self.proc.poll() is None:
+            self.proc.kill()
+        out, err = self.proc.communicate()
+        return (self.proc.returncode, out.decode("utf-8", "replace"),
+                err.decode("utf-8", "replace"))
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+
+
+def free_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(("", 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+def start_tcp_server(name, ours, launcher=False, attempts=5):
+    """Starts the server on a free port; tries another port if that one
+    was taken in the meantime.  Returns (program, port)."""
+    for _ in range(attempts):
+        port = free_port()
+        server = Program(name, [port], ours=ours, launcher=launcher)
+        first = server.first_line()
+        if first == "Waiting on port %d" % port:
+            return server, port
+        status, out, err = server.finish()
+        if "Address already in use" in err or \
+                "Errno %d" % errno.EADDRINUSE in err:
+            continue
+        raise AssertionError("server did not start: %r %s" % (first, err))
+    raise AssertionError("no free port in %d attempts" % attempts)
+
+
+def run_client(name, args, ours, launcher=False):
+    client = Program(name, args, ours=ours, launcher=launcher)
+    try:
+        return client.finish()
+    finally:
+        client.close()
+
+
+FLAVOURS = pytest.mark.parametrize(
+    "server_ours,client_ours", [(True, True), (True, False), (False, True)],
+    ids=["ours-ours", "ours-server-stdlib-client", "stdlib-server-ours-client"])
+
+
+def check_tcp_pair(server_name, client_name, server_ours, client_ours,
+                   launcher=False):
+    server, port = start_tcp_server(server_name, server_ours, launcher)
+    try:
+        cstatus, cout, cerr = run_client(client_name, ["localhost", port],
+                                         client_ours, launcher)
+        status, out, err = server.finish()
+    finally:
+        server.close()
+    assert cstatus == 0, cerr
+    assert cout.strip() in RECEIVED, cout
+    assert status == 0, err
+    return out
+
+
+@FLAVOURS
+def test_ipv4_pair(server_ours, client_ours):
+    out = check_tcp_pair("echo_server.py", "echo_client.py", server_ours,
+                         client_ours)
+    assert out.startswith("Connected by ('127.0.0.1', "), out
+
+
+@FLAVOURS
+def test_getaddrinfo_pair(server_ours, client_ours):
+    out = check_tcp_pair("echo_server_gai.py", "echo_client_gai.py",
+                         server_ours, client_ours)
+    assert out.startswith("Connected by ("), out
+    assert "127.0.0.1" in out, out
+
+
+def test_ipv4_pair_through_the_launcher():
+    out = check_tcp_pair("echo_server.py", "echo_client.py", True, True,
+                         launcher=True)
+    assert out.startswith("Connected by ('127.0.0.1', "), out
+
+
+def test_getaddrinfo_client_against_the_ipv4_server():
+    out = check_tcp_pair("echo_server.py", "echo_client_gai.py", True, True)
+    assert out.startswith("Connected by ('127.0.0.1', "), out
+
+
+@FLAVOURS
+def test_unix_pair(tmpdir, server_ours, client_ours):
+    path = str(tmpdir.join("echo.sock"))
+    server = Program("unix_echo_server.py", [path], ours=server_ours)
+    try:
+        first = server.first_line()
+        assert first == "Waiting on %s" % path, first
+        cstatus, cout, cerr = run_client("unix_echo_client.py", [path],
+                                         client_ours)
+        status, out, err = server.finish()
+    finally:
+        server.close()
+    assert cstatus == 0, cerr
+    assert cout.strip() in RECEIVED, cout
+    assert status == 0, err
+    assert out.strip() == "Connected", out
+    assert not os.path.exists(path)
+
+
+def test_unix_server_replaces_a_stale_socket_file(tmpdir):
+    path = str(tmpdir.join("stale.sock"))
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)
+    stale.close()
+    assert os.path.exists(path)
+    server = Program("unix_echo_server.py", [path])
+    try:
+        assert server.first_line() == "Waiting on %s" % path
+        cstatus, cout, cerr = run_client("unix_echo_client.py", [path], True)
+        status, out, err = server.finish()
+    finally:
+        server.close()
+    assert cstatus == 0, cerr
+    assert status == 0, err
+    assert not os.path.exists(path)
+
+
+def test_client_without_a_server_fails():
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))     # bound, not listening: refused
+    try:
+        port = holder.getsockname()[1]
+        status, out, err = run_client("echo_client_gai.py",
+                                      ["127.0.0.1", port], True)
+        assert status == 1
+        assert out.strip() == "could not open socket"
+        status, out, err = run_client("echo_client.py", ["127.0.0.1", port],
+                                      True)
+        assert status == 1
+        assert "Connection refused" in err
+    finally:
+        holder.close()
