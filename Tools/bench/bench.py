@@ -428,7 +428,7 @@ def w_latency(socket, n, side=None):
 # mactcp ----------------------------------------------------------------------
 
 LOOPBACK = 0x7F000001
-MACTCP_TIMEOUT = 30  # seconds, for Rcv: nothing in the workloads waits that long
+MACTCP_TIMEOUT = 30  # seconds, for Rcv: no workload waits that long
 ASR_PATIENCE = 1.0  # seconds: 5000 times the target latency
 CONNECTION_CLOSING = -23005  # mactcp.error code: the peer closed, all read
 
@@ -867,10 +867,10 @@ def verdict(w, ours, ratios):
     missed = []
     if "std" in w.targets and ratios["std"] is not None:
         if ratios["std"] > w.targets["std"]:
-            missed.append("std %.2f>%.2f" % (ratios["std"], w.targets["std"]))
+            missed.append("std %.3f>%.2f" % (ratios["std"], w.targets["std"]))
     if "c" in w.targets and ratios["c"] is not None:
         if ratios["c"] > w.targets["c"]:
-            missed.append("C %.2f>%.2f" % (ratios["c"], w.targets["c"]))
+            missed.append("C %.3f>%.2f" % (ratios["c"], w.targets["c"]))
     if "abs" in w.targets and ours > w.targets["abs"]:
         missed.append("%s>%s" % (fmt_time(ours), fmt_time(w.targets["abs"])))
     return "MISSED " + ", ".join(missed) if missed else "ok"
