@@ -17,8 +17,8 @@ sides:
   C       Tools/bench/bench_ref.c, compiled by this script with the system
           cc into Tools/bench/build/, making the same system calls.
 
-Ping-pong and other two-process workloads are pinned, both ends, to one CPU
-(taskset, or sched_setaffinity); only the asr-latency row runs unpinned.
+Every workload but the asr latency is pinned to one CPU (taskset, or
+sched_setaffinity), both ends of a ping-pong alike.
 The figure per side is the lower quartile of the per-round times (the asr
 row: the median of the per-round medians), and the ratios are ratios of
 those figures, robust against a noisy, shared machine.
@@ -1153,8 +1153,9 @@ def main(argv):
                         help="write all samples and figures as JSON")
     parser.add_argument("--rst", metavar="FILE",
                         help="write the tables as reStructuredText")
-    parser.add_argument("--from-json", metavar="FILE",
-                        help="print/plot a previous run's JSON; run nothing")
+    parser.add_argument("--from-json", metavar="FILE[,FILE]",
+                        help="print/plot previous runs' JSON (one chart "
+                        "panel each); run nothing")
     parser.add_argument("--callgrind", action="store_true",
                         help="also count instructions per operation "
                         "(valgrind --tool=callgrind) for the micro workloads")
