@@ -453,6 +453,16 @@ def _mactcp_passive(mactcp, size, w):
     return s
 
 
+def _close_after_timing(mactcp, stream):
+    """Close() once the timing is over: an error there is reported as a
+    note (the figure stands), not swallowed."""
+    try:
+        stream.Close()
+    except mactcp.error as e:
+        print("NOTE Close() after the timed part raised mactcp.error%r"
+              % (e.args,))
+
+
 def _rcv_exact(stream, size):
     data = b""
     while len(data) < size:
@@ -487,7 +497,7 @@ def w_mactcp_pingpong(n):
         Send(x, 1, 0)
         Rcv(MACTCP_TIMEOUT)
     t1 = clock()
-    s.Close()
+    _close_after_timing(mactcp, s)
     os.waitpid(pid, 0)
     return (t1 - t0) / n if n else 0.0
 
@@ -506,6 +516,14 @@ def w_mactcp_bulk(n):
         for _ in repeat(None, blocks):
             Send(block, 0, 0)
         s.Close()
+        # Stay until the receiver's Close: leaving earlier would let the
+        # kernel answer its FIN with a reset.
+        try:
+            while s.Rcv(MACTCP_TIMEOUT)[0]:
+                pass
+        except mactcp.error as e:
+            if e.args[0] != CONNECTION_CLOSING:
+                raise
     pid, w = _fork_with_port(sender)
     mactcp = load_mactcp()
     s = _mactcp_passive(mactcp, BLOCK, w)
@@ -516,7 +534,7 @@ def w_mactcp_bulk(n):
     while got < total:
         got += len(Rcv(MACTCP_TIMEOUT)[0])
     t1 = clock()
-    s.Close()
+    _close_after_timing(mactcp, s)
     os.waitpid(pid, 0)
     return (t1 - t0) / blocks if blocks else 0.0
 
@@ -555,7 +573,7 @@ def w_mactcp_asr(n):
         box[0] = None
         s.Send(b"a", 1, 0)
     s.asr = None
-    s.Close()
+    _close_after_timing(mactcp, s)
     os.waitpid(pid, 0)
     if late:
         print("NOTE %d of %d TCPDataArrival asr calls did not come within "
@@ -608,6 +626,10 @@ class Workload(object):
         self.stat = stat
         self.cg = cg
         self.group = group
+
+    def ops(self, n):
+        """Operations in a run of N (the bulk workloads count bytes)."""
+        return n // BLOCK if self.unit == "64 KiB" else n
 
 
 WORKLOADS = [
@@ -974,6 +996,85 @@ def callgrind_total(path):
     return total or 0
 
 
+def strace_counts(path):
+    """{syscall: calls} from an `strace -c` summary."""
+    counts = {}
+    with open(path) as f:
+        for line in f:
+            fields = line.split()
+            if (len(fields) >= 5 and fields[0][:1].isdigit()
+                    and fields[-1] != "total"):
+                counts[fields[-1]] = int(fields[3])
+    return counts
+
+
+def run_strace(args, runner, workloads, available, log):
+    """System calls per operation of every side: `strace -f -c` of a run
+    with N operations minus one with 0 (N: the --quick count)."""
+    strace = which("strace")
+    if strace is None:
+        log("--strace: strace is not installed; skipped")
+        return []
+    results = []
+    for w in workloads:
+        n = w.quick
+        if w.name == "mactcp_asr":
+            continue  # its timing loop spins: ptrace would only slow it
+        row = {"name": w.name, "unit": w.unit, "n": n}
+        for side in SIDES:
+            missing = available["mactcp" if w.group == "mactcp"
+                                else "socket"]
+            if side == "ours" and missing != "ok":
+                row[side] = None
+                continue
+            per = []
+            for count in (n, 0):
+                out = os.path.join(BUILD, "strace.%s.%s.%d" % (
+                    w.name, side, count))
+                argv = [strace, "-f", "-c", "-o", out]
+                argv += runner.command(w, side, count)
+                rc, _, err = runner.run(argv, runner.env(side), w.pin,
+                                        timeout=args.timeout * 4)
+                if rc != 0:
+                    log("  strace %s %s failed: %s" % (
+                        w.name, side, err.strip()[-300:]))
+                    per = None
+                    break
+                per.append(strace_counts(out))
+            if per is None:
+                row[side] = None
+                continue
+            calls = {}
+            for name in set(per[0]) | set(per[1]):
+                v = (per[0].get(name, 0) - per[1].get(name, 0)) / w.ops(n)
+                if v >= 0.005:
+                    calls[name] = float("%.3g" % v)
+            row[side] = calls
+        results.append(row)
+        log("  strace %-16s %s" % (w.name, "  ".join(
+            "%s %s" % (side, syscalls_text(row[side])) for side in SIDES)))
+    return results
+
+
+def syscalls_text(calls):
+    if calls is None:
+        return "-"
+    if not calls:
+        return "none"
+    return " ".join("%s %g" % (k, calls[k]) for k in sorted(calls))
+
+
+def strace_lines(results):
+    lines = []
+    width = max(len(r["name"]) for r in results)
+    for r in results:
+        for k, side in enumerate(SIDES):
+            lines.append("%s  %-6s  %5.2f  %s" % (
+                (r["name"] if k == 0 else "").ljust(width), side,
+                sum((r[side] or {}).values()), syscalls_text(r[side])))
+    return lines
+
+
 def run_callgrind(args, runner, workloads, available, log):
     valgrind = which("valgrind")
     if valgrind is None:
@@ -1159,8 +1260,11 @@ def main(argv):
     parser.add_argument("--callgrind", action="store_true",
                         help="also count instructions per operation "
                         "(valgrind --tool=callgrind) for the micro workloads")
+    parser.add_argument("--strace", action="store_true",
+                        help="also count system calls per operation of "
+                        "every side (strace -f -c; --quick counts)")
     parser.add_argument("--skip-timing", action="store_true",
-                        help="with --callgrind: only count instructions")
+                        help="with --callgrind/--strace: only count")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds before a child is killed (default 300;"
                         " --quick 60)")
@@ -1222,6 +1326,9 @@ def main(argv):
             results = run_timing(args, runner, workloads, available, log)
         if args.callgrind:
             cg = run_callgrind(args, runner, workloads, available, log)
+        if args.strace:
+            meta["strace"] = run_strace(args, runner, workloads, available,
+                                        log)
         meta["load_at_end"] = "%.2f %.2f %.2f" % os.getloadavg()
         runs.append((results, meta, cg))
         if args.json:
@@ -1285,6 +1392,14 @@ def report(results, meta, cg):
         cg_lines = callgrind_lines(cg)
         for line in cg_lines:
             print(line)
+    st_lines = []
+    if meta.get("strace"):
+        print("")
+        print("system calls per operation (strace -f -c, N minus 0 "
+              "operations; both processes of a ping-pong)")
+        st_lines = strace_lines(meta["strace"])
+        for line in st_lines:
+            print(line)
     sys.stdout.flush()
 
     out = ["%s, %s; %d rounds, load %s at start and %s at end." % (
@@ -1295,6 +1410,9 @@ def report(results, meta, cg):
                          "mactcp_asr: median):")
     if cg_lines:
         out += rst_table(cg_lines, "Instructions per operation (callgrind):")
+    if st_lines:
+        out += ["System calls per operation (strace)::", ""]
+        out += ["    " + line for line in st_lines] + [""]
     return out
 
 
