@@ -23,7 +23,7 @@ LINE = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$")
 
 def costs(path, inclusive):
     out = subprocess.check_output(
-        ["callgrind_annotate", "--threshold=100",
+        ["callgrind_annotate", "--threshold=100", "--auto=no",
          "--inclusive=%s" % ("yes" if inclusive else "no"), path])
     result = {}
     for line in out.decode("utf-8", "replace").splitlines():
@@ -33,6 +33,7 @@ def costs(path, inclusive):
         name = m.group(2).strip()
         # Drop the build directory and the object file: keep file:function.
         name = re.sub(r"\s+\[[^]]*\]$", "", name)
+        name = re.sub(r"\s+\([\d,]+x\)$", "", name)  # call counts
         name = re.sub(r"^.*/", "", name)
         name = re.sub(r"'\d+$", "", name)  # recursion levels are one function
         result[name] = result.get(name, 0) + int(m.group(1).replace(",", ""))
