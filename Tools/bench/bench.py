@@ -650,13 +650,13 @@ WORKLOADS = [
              "udp", "udp", 100000, 5000, targets={"std": 1.0, "c": 1.08},
              cg=(2000, False)),
     Workload("churn", "connect + accept + close, both ends", "connection",
-             "churn", "churn", "churn", 3000, 300,
+             "churn", "churn", "churn", 4000, 300,
              targets={"std": 1.0, "c": 1.08}),
     Workload("socket", "socket() + close()", "pair", "socket", "socket",
              "socket", 100000, 5000, targets={"std": 1.0, "c": 1.08},
              cg=(5000, False)),
     Workload("getaddrinfo", "getaddrinfo('127.0.0.1', 80)", "call",
-             "getaddrinfo", "getaddrinfo", "getaddrinfo", 30000, 2000,
+             "getaddrinfo", "getaddrinfo", "getaddrinfo", 100000, 2000,
              targets={"std": 1.0, "c": 3.0}, cg=(2000, False)),
     Workload("inet", "inet_ntoa(inet_aton(s)) + htons(n)", "iteration",
              "inet", "inet", "inet", 1000000, 50000,
@@ -671,9 +671,9 @@ WORKLOADS = [
              "(vs socket: TCP ping-pong)", "round trip", "mactcp_pingpong",
              "tcp", "tcp", 10000, 500, targets={"std": 1.5},
              group="mactcp"),
-    Workload("mactcp_bulk", "mactcp 64 MiB in 64 KiB Sends "
+    Workload("mactcp_bulk", "mactcp 256 MiB in 64 KiB Sends "
              "(vs socket: sendall + recv)", "64 KiB", "mactcp_bulk",
-             "bulk_recv", "bulk", 64 * MiB, 8 * MiB, targets={"std": 2.0},
+             "bulk_recv", "bulk", 256 * MiB, 8 * MiB, targets={"std": 2.0},
              group="mactcp"),
     Workload("mactcp_asr", "asr latency: peer's send to asr call, median "
              "(vs socket: to recv() return)", "event", "mactcp_asr",
@@ -1244,7 +1244,7 @@ def main(argv):
                         help="interpreter of the children (default: %s)"
                         % sys.executable)
     parser.add_argument("--rounds", type=int, default=None,
-                        help="rounds per workload (default 7; --quick 2)")
+                        help="rounds per workload (default 9; --quick 2)")
     parser.add_argument("--only", default="",
                         help="comma-separated workload names: "
                         + ",".join(w.name for w in WORKLOADS))
@@ -1287,7 +1287,7 @@ def main(argv):
             runs.append((data["timing"], data["meta"], data["callgrind"]))
     else:
         if args.rounds is None:
-            args.rounds = 2 if args.quick else 7
+            args.rounds = 2 if args.quick else 9
         if args.timeout is None:
             args.timeout = 60.0 if args.quick else 300.0
         workloads = WORKLOADS
