@@ -35,6 +35,27 @@ add_exception(PyObject *module, PyObject **slot, const char *name,
     return PyModule_AddObjectRef(module, name, *slot);
 }
 
+/* timeout: on 3.x also a TimeoutError, as the interpreter's own
+ * socket.timeout is from 3.10 on. */
+static int
+add_timeout(PyObject *module)
+{
+#if CS_PY3
+    PyObject *bases = PyTuple_Pack(2, sock_error, PyExc_TimeoutError);
+    int rc;
+
+    if (bases == NULL)
+        return -1;
+    rc = add_exception(module, &sock_timeout_error, "timeout", bases,
+                       timeout_doc);
+    Py_DECREF(bases);
+    return rc;
+#else
+    return add_exception(module, &sock_timeout_error, "timeout", sock_error,
+                         timeout_doc);
+#endif
+}
+
 int
 sockerr_add_to_module(PyObject *module)
 {
@@ -49,8 +70,7 @@ sockerr_add_to_module(PyObject *module)
                          herror_doc) < 0
         || add_exception(module, &sock_gaierror, "gaierror", sock_error,
                          gaierror_doc) < 0
-        || add_exception(module, &sock_timeout_error, "timeout", sock_error,
-                         timeout_doc) < 0)
+        || add_timeout(module) < 0)
         return -1;
     return 0;
 }
@@ -67,10 +87,56 @@ raise_pair(PyObject *type, int code, const char *message)
     return NULL;
 }
 
+#if CS_PY3
+/* On 3.x, OSError(errno, msg) becomes the PEP 3151 subclass for that errno
+ * (BlockingIOError, ConnectionRefusedError, ...), and code such as asyncio
+ * catches those.  socket.error is our own subclass of OSError, so for each
+ * such errno we make, once, a class deriving from both socket.error and the
+ * interpreter's class, and raise that: `except socket.error` and
+ * `except ConnectionRefusedError` both work.  The classes are cached by
+ * errno and owned here for the life of the process. */
+#define ERRNO_CLASS_SLOTS 256
+static PyObject *errno_class[ERRNO_CLASS_SLOTS];
+
+static PyObject *
+class_for_errno(int err)
+{
+    PyObject *probe, *mapped, *bases, *cls;
+    char name[96];
+
+    if (err <= 0 || err >= ERRNO_CLASS_SLOTS)
+        return sock_error;
+    if (errno_class[err] != NULL)
+        return errno_class[err];
+    /* Ask the interpreter which class it maps this errno to. */
+    probe = PyObject_CallFunction(PyExc_OSError, "is", err, "");
+    if (probe == NULL)
+        return NULL;
+    mapped = (PyObject *)Py_TYPE(probe);
+    if (mapped == PyExc_OSError) {
+        cls = Py_NewRef(sock_error);
+    }
+    else {
+        snprintf(name, sizeof(name), "socket.%s",
+                 ((PyTypeObject *)mapped)->tp_name);
+        bases = PyTuple_Pack(2, sock_error, mapped);
+        cls = bases ? PyErr_NewException(name, bases, NULL) : NULL;
+        Py_XDECREF(bases);
+    }
+    Py_DECREF(probe);
+    errno_class[err] = cls;
+    return cls;
+}
+#else
+#define class_for_errno(err) (sock_error)
+#endif
+
 PyObject *
 set_error_code(int err)
 {
-    return raise_pair(sock_error, err, strerror(err));
+    PyObject *cls = class_for_errno(err);
+
+    return cls ? raise_pair(cls, err, strerror(err)) : NULL;
 }
 
 PyObject *
