@@ -330,9 +330,23 @@ conn_events(mtcp_watch *w)
 {
     int fd = w->fd;
     short rev = poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
+    int inq = mtconn_inq(fd);
     int state;
-    int inq;
 
+    if (rev & POLLRDHUP)
+        w->eof_seen = 1;
+    /* data that came before a reset is still there to read: report it
+     * before the reset */
+    if (!w->term_posted) {
+        if (w->urg_armed && (rev & POLLPRI)) {
+            w->urg_armed = 0;
+            mtdrv_post(w, MT_TCPUrgent, 0);
+        }
+        if (w->data_armed && inq > 0) {
+            w->data_armed = 0;
+            mtdrv_post(w, MT_TCPDataArrival, 0);
+        }
+    }
     if (rev & POLLERR) {
         int icmp = mtconn_drain_errqueue(fd);
         int err = -fdutil_pending_error(fd);
@@ -348,8 +362,6 @@ conn_events(mtcp_watch *w)
                 mtconn_failed(w, err);
         }
     }
-    if (rev & POLLRDHUP)
-        w->eof_seen = 1;
     state = mtconn_tcp_state(fd);
     if (state == TCP_CLOSE && w->sock_err == 0
         && !(w->eof_seen && w->fin_sent))
@@ -357,15 +369,6 @@ conn_events(mtcp_watch *w)
     if (w->sock_err != 0)
         return 0;
 
-    inq = mtconn_inq(fd);
-    if (w->urg_armed && (rev & POLLPRI)) {
-        w->urg_armed = 0;
-        mtdrv_post(w, MT_TCPUrgent, 0);
-    }
-    if (w->data_armed && inq > 0) {
-        w->data_armed = 0;
-        mtdrv_post(w, MT_TCPDataArrival, 0);
-    }
     if (w->eof_seen && inq == 0 && !w->closing_posted) {
         w->closing_posted = 1;
         mtdrv_post(w, MT_TCPClosing, 0);

@@ -74,6 +74,7 @@ mtcp_status_new(mtcp_stream *s)
     int outq = 0;
     int inq = 0;
     long inflight;
+    uint64_t sent;
 
     memset(&info, 0, sizeof(info));
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
@@ -104,9 +105,10 @@ mtcp_status_new(mtcp_stream *s)
     inflight = (long)outq - (long)info.tcpi_notsent_bytes;
     if (inflight < 0)
         inflight = 0;
-    st->sendUnacked = (long)((1 + info.tcpi_bytes_acked) & 0xFFFFFFFFu);
-    st->sendNext = (long)((1 + info.tcpi_bytes_acked + (uint64_t)inflight)
-                          & 0xFFFFFFFFu);
+    /* SND.NXT - ISS: the SYN plus every distinct data byte sent */
+    sent = 1 + info.tcpi_bytes_sent - info.tcpi_bytes_retrans;
+    st->sendNext = (long)(sent & 0xFFFFFFFFu);
+    st->sendUnacked = (long)((sent - (uint64_t)inflight) & 0xFFFFFFFFu);
     st->rcvNext = (long)((1 + info.tcpi_bytes_received) & 0xFFFFFFFFu);
     st->congestionWindow = (long)info.tcpi_snd_cwnd * (long)info.tcpi_snd_mss;
     st->srtt = ms(info.tcpi_rtt);

@@ -1,0 +1,487 @@
+"""mactcp TCP streams on loopback: opening, Send/Rcv, urgent data, Close's
+half-close, Abort, reuse, state errors, timeouts, interrupts, bad input.
+Peers are other mactcp streams or standard-library sockets in child
+processes (mtcp_support.stdlib_peer)."""
+from __future__ import print_function
+
+import signal
+import threading
+import time
+
+import pytest
+
+import mactcp
+
+import mtcp_support as M
+from mtcp_support import LOCALHOST, error_code, rcv_exactly
+
+
+# ---- opening ---------------------------------------------------------------
+
+def test_passive_open_wait_isdone_getsockname():
+    server = mactcp.TCPCreate(8192)
+    assert server.isdone() == 1             # nothing pending
+    assert server.wait() is None
+    assert server.PassiveOpen(0) is None    # returns at once
+    assert server.isdone() == 0
+    host, port = server.GetSockName()
+    assert 0 < port < 65536
+    assert host == mactcp.IPAddr()          # a listener on any address
+    client = mactcp.TCPCreate(8192)
+    client.ActiveOpen(0, LOCALHOST, port)
+    assert server.wait() is None
+    assert server.isdone() == 1
+    chost, cport = client.GetSockName()
+    assert chost == LOCALHOST
+    assert server.GetSockName() == (LOCALHOST, port)
+    assert server.Status().remotePort == cport
+    assert client.Status().remotePort == port
+
+
+def test_isdone_turns_to_one_without_wait():
+    server = mactcp.TCPCreate(8192)
+    server.PassiveOpen(0)
+    peer = M.stdlib_peer("connect=%d" % server.GetSockName()[1], "wait")
+    try:
+        assert M.support.wait_until(lambda: server.isdone() == 1)
+        server.wait()
+        assert server.Status().connectionState == 8
+    finally:
+        peer.close()
+
+
+def test_active_open_with_local_port_and_refused():
+    probe = mactcp.TCPCreate(8192)
+    probe.PassiveOpen(0)
+    port = probe.GetSockName()[1]
+    probe.Close()                           # cancels: nothing listens now
+    with pytest.raises(mactcp.error) as info:
+        probe.wait()
+    assert info.value.args[0] == M.connectionTerminated
+    client = mactcp.TCPCreate(8192)
+    assert error_code(client.ActiveOpen, 0, LOCALHOST, port) == M.openFailed
+    # a given local port is used
+    server = mactcp.TCPCreate(8192)
+    server.PassiveOpen(0)
+    client.ActiveOpen(port, LOCALHOST, server.GetSockName()[1])
+    server.wait()
+    assert client.GetSockName()[1] == port
+    assert server.Status().remotePort == port
+
+
+def test_duplicate_listener_and_existing_connection():
+    server, client = M.connected_pair()
+    other = mactcp.TCPCreate(8192)
+    other.PassiveOpen(0)
+    third = mactcp.TCPCreate(8192)
+    assert error_code(third.PassiveOpen,
+                      other.GetSockName()[1]) == M.duplicateSocket
+    assert error_code(client.ActiveOpen, 0, LOCALHOST,
+                      other.GetSockName()[1]) == M.connectionExists
+    assert error_code(server.PassiveOpen, 0) == M.connectionExists
+
+
+def test_operations_refused_while_passive_open_pending():
+    server = mactcp.TCPCreate(8192)
+    server.PassiveOpen(0)
+    message = "Operation not allowed, PassiveOpen in progress"
+    for call, args in [(server.Send, (b"x",)), (server.Rcv, (1,)),
+                       (server.Status, ()), (server.PassiveOpen, (0,)),
+                       (server.ActiveOpen, (0, LOCALHOST, 1))]:
+        with pytest.raises(mactcp.error) as info:
+            call(*args)
+        assert info.value.args == (message,)
+    assert server.isdone() == 0
+    assert server.GetSockName()[1] != 0
+    server.Abort()                          # cancels
+    assert server.isdone() == 1
+    assert error_code(server.wait) == M.connectionTerminated
+    assert server.wait() is None            # the error was reported once
+
+
+def test_no_connection_errors():
+    stream = mactcp.TCPCreate(8192)
+    for call, args in [(stream.Send, (b"x",)), (stream.Rcv, (1,)),
+                       (stream.Status, ()), (stream.Close, ()),
+                       (stream.Abort, ())]:
+        assert error_code(call, *args) == M.connectionDoesntExist
+    assert stream.GetSockName() == (0, 0)
+
+
+def test_deleting_a_stream_cancels_its_passive_open():
+    server = mactcp.TCPCreate(8192)
+    server.PassiveOpen(0)
+    port = server.GetSockName()[1]
+    del server
+    again = mactcp.TCPCreate(8192)
+    again.PassiveOpen(port)                 # the port is free at once
+    assert again.GetSockName()[1] == port
+
+
+# ---- data ----------------------------------------------------------------------
+
+def test_send_rcv_both_ways_and_unacked_zero_after_send():
+    server, client = M.connected_pair()
+    client.Send(b"hello", 1, 0)
+    assert client.Status().amtUnackedData == 0
+    assert server.Rcv(5) == (b"hello", 0, 0)
+    server.Send(b"world" * 1000)
+    assert server.Status().amtUnackedData == 0
+    assert rcv_exactly(client, 5000) == b"world" * 1000
+
+
+def test_send_waits_for_the_stdlib_peers_ack():
+    peer = M.stdlib_peer("recv=200000", "wait")
+    try:
+        stream = mactcp.TCPCreate(16384)
+        stream.ActiveOpen(0, LOCALHOST, peer.port)
+        block = bytes(bytearray(range(256))) * 50
+        for _ in range(15):
+            stream.Send(block)
+            # the kernel reports every byte acknowledged
+            assert stream.Status().amtUnackedData == 0
+        stream.Send(b"\0" * (200000 - 15 * len(block)))
+        assert stream.Status().amtUnackedData == 0
+        assert M.expect_line(peer, "GOT") == "GOT 200000 bytes"
+    finally:
+        peer.close()
+
+
+def test_rcv_returns_at_most_the_buffer_size():
+    server = mactcp.TCPCreate(4096)
+    server.PassiveOpen(0)
+    peer = M.stdlib_peer("connect=%d" % server.GetSockName()[1],
+                         "send=" + "y" * 30000, "wait")
+    try:
+        server.wait()
+        got = b""
+        while len(got) < 30000:
+            data, urgent, mark = server.Rcv(10)
+            assert 0 < len(data) <= 4096
+            assert (urgent, mark) == (0, 0)
+            got += data
+        assert got == b"y" * 30000
+    finally:
+        peer.close()
+
+
+def test_rcv_timeout_and_forever():
+    server, client = M.connected_pair()
+    start = time.time()
+    assert error_code(server.Rcv, 1) == M.commandTimeout
+    elapsed = time.time() - start
+    assert 0.95 <= elapsed < 6
+    start = time.time()
+    assert error_code(server.Rcv, 0.3) == M.commandTimeout
+    assert 0.28 <= time.time() - start < 5
+
+    def later():
+        time.sleep(0.3)     # the sender thread; Rcv(0) waits forever
+        client.Send(b"late")
+    t = threading.Thread(target=later)
+    t.start()
+    try:
+        assert server.Rcv(0) == (b"late", 0, 0)
+    finally:
+        t.join()
+
+
+def test_rcv_connection_closing_after_the_peers_data():
+    server = mactcp.TCPCreate(8192)
+    server.PassiveOpen(0)
+    peer = M.stdlib_peer("connect=%d" % server.GetSockName()[1], "send=abc")
+    try:
+        server.wait()
+        assert rcv_exactly(server, 3) == b"abc"
+        assert M.expect_line(peer, "CLOSED")
+        assert error_code(server.Rcv, 5) == M.connectionClosing
+        assert error_code(server.Rcv, 5) == M.connectionClosing
+        # Send is still allowed in Close Wait
+        assert server.Status().connectionState == 14
+    finally:
+        peer.close()
+
+
+# ---- Close, Abort, reuse ---------------------------------------------------------
+
+def test_close_is_a_half_close():
+    peer = M.stdlib_peer("eof", "send=after-close", "wait")
+    try:
+        stream = mactcp.TCPCreate(8192)
+        stream.ActiveOpen(0, LOCALHOST, peer.port)
+        stream.Send(b"bye")
+        stream.Close()          # returns once our FIN is acknowledged
+        assert stream.Status().connectionState in (12, 20)
+        assert M.expect_line(peer, "EOF") == "EOF %r" % "bye"
+        assert rcv_exactly(stream, 11) == b"after-close"
+        assert error_code(stream.Send, b"x") == M.connectionClosing
+        assert error_code(stream.Close) == M.connectionClosing
+        peer.proc.stdin.write(b"\n")
+        peer.proc.stdin.flush()
+        assert M.expect_line(peer, "CLOSED")
+        assert error_code(stream.Rcv, 5) == M.connectionClosing
+    finally:
+        peer.close()
+
+
+def test_close_after_the_peer_closed():
+    server, client = M.connected_pair()
+    client.Close()
+    assert error_code(server.Rcv, 5) == M.connectionClosing
+    server.Send(b"still")       # Close Wait
+    server.Close()
+    assert rcv_exactly(client, 5) == b"still"
+    assert error_code(client.Rcv, 5) == M.connectionClosing
+
+
+def test_abort_resets_and_the_stream_is_reusable():
+    server, client = M.connected_pair()
+    rec = M.Recorder()
+    server.asr = rec
+    client.Send(b"data")
+    client.Abort()
+    assert error_code(client.Status) == M.connectionDoesntExist
+    assert rec.wait_for(2)
+    assert rec.events[-1] == (M.TCPTerminate, M.TCPRemoteAbort)
+    assert rcv_exactly(server, 4) == b"data"
+    assert error_code(server.Rcv, 1) == M.connectionTerminated
+    server.asr = None
+    # the same streams carry new connections
+    server.Abort()
+    server.PassiveOpen(0)
+    client.ActiveOpen(0, LOCALHOST, server.GetSockName()[1])
+    server.wait()
+    client.Send(b"again")
+    assert rcv_exactly(server, 5) == b"again"
+
+
+def test_new_connection_on_the_same_port_after_close():
+    server, client = M.connected_pair()
+    port = server.GetSockName()[1]
+    client.Close()
+    server.Close()
+    assert error_code(server.Rcv, 5) == M.connectionClosing
+    server.PassiveOpen(port)        # the old connection ended; port free
+    other = mactcp.TCPCreate(8192)
+    other.ActiveOpen(0, LOCALHOST, port)
+    server.wait()
+    other.Send(b"second")
+    assert rcv_exactly(server, 6) == b"second"
+
+
+# ---- urgent data -----------------------------------------------------------------------
+
+def test_urgent_between_mactcp_streams():
+    server, client = M.connected_pair()
+    client.Send(b"normal")
+    assert server.Rcv(5) == (b"normal", 0, 0)
+    client.Send(b"URG", urgent=1)
+    assert server.Rcv(5) == (b"URG", 1, 1)
+    client.Send(b"after")
+    assert server.Rcv(5) == (b"after", 0, 0)
+
+
+def test_long_urgent_data_flags_first_and_mark():
+    server = mactcp.TCPCreate(4096)
+    server.PassiveOpen(0)
+    client = mactcp.TCPCreate(8192)
+    client.ActiveOpen(0, LOCALHOST, server.GetSockName()[1])
+    server.wait()
+    results = []
+
+    def receive():
+        got = 0
+        while got < 20000:
+            data, urgent, mark = server.Rcv(10)
+            results.append((len(data), urgent, mark))
+            got += len(data)
+    t = threading.Thread(target=receive)
+    t.start()
+    try:
+        client.Send(b"u" * 20000, 0, 1)
+    finally:
+        t.join()
+    assert len(results) > 1
+    # Linux reveals urgent data once its last byte has arrived, so chunks
+    # read before that carry no flag; from then on: urgent on the first
+    # chunk, the mark on the one that ends the urgent data
+    flags = [u for n, u, m in results]
+    assert flags.count(1) == 1
+    assert results[-1][2] == 1
+    assert all(m == 0 for n, u, m in results[:-1])
+    assert all(n <= 4096 for n, u, m in results)
+
+
+def test_urgent_from_a_stdlib_peer():
+    server = mactcp.TCPCreate(8192)
+    server.PassiveOpen(0)
+    peer = M.stdlib_peer("connect=%d" % server.GetSockName()[1], "send=abc",
+                         "wait", "oob=XYZ", "send=tail", "wait")
+    try:
+        server.wait()
+        assert rcv_exactly(server, 3) == b"abc"
+        peer.proc.stdin.write(b"\n")
+        peer.proc.stdin.flush()
+        assert server.Rcv(5) == (b"XYZ", 1, 1)
+        assert server.Rcv(5) == (b"tail", 0, 0)
+    finally:
+        peer.close()
+
+
+def test_urgent_to_a_stdlib_peer():
+    peer = M.stdlib_peer("wait", "recvoob", "recv=2")
+    try:
+        stream = mactcp.TCPCreate(8192)
+        stream.ActiveOpen(0, LOCALHOST, peer.port)
+        stream.Send(b"XYZ", urgent=1)   # acknowledged: it is there
+        peer.proc.stdin.write(b"\n")
+        peer.proc.stdin.flush()
+        assert M.expect_line(peer, "OOB") == "OOB %r" % "Z"
+        assert M.expect_line(peer, "GOT") == "GOT %r" % "XY"
+    finally:
+        peer.close()
+
+
+# ---- status ------------------------------------------------------------------------------
+
+def test_status_basics():
+    server, client = M.connected_pair()
+    st = client.Status()
+    assert st.connectionState == 8
+    assert (st.localHost, st.localPort) == client.GetSockName()
+    assert (st.remoteHost, st.remotePort) == server.GetSockName()
+    assert st.sendMaxSegSize > 0 and st.congestionWindow > 0
+    client.Send(b"12345")
+    assert M.support.wait_until(lambda: server.Status().amtUnreadData == 5)
+    before = server.Status().rcvNext
+    rcv_exactly(server, 5)
+    assert server.Status().amtUnreadData == 0
+    assert client.Status().sendNext - st.sendNext == 5
+    assert before == client.Status().sendNext
+    with pytest.raises(AttributeError):
+        st.connectionState = 0
+
+
+# ---- interrupts, asr, bad input --------------------------------------------------------------
+
+class Interrupted(Exception):
+    pass
+
+
+def _interrupt(signum, frame):
+    raise Interrupted()
+
+
+@pytest.mark.parametrize("what", ["Rcv", "wait"])
+def test_signal_interrupts_blocking_calls(what):
+    server, client = M.connected_pair()
+    if what == "wait":
+        server = mactcp.TCPCreate(8192)
+        server.PassiveOpen(0)
+        call = server.wait
+    else:
+        call = lambda: server.Rcv(0)
+    old = signal.signal(signal.SIGALRM, _interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        start = time.time()
+        with pytest.raises(Interrupted):
+            call()
+        assert 0.15 < time.time() - start < 5
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    if what == "Rcv":               # the stream is unharmed
+        client.Send(b"ok")
+        assert server.Rcv(5) == (b"ok", 0, 0)
+    else:
+        assert server.isdone() == 0
+
+
+def test_passive_open_done_and_data_arrival_events():
+    server = mactcp.TCPCreate(8192)
+    rec = M.Recorder()
+    server.asr = rec
+    server.PassiveOpen(0)
+    client = mactcp.TCPCreate(8192)
+    client.ActiveOpen(0, LOCALHOST, server.GetSockName()[1])
+    assert rec.wait_for(1)
+    assert rec.events == [(M.PassiveOpenDone, 0)]
+    server.wait()
+    client.Send(b"a")
+    client.Send(b"b")
+    assert rec.wait_for(2)
+    assert rcv_exactly(server, 2) == b"ab"
+    client.Send(b"c")
+    assert rec.wait_for(3)
+    assert rec.events == [(M.PassiveOpenDone, 0), (M.TCPDataArrival, 0),
+                          (M.TCPDataArrival, 0)]
+    server.asr = None
+
+
+def test_bad_input():
+    stream = mactcp.TCPCreate(8192)
+    for port in (-1, 65536, 2 ** 70):
+        with pytest.raises(OverflowError):
+            stream.PassiveOpen(port)
+        with pytest.raises(OverflowError):
+            stream.ActiveOpen(port, LOCALHOST, 1)
+    for host in (2 ** 32, -2 ** 31 - 1):
+        with pytest.raises(OverflowError):
+            stream.ActiveOpen(0, host, 1)
+    for bad in ("127.0.0.1", 1.5, None):
+        with pytest.raises(TypeError):
+            stream.ActiveOpen(0, bad, 1)
+        with pytest.raises(TypeError):
+            stream.PassiveOpen(bad)
+    with pytest.raises(TypeError):
+        stream.asr = 5
+    with pytest.raises(TypeError):
+        del stream.asr
+    assert stream.asr is None
+    server, client = M.connected_pair()
+    assert error_code(client.Send, b"") == M.invalidLength
+    if M.PY3:
+        with pytest.raises(TypeError):
+            client.Send(u"text")
+    with pytest.raises(TypeError):
+        client.Send(5)
+    with pytest.raises(ValueError):
+        client.Rcv(-1)
+    with pytest.raises(TypeError):
+        client.Rcv("1")
+    with pytest.raises(TypeError):
+        client.Rcv(1, 2)
+
+
+def test_signed_and_unsigned_hosts_agree():
+    a = mactcp.TCPCreate(8192)
+    b = mactcp.TCPCreate(8192)
+    # 255.255.255.255 in both forms: refused the same way
+    assert error_code(a.ActiveOpen, 0, -1, 9) == \
+        error_code(b.ActiveOpen, 0, 0xFFFFFFFF, 9)
+
+
+def test_error_is_indexable_like_macpython():
+    stream = mactcp.TCPCreate(8192)
+    try:
+        stream.Status()
+    except mactcp.error as e:
+        assert e.args[0] == M.connectionDoesntExist
+        assert isinstance(e.args[1], str)
+        if not M.PY3:
+            assert e[0] == M.connectionDoesntExist
+    else:
+        raise AssertionError("no error")
+
+
+def test_no_threads_or_descriptors_left():
+    fds = M.open_descriptors()
+    tasks = M.task_count()
+    server, client = M.connected_pair()
+    server.asr = lambda e, d: None
+    client.Send(b"x")
+    assert M.task_count() == tasks + 1      # the driver thread
+    del server, client
+    assert M.task_count() == tasks
+    assert M.open_descriptors() == fds
