@@ -139,11 +139,11 @@ for op in ops:
         if len(got) > 40:
             print('GOT %d bytes' % len(got))
         else:
-            print('GOT %r' % got.decode('ascii'))
+            print('GOT ' + got.decode('ascii'))
     elif name == 'recvoob':
-        print('OOB %r' % conn.recv(1, socket.MSG_OOB).decode('ascii'))
+        print('OOB ' + conn.recv(1, socket.MSG_OOB).decode('ascii'))
     elif name == 'eof':
-        print('EOF %r' % conn.recv(100).decode('ascii'))
+        print('EOF ' + conn.recv(100).decode('ascii'))
     elif name == 'shutwr':
         conn.shutdown(socket.SHUT_WR)
     elif name == 'wait':

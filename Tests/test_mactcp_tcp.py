@@ -212,7 +212,7 @@ def test_close_is_a_half_close():
         stream.Send(b"bye")
         stream.Close()          # returns once our FIN is acknowledged
         assert stream.Status().connectionState in (12, 20)
-        assert M.expect_line(peer, "EOF") == "EOF %r" % "bye"
+        assert M.expect_line(peer, "EOF") == "EOF bye"
         assert rcv_exactly(stream, 11) == b"after-close"
         assert error_code(stream.Send, b"x") == M.connectionClosing
         assert error_code(stream.Close) == M.connectionClosing
@@ -336,8 +336,8 @@ def test_urgent_to_a_stdlib_peer():
         stream.Send(b"XYZ", urgent=1)   # acknowledged: it is there
         peer.proc.stdin.write(b"\n")
         peer.proc.stdin.flush()
-        assert M.expect_line(peer, "OOB") == "OOB %r" % "Z"
-        assert M.expect_line(peer, "GOT") == "GOT %r" % "XY"
+        assert M.expect_line(peer, "OOB") == "OOB Z"
+        assert M.expect_line(peer, "GOT") == "GOT XY"
     finally:
         peer.close()
 
@@ -358,7 +358,7 @@ def test_status_basics():
     assert server.Status().amtUnreadData == 0
     assert client.Status().sendNext - st.sendNext == 5
     assert before == client.Status().sendNext
-    with pytest.raises(AttributeError):
+    with pytest.raises((AttributeError, TypeError)):
         st.connectionState = 0
 
 
