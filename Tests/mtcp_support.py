@@ -191,3 +191,16 @@ def open_descriptors():
 
 def task_count():
     return len(os.listdir("/proc/self/task"))
+
+
+def driver_threads():
+    """How many mactcp driver threads run in this process (0 or 1)."""
+    count = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open("/proc/self/task/%s/comm" % task) as f:
+                if f.read().strip() == "mactcp-driver":
+                    count += 1
+        except (IOError, OSError):
+            pass
+    return count

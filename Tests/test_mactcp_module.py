@@ -111,24 +111,24 @@ def test_error_values():
 
 
 def test_driver_thread_lives_with_the_streams():
+    gc.collect()            # streams of earlier tests
     fds = M.open_descriptors()
-    tasks = M.task_count()
+    assert M.driver_threads() == 0
     tcp = mactcp.TCPCreate(4096)
-    assert M.task_count() == tasks + 1
+    assert M.driver_threads() == 1
     udp = mactcp.UDPCreate(4096, 0)
-    assert M.task_count() == tasks + 1      # one driver for all
+    assert M.driver_threads() == 1          # one driver for all
     del tcp
-    assert M.task_count() == tasks + 1
+    assert M.driver_threads() == 1
     del udp
-    assert M.task_count() == tasks
+    assert M.driver_threads() == 0
     assert M.open_descriptors() == fds
 
 
 def test_cycle_through_the_asr_is_collected():
-    tasks = M.task_count()
     stream = mactcp.TCPCreate(4096)
     stream.asr = lambda e, d, s=stream: None    # stream -> asr -> stream
     stream.PassiveOpen(0)
     del stream
     gc.collect()
-    assert M.task_count() == tasks
+    assert M.driver_threads() == 0
