@@ -256,6 +256,20 @@ def test_fin_wait_2_after_our_close(connected):
     assert data == b"x" * 10
 
 
+def test_closed_once_both_sides_closed(connected):
+    """After both FINs the descriptor's connection is CLOSE (the kernel
+    keeps the TIME-WAIT state apart from it): state Closed, and Rcv says
+    connectionClosing."""
+    stream, peer = connected
+    stream.Close()
+    assert stream.Status().connectionState == MACTCPconst.FINWait2
+    assert peer.do("close") == "done"
+    assert support.wait_until(
+        lambda: _status_or_code(stream) == MACTCPconst.connectionDoesntExist
+        or _status_or_code(stream).connectionState == MACTCPconst.Closed)
+    assert _error_code(stream.Rcv, 5) == MACTCPconst.connectionClosing
+
+
 def test_window_segment_and_timing_fields(connected):
     stream, peer = connected
     stream.Send(b"w" * 3000, 1, 0)
