@@ -220,6 +220,14 @@ if hasattr(_socket, "socketpair"):
         return _socketobject(_sock=one), _socketobject(_sock=two)
 
 
+def _interrupted(exc):
+    """Whether exc reports EINTR, as error(EINTR, msg) or error(EINTR)."""
+    if getattr(exc, "errno", None) == EINTR:
+        return True
+    args = getattr(exc, "args", ())
+    return bool(args) and args[0] == EINTR
+
+
 def _sent_before(exc, limit):
     """How many bytes of a sendall() of `limit` bytes went out before it
     raised exc (the `sent` attribute of our sendall's errors)."""
@@ -339,7 +347,7 @@ class _fileobject(object):
                     self._sock.sendall(piece)
                 except EnvironmentError as exc:
                     offset += _sent_before(exc, len(piece))
-                    if exc.errno == EINTR:
+                    if _interrupted(exc):
                         continue
                     raise
                 offset += len(piece)
@@ -380,7 +388,7 @@ class _fileobject(object):
             try:
                 return self._sock.recv(size)
             except EnvironmentError as exc:
-                if exc.errno != EINTR:
+                if not _interrupted(exc):
                     raise
 
     def read(self, size=-1):

@@ -612,3 +612,78 @@ def test_writing_to_a_stdlib_peer(bufsize):
         raise
     data = b"".join(lines)
     assert out.split() == [str(len(data)), hashlib.md5(data).hexdigest()]
+
+
+# -- on objects other than sockets --------------------------------------------
+
+class Scripted(object):
+    """A socket stand-in (as urllib2 hands _fileobject an HTTP response):
+    recv() and sendall() play a script of results and exceptions."""
+
+    def __init__(self, reads=(), sends=()):
+        self.reads = list(reads)
+        self.sends = list(sends)
+        self.sent = []
+        self.closed = False
+
+    def recv(self, size):
+        step = self.reads.pop(0)
+        if isinstance(step, BaseException):
+            raise step
+        assert len(step) <= size
+        return step
+
+    def sendall(self, data):
+        data = memoryview(data).tobytes()
+        step = self.sends.pop(0) if self.sends else None
+        if isinstance(step, BaseException):
+            self.sent.append(data[:getattr(step, "sent", 0)])
+            raise step
+        self.sent.append(data)
+
+    def close(self):
+        self.closed = True
+
+
+def sent_error(args, sent):
+    exc = socket.error(*args)
+    exc.sent = sent
+    return exc
+
+
+def test_interrupted_reads_are_retried():
+    sock = Scripted(reads=[socket.error(errno.EINTR), b"ab",
+                           socket.error(errno.EINTR, "Interrupted"), b"c\n",
+                           socket.error(errno.EINTR), b"rest", b""])
+    f = socket._fileobject(sock, "rb", close=True)
+    assert f.readline() == b"abc\n"
+    assert f.read() == b"rest"
+    f.close()
+    assert sock.closed
+
+
+def test_other_errors_propagate_and_keep_what_was_read():
+    sock = Scripted(reads=[b"par", socket.error(errno.ECONNRESET, "reset"),
+                           b"tial\n", b""])
+    f = socket._fileobject(sock, "rb")
+    with pytest.raises(socket.error) as info:
+        f.readline()
+    assert info.value.args[0] == errno.ECONNRESET
+    assert f.readline() == b"partial\n"
+    assert f.readline() == b""
+
+
+def test_interrupted_and_failed_sends():
+    sock = Scripted(sends=[sent_error((errno.EINTR, "Interrupted"), 3),
+                           None,
+                           sent_error((errno.EPIPE, "Broken pipe"), 2)])
+    f = socket._fileobject(sock, "wb", 0)
+    f.write(b"abcdef")             # interrupted after 3 bytes, then resumed
+    assert b"".join(sock.sent) == b"abcdef"
+    with pytest.raises(socket.error):
+        f.write(b"ghijk")          # fails after 2 bytes
+    sock.sent = []
+    f.flush()                      # the 3 unsent bytes, and only those
+    assert b"".join(sock.sent) == b"ijk"
+    f.close()
+    assert not sock.closed         # close=False by default
