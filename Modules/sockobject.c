@@ -192,6 +192,8 @@ sock_dealloc(PyObject *self)
 {
     sockobject *s = (sockobject *)self;
 
+    if (((sockobject_instance *)self)->weakreflist != NULL)
+        PyObject_ClearWeakRefs(self);
     if (s->sock_fd != -1) {
         int fd = s->sock_fd;
 
@@ -627,11 +629,12 @@ shutdown(how) -- shut down traffic in one or both directions");
 PyTypeObject sockobject_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "_socket.socket",
-    .tp_basicsize = sizeof(sockobject),
+    .tp_basicsize = sizeof(sockobject_instance),
     .tp_dealloc = sock_dealloc,
     .tp_repr = sock_repr,
     .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE,
     .tp_doc = sock_doc,
+    .tp_weaklistoffset = offsetof(sockobject_instance, weakreflist),
     .tp_methods = sock_methods,
     .tp_members = sock_members,
     .tp_getset = sock_getset,

@@ -6,6 +6,15 @@
 
 #include "sockobject.h"
 
+/* The instance layout: sockobject (shared with CPython's _ssl through the
+ * capsule, so it stays as sockobject.h lays it out) followed by what only
+ * this type uses. */
+typedef struct {
+    sockobject sock;
+    PyObject *weakreflist;      /* weak references to the object; cleared
+                                   in tp_dealloc */
+} sockobject_instance;
+
 /* sockio.c */
 PyObject *sock_recv(PyObject *self, PyObject *args);
 PyObject *sock_recv_into(PyObject *self, PyObject *args, PyObject *kwds);

@@ -733,3 +733,25 @@ def test_int_results_are_int():
     finally:
         a.close()
         b.close()
+
+
+def test_weak_references():
+    import weakref
+    s = _socket.socket()
+    ref = weakref.ref(s)
+    proxy = weakref.proxy(s)
+    assert ref() is s
+    assert proxy.family == _socket.AF_INET
+    fd = s.fileno()
+    del s
+    gc.collect()
+    assert ref() is None
+    assert not is_open(fd)
+    with pytest.raises(ReferenceError):
+        proxy.family
+    sub = Sub()
+    ref = weakref.ref(sub)
+    sub.close()
+    del sub
+    gc.collect()
+    assert ref() is None
