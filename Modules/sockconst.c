@@ -18,6 +18,7 @@
 #endif
 #if __has_include(<linux/tipc.h>)
 #include <linux/tipc.h>
+#define CS_HAVE_LINUX_TIPC_H 1
 #endif
 #if __has_include(<linux/can.h>)
 #include <linux/can.h>
@@ -27,6 +28,7 @@
 #endif
 #if __has_include(<linux/can/j1939.h>)
 #include <linux/can/j1939.h>
+#define CS_HAVE_LINUX_CAN_J1939_H 1
 #endif
 #if __has_include(<linux/vm_sockets.h>)
 #include <linux/vm_sockets.h>

@@ -4,7 +4,9 @@
  * only when the platform headers define NAME, so the values are always the
  * platform's own.  SC_DEFAULT gives the value CPython 2.7's _socket uses
  * when a header lacks the name (glibc declares IPPORT_* only as enum
- * members, which #ifdef cannot see).
+ * members, which #ifdef cannot see).  Other enum members are guarded by
+ * the presence of their header instead: CS_HAVE_LINUX_TIPC_H and
+ * CS_HAVE_LINUX_CAN_J1939_H, which sockconst.c defines.
  *
  * The names are the union of the integer constants of CPython 2.7's and
  * CPython 3.8-3.13's _socket on Linux in the families AF_, PF_, SOCK_, SOL_,
@@ -223,16 +225,16 @@ static const sockconst sockconst_table[] = {
 #ifdef SO_INCOMING_CPU
     SC(SO_INCOMING_CPU),
 #endif
-#ifdef SO_J1939_ERRQUEUE
+#if defined(SO_J1939_ERRQUEUE) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SO_J1939_ERRQUEUE),
 #endif
-#ifdef SO_J1939_FILTER
+#if defined(SO_J1939_FILTER) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SO_J1939_FILTER),
 #endif
-#ifdef SO_J1939_PROMISC
+#if defined(SO_J1939_PROMISC) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SO_J1939_PROMISC),
 #endif
-#ifdef SO_J1939_SEND_PRIO
+#if defined(SO_J1939_SEND_PRIO) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SO_J1939_SEND_PRIO),
 #endif
 #ifdef SO_KEEPALIVE
@@ -313,16 +315,16 @@ static const sockconst sockconst_table[] = {
 #ifdef SCM_CREDENTIALS
     SC(SCM_CREDENTIALS),
 #endif
-#ifdef SCM_J1939_DEST_ADDR
+#if defined(SCM_J1939_DEST_ADDR) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SCM_J1939_DEST_ADDR),
 #endif
-#ifdef SCM_J1939_DEST_NAME
+#if defined(SCM_J1939_DEST_NAME) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SCM_J1939_DEST_NAME),
 #endif
-#ifdef SCM_J1939_ERRQUEUE
+#if defined(SCM_J1939_ERRQUEUE) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SCM_J1939_ERRQUEUE),
 #endif
-#ifdef SCM_J1939_PRIO
+#if defined(SCM_J1939_PRIO) || defined(CS_HAVE_LINUX_CAN_J1939_H)
     SC(SCM_J1939_PRIO),
 #endif
 #ifdef SCM_RIGHTS
@@ -933,7 +935,7 @@ static const sockconst sockconst_table[] = {
 #ifdef TIPC_CFG_SRV
     SC(TIPC_CFG_SRV),
 #endif
-#ifdef TIPC_CLUSTER_SCOPE
+#if defined(TIPC_CLUSTER_SCOPE) || defined(CS_HAVE_LINUX_TIPC_H)
     SC(TIPC_CLUSTER_SCOPE),
 #endif
 #ifdef TIPC_CONN_TIMEOUT
@@ -957,7 +959,7 @@ static const sockconst sockconst_table[] = {
 #ifdef TIPC_MEDIUM_IMPORTANCE
     SC(TIPC_MEDIUM_IMPORTANCE),
 #endif
-#ifdef TIPC_NODE_SCOPE
+#if defined(TIPC_NODE_SCOPE) || defined(CS_HAVE_LINUX_TIPC_H)
     SC(TIPC_NODE_SCOPE),
 #endif
 #ifdef TIPC_PUBLISHED
