@@ -113,8 +113,17 @@ def install():
     if mine:
         return sys.modules["socket"]
     source, extension = find_modules()
-    _load("_socket", extension)
-    return _load("socket", source)
+    previous = sys.modules.get("_socket")
+    try:
+        _load("_socket", extension)
+        return _load("socket", source)
+    except ImportError as exc:
+        if previous is not None:
+            sys.modules["_socket"] = previous
+        else:
+            sys.modules.pop("_socket", None)
+        raise ImportError("cannot load %s and %s: %s"
+                          % (extension, source, exc))
 
 
 def _is_ours(module):
