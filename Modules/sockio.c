@@ -103,8 +103,11 @@ receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
     if (sockcall_run(s, SOCK_WANT_READ, addr ? recvfrom_impl : recv_impl,
                      &ctx) < 0)
         return -1;
-    if (addrlen != NULL)
-        *addrlen = ctx.addrlen;
+    if (addrlen != NULL) {
+        /* the kernel reports the full length of a truncated address */
+        *addrlen = ctx.addrlen < sizeof(*addr) ? ctx.addrlen
+                                                : (socklen_t)sizeof(*addr);
+    }
     return ctx.result;
 }
 
@@ -123,6 +126,9 @@ receive_bytes(sockobject *s, Py_ssize_t n, int flags, sock_addr_t *addr,
         Py_DECREF(buf);
         return NULL;
     }
+    /* MSG_TRUNC reports a datagram's full length: keep only what came */
+    if (got > n)
+        got = n;
     if (got != n && _PyBytes_Resize(&buf, got) < 0)
         return NULL;            /* _PyBytes_Resize released buf */
     return buf;

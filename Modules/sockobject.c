@@ -317,6 +317,8 @@ sock_accept(PyObject *self, PyObject *unused)
                     sock_default_timeout);
     if (conn == NULL)
         return NULL;
+    if (ctx.len > sizeof(ctx.addr))
+        ctx.len = sizeof(ctx.addr);
     addr = sockaddr_build(&ctx.addr.sa, ctx.len);
     if (addr == NULL) {
         Py_DECREF(conn);        /* closes the new fd */
@@ -407,6 +409,8 @@ own_or_peer_name(sockobject *s, int peer)
         rc = getsockname(s->sock_fd, &addr.sa, &len);
     if (rc < 0)
         return set_error();
+    if (len > sizeof(addr))
+        len = sizeof(addr);     /* the kernel reports the full length */
     return sockaddr_build(&addr.sa, len);
 }
 

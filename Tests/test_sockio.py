@@ -454,3 +454,25 @@ def test_no_buffer_leak_on_bad_address():
         buf.extend(b"!")
     finally:
         u.close()
+
+
+def test_msg_trunc_never_returns_more_than_asked():
+    a = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    b = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    try:
+        b.bind(("127.0.0.1", 0))
+        data = bytes(bytearray(range(100)))
+        a.sendto(data, b.getsockname())
+        # the kernel reports the datagram's full length; recv keeps only
+        # the bytes that were received
+        assert b.recv(10, _socket.MSG_TRUNC) == data[:10]
+        a.sendto(data, b.getsockname())
+        buf = bytearray(10)
+        assert b.recv_into(buf, 0, _socket.MSG_TRUNC) == 100
+        assert bytes(buf) == data[:10]
+        a.sendto(data, b.getsockname())
+        got, addr = b.recvfrom(10, _socket.MSG_TRUNC)
+        assert got == data[:10] and addr[0] == "127.0.0.1"
+    finally:
+        a.close()
+        b.close()
