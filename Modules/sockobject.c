@@ -9,7 +9,6 @@
 #include "sockobject_int.h"     /* first: Python.h sets the feature macros */
 
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
