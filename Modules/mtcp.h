@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-/* ---- MacTCP's numbers (mactcp-facts section 5) --------------------------- */
+/* ---- MacTCP's numbers (mactcp-facts section 5) -------------------------- */
 enum {
     MT_ipBadLapErr = -23000,
     MT_ipBadCnfgErr = -23001,
@@ -85,7 +85,7 @@ enum {
 #define MT_UDP_MIN_BUFFER 2048
 #define MT_ULP_TIMEOUT_MS 60000     /* MacPython's ULP timeout: 60 s */
 
-/* ---- the watch ------------------------------------------------------------ */
+/* ---- the watch ---------------------------------------------------------- */
 enum { MTW_TCP = 1, MTW_UDP = 2 };
 
 /* TCP phases */
@@ -131,7 +131,7 @@ typedef struct mtcp_event {
     int detail;
 } mtcp_event;
 
-/* ---- mtcp_driver.c: registry, epoll thread, event FIFO ------------------- */
+/* ---- mtcp_driver.c: registry, epoll thread, event FIFO ------------------ */
 void mtdrv_lock(void);
 void mtdrv_unlock(void);        /* also schedules the asr pending call */
 int mtdrv_attach(mtcp_watch *w);    /* GIL held; 0 or -errno */
@@ -146,7 +146,7 @@ int mtdrv_pop(mtcp_event *out);         /* 1 popped, 0 empty */
 int mtdrv_asr_fd(void);                 /* readable while events wait */
 void mtdrv_reschedule(void);    /* GIL held: events remain after an error */
 
-/* ---- mtcp_conn.c: socket chores without the GIL -------------------------- */
+/* ---- mtcp_conn.c: socket chores without the GIL ------------------------- */
 int mtconn_tcp_socket(int bufsize);         /* fd or -errno */
 int mtconn_tcp_prepare(int fd, int bufsize);        /* 0 or -errno */
 int mtconn_tcp_connected(int fd);           /* options after connect */
@@ -164,7 +164,7 @@ void mtconn_failed(mtcp_watch *w, int err);         /* lock held */
 void mtconn_accepted(mtcp_watch *w, int connfd);    /* lock held */
 void mtconn_reset(mtcp_watch *w);   /* lock held: new connection state */
 
-/* ---- mtcp_iface.c: the primary interface --------------------------------- */
+/* ---- mtcp_iface.c: the primary interface -------------------------------- */
 typedef struct mtcp_iface {
     uint32_t addr;          /* host order */
     uint32_t mask;
@@ -172,7 +172,7 @@ typedef struct mtcp_iface {
 } mtcp_iface;
 int mtiface_primary(mtcp_iface *out);       /* 0 or -errno */
 
-/* ---- mtcp_errors.c -------------------------------------------------------- */
+/* ---- mtcp_errors.c ------------------------------------------------------ */
 extern PyObject *mterr_error;   /* mactcp.error; owned for the process */
 int mterr_add_to_module(PyObject *module);
 int mterr_code_for_errno(int err);          /* GIL-free */
@@ -182,7 +182,7 @@ PyObject *mterr_raise_errno(int code, int err); /* code 0: from table */
 PyObject *mterr_raise_msg(const char *msg); /* error(msg) */
 PyObject *mterr_passive_busy(void);
 
-/* ---- mtcp_wait.c ---------------------------------------------------------- */
+/* ---- mtcp_wait.c -------------------------------------------------------- */
 typedef struct mtcp_deadline {
     int infinite;
     double at;              /* CLOCK_MONOTONIC seconds */
@@ -193,7 +193,7 @@ int mtwait_fd(int fd, short events, const mtcp_deadline *d, int max_ms);
 void mtwait_set_main_thread(unsigned long ident);
 int mtwait_is_main_thread(void);
 
-/* ---- mtcp_asr.c ----------------------------------------------------------- */
+/* ---- mtcp_asr.c --------------------------------------------------------- */
 int mtasr_pending(void *arg);   /* the Py_AddPendingCall callback */
 int mtasr_drain(void);          /* 0, or -1 with the asr's exception */
 int mtasr_draining(void);
@@ -205,6 +205,9 @@ typedef struct mtcp_stream {
     int port;               /* UDP: the bound port */
     mtcp_watch w;           /* registered with the driver while alive */
 } mtcp_stream;
+
+/* the watch of a TCP or UDP stream object */
+#define MTCP_WATCH(self) (&((mtcp_stream *)(self))->w)
 
 extern PyTypeObject mtcp_tcp_type;
 extern PyTypeObject mtcp_udp_type;
@@ -234,5 +237,17 @@ PyObject *mtcp_host_object(uint32_t host);
 /* op bracket for blocking calls: refuses a call from a second thread */
 int mtcp_op_begin(mtcp_watch *w);           /* 0 or -1 with exception */
 void mtcp_op_end(mtcp_watch *w);
+
+/* ---- mtcp_tcp.c: the connection checks the TCP methods share ------------ */
+int mtcp_tcp_passive_pending(mtcp_watch *w);
+int mtcp_tcp_need_conn(mtcp_watch *w);      /* fd, or -1 with exception */
+PyObject *mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err);
+PyObject *mtcp_tcp_conn_gone(mtcp_watch *w);
+int mtcp_tcp_still_ours(mtcp_watch *w, unsigned gen);
+int mtcp_tcp_check_conn(mtcp_watch *w, int fd);  /* 0 or the errno */
+
+/* ---- mtcp_tcpio.c: the data path, in the TCP method table --------------- */
+PyObject *tcps_Send(PyObject *self, PyObject *args, PyObject *kwds);
+PyObject *tcps_Rcv(PyObject *self, PyObject *args);
 
 #endif /* CLASSICSOCKET_MTCP_H */

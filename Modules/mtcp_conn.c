@@ -24,7 +24,7 @@
 #include <linux/sockios.h>
 #include <unistd.h>
 
-/* ---- options ------------------------------------------------------------- */
+/* ---- options ------------------------------------------------------------ */
 
 static int
 set_int(int fd, int level, int name, int value)
@@ -98,7 +98,7 @@ mtconn_tcp_connected(int fd)
     return 0;
 }
 
-/* ---- queries ---------------------------------------------------------------- */
+/* ---- queries ------------------------------------------------------------ */
 
 int
 mtconn_tcp_state(int fd)
@@ -250,7 +250,7 @@ mtconn_abort_fd(int fd)
     return fdutil_close(fd);
 }
 
-/* ---- state changes (lock held) -------------------------------------------- */
+/* ---- state changes (lock held) ------------------------------------------ */
 
 void
 mtconn_reset(mtcp_watch *w)

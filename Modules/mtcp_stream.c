@@ -123,7 +123,7 @@ mtcp_op_end(mtcp_watch *w)
     mtdrv_unlock();
 }
 
-/* ---- converters ------------------------------------------------------------ */
+/* ---- converters --------------------------------------------------------- */
 
 static int
 as_long_long(PyObject *obj, const char *what, long long *out)

@@ -1,4 +1,8 @@
-/* mtcp_tcp.c - the TCP stream object ("MacTCP TCP stream").
+/* mtcp_tcp.c - the TCP stream object ("MacTCP TCP stream") and the life
+ * cycle of its connection: TCPCreate's object, PassiveOpen, ActiveOpen,
+ * Close, Abort, Status and the release of the stream.  The data path (Send,
+ * Rcv) is in mtcp_tcpio.c; the checks both halves make on a connection are
+ * here, exported through mtcp.h.
  *
  * A stream carries one connection at a time.  PassiveOpen is asynchronous
  * (the driver accepts); everything else blocks through mtwait_fd() with
@@ -12,26 +16,19 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-/* Send and Close wait for ACKs.  The kernel wakes Send with an ACK
- * timestamp (mtconn_tcp_connected); these limits only matter if such a
- * wake-up is lost (error queue full) or cannot exist (the ACK of our FIN,
- * which carries no data to timestamp): then the state is looked at again
- * after this many milliseconds, doubling up to the maximum. */
-#define SEND_RECHECK_MS 50
-#define SEND_RECHECK_MAX_MS 1000
+/* Close waits for the ACK of our FIN, which carries no data the kernel
+ * could timestamp (see mtcp_tcpio.c), so nothing wakes the wait: the state
+ * is looked at again after this many milliseconds, doubling up to the
+ * maximum. */
 #define CLOSE_RECHECK_MS 1
 #define CLOSE_RECHECK_MAX_MS 32
 
-#define WATCH(self) (&((mtcp_stream *)(self))->w)
+/* ---- helpers (GIL held) ------------------------------------------------- */
 
-/* ---- helpers (GIL held) ------------------------------------------------------ */
-
-static int
-passive_pending(mtcp_watch *w)
+int
+mtcp_tcp_passive_pending(mtcp_watch *w)
 {
     int pending;
 
@@ -119,8 +116,8 @@ cancel_passive(mtcp_watch *w)
 
 /* Checks that the stream has a connection to use.  Returns its
  * descriptor, or -1 with an exception. */
-static int
-need_connection(mtcp_watch *w)
+int
+mtcp_tcp_need_conn(mtcp_watch *w)
 {
     int fd;
     int err;
@@ -146,8 +143,8 @@ need_connection(mtcp_watch *w)
 }
 
 /* The connection failed with err: record it, end the call, raise. */
-static PyObject *
-conn_error(mtcp_watch *w, unsigned gen, int err)
+PyObject *
+mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err)
 {
     mtdrv_lock();
     if (w->conn_gen == gen)
@@ -158,15 +155,15 @@ conn_error(mtcp_watch *w, unsigned gen, int err)
 }
 
 /* The descriptor was replaced (Abort or a new open from an asr) */
-static PyObject *
-conn_gone(mtcp_watch *w)
+PyObject *
+mtcp_tcp_conn_gone(mtcp_watch *w)
 {
     mtcp_op_end(w);
     return mterr_raise(MT_connectionDoesntExist);
 }
 
-static int
-still_ours(mtcp_watch *w, unsigned gen)
+int
+mtcp_tcp_still_ours(mtcp_watch *w, unsigned gen)
 {
     int same;
 
@@ -179,8 +176,8 @@ still_ours(mtcp_watch *w, unsigned gen)
 /* After a wake-up on a connection: read the error queue (ICMP reports and
  * ACK timestamps) and SO_ERROR.  Returns 0, or the errno that ended the
  * connection. */
-static int
-check_conn(mtcp_watch *w, int fd)
+int
+mtcp_tcp_check_conn(mtcp_watch *w, int fd)
 {
     int icmp = mtconn_drain_errqueue(fd);
     int err = -fdutil_pending_error(fd);
@@ -199,12 +196,12 @@ check_conn(mtcp_watch *w, int fd)
     return 0;
 }
 
-/* ---- PassiveOpen / wait / isdone / GetSockName ------------------------------ */
+/* ---- PassiveOpen / wait / isdone / GetSockName -------------------------- */
 
 static PyObject *
 tcps_PassiveOpen(PyObject *self, PyObject *args)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     struct sockaddr_in sin;
     int port;
     int fd;
@@ -243,7 +240,7 @@ tcps_PassiveOpen(PyObject *self, PyObject *args)
 static PyObject *
 tcps_wait(PyObject *self, PyObject *noargs)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     mtcp_deadline forever;
     int code;
     int err;
@@ -284,7 +281,7 @@ tcps_wait(PyObject *self, PyObject *noargs)
 static PyObject *
 tcps_isdone(PyObject *self, PyObject *noargs)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     int done;
 
     (void)noargs;
@@ -299,7 +296,7 @@ tcps_isdone(PyObject *self, PyObject *noargs)
 static PyObject *
 tcps_GetSockName(PyObject *self, PyObject *noargs)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     uint32_t host;
     int port;
     int listening;
@@ -322,12 +319,12 @@ tcps_GetSockName(PyObject *self, PyObject *noargs)
                          cs_int_from_long(port));
 }
 
-/* ---- ActiveOpen ------------------------------------------------------------------ */
+/* ---- ActiveOpen --------------------------------------------------------- */
 
 static PyObject *
 tcps_ActiveOpen(PyObject *self, PyObject *args)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     struct sockaddr_in sin;
     mtcp_deadline forever;
     uint32_t host;
@@ -389,8 +386,8 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
             mtcp_op_end(w);
             goto fail;
         }
-        if (!still_ours(w, gen))
-            return conn_gone(w);
+        if (!mtcp_tcp_still_ours(w, gen))
+            return mtcp_tcp_conn_gone(w);
     }
     if (err != 0) {
         int code = mterr_code_for_errno(err);
@@ -420,323 +417,12 @@ fail:   /* exception set; the open is undone */
     return NULL;
 }
 
-/* ---- Send -------------------------------------------------------------------------- */
-
-static PyObject *
-tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *kwlist[] = {"buf", "push", "urgent", NULL};
-    mtcp_watch *w = WATCH(self);
-    mtcp_deadline forever;
-    Py_buffer buf;
-    int push = 0;
-    int urgent = 0;
-    Py_ssize_t off = 0;
-    unsigned gen;
-    int recheck = SEND_RECHECK_MS;
-    int fd;
-    int state;
-    PyObject *result = NULL;
-
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, CS_BUF "|ii:Send", kwlist,
-                                     &buf, &push, &urgent))
-        return NULL;
-    (void)push;     /* Linux pushes at the end of every send() */
-    fd = need_connection(w);
-    if (fd < 0)
-        goto done;
-    mtdrv_lock();
-    state = mtconn_mac_state(fd);
-    gen = w->conn_gen;
-    if (w->fin_sent) {
-        mtdrv_unlock();
-        mterr_raise(MT_connectionClosing);
-        goto done;
-    }
-    mtdrv_unlock();
-    if (state != MT_STATE_ESTABLISHED && state != MT_STATE_CLOSE_WAIT) {
-        if (state == MT_STATE_CLOSED) {
-            mterr_raise(MT_connectionDoesntExist);
-        }
-        else {
-            char msg[64];
-
-            snprintf(msg, sizeof(msg),
-                     "Operation not allowed, connection state=%d", state);
-            mterr_raise_msg(msg);
-        }
-        goto done;
-    }
-    if (buf.len == 0) {
-        mterr_raise(MT_invalidLength);
-        goto done;
-    }
-    if (mtcp_op_begin(w) < 0)
-        goto done;
-    mtwait_deadline(&forever, 0);
-
-    /* 1: hand every byte to the kernel */
-    while (off < buf.len) {
-        ssize_t n;
-        int err;
-
-        Py_BEGIN_ALLOW_THREADS
-        n = send(fd, (const char *)buf.buf + off, (size_t)(buf.len - off),
-                 MSG_NOSIGNAL | MSG_DONTWAIT | (urgent ? MSG_OOB : 0));
-        err = errno;
-        Py_END_ALLOW_THREADS
-        if (n >= 0) {
-            off += n;
-            continue;
-        }
-        if (err == EINTR) {
-            if (PyErr_CheckSignals() < 0) {
-                mtcp_op_end(w);
-                goto done;
-            }
-            continue;
-        }
-        if (err != EAGAIN && err != EWOULDBLOCK) {
-            result = conn_error(w, gen, err);
-            goto done;
-        }
-        if (mtwait_fd(fd, POLLOUT, &forever, -1) < 0) {
-            mtcp_op_end(w);
-            goto done;
-        }
-        if (!still_ours(w, gen)) {
-            result = conn_gone(w);
-            goto done;
-        }
-        if ((err = check_conn(w, fd)) != 0) {
-            result = conn_error(w, gen, err);
-            goto done;
-        }
-    }
-
-    /* 2: return once the peer has acknowledged all of it */
-    for (;;) {
-        int outq = mtconn_outq(fd);
-        int err;
-
-        if (outq == 0)
-            break;
-        if ((err = check_conn(w, fd)) != 0 || (outq < 0 && (err = -outq))) {
-            result = conn_error(w, gen, err);
-            goto done;
-        }
-        if (mtconn_outq(fd) == 0)
-            break;
-        if (mtwait_fd(fd, 0, &forever, recheck) < 0) {
-            mtcp_op_end(w);
-            goto done;
-        }
-        if (!still_ours(w, gen)) {
-            result = conn_gone(w);
-            goto done;
-        }
-        if (recheck < SEND_RECHECK_MAX_MS)
-            recheck *= 2;
-    }
-    mtcp_op_end(w);
-    result = Py_NewRef(Py_None);
-
-done:
-    PyBuffer_Release(&buf);
-    return result;
-}
-
-/* ---- Rcv ----------------------------------------------------------------------------- */
-
-static int
-at_mark(int fd)
-{
-    int mark = 0;
-
-    if (ioctl(fd, SIOCATMARK, &mark) < 0)
-        return 0;
-    return mark != 0;
-}
-
-static ssize_t
-recv_nogil(int fd, char *p, size_t len, int flags, int *err)
-{
-    ssize_t n;
-
-    Py_BEGIN_ALLOW_THREADS
-    n = recv(fd, p, len, flags | MSG_DONTWAIT);
-    *err = errno;
-    Py_END_ALLOW_THREADS
-    return n;
-}
-
-/* One attempt to read.  Returns a (data, urgent, mark) tuple, Py_None
- * (nothing to read yet: *err = EAGAIN), or NULL; sets *err to the errno of
- * a failed recv, or to 0 with *eof = 1 at the end of the data. */
-static PyObject *
-rcv_once(mtcp_watch *w, int fd, int *err, int *eof)
-{
-    int urgent = mtconn_urgent_pending(fd);
-    int inq = mtconn_inq(fd);
-    int mark = 0;
-    int uflag = 0;
-    Py_ssize_t want;
-    PyObject *data;
-    char *p;
-    ssize_t n;
-
-    *err = 0;
-    *eof = 0;
-    if (inq <= 0) {
-        char probe;
-
-        /* nothing buffered: is it the end, an error, or just not yet? */
-        n = recv_nogil(fd, &probe, 1, MSG_PEEK, err);
-        if (n == 0) {
-            *eof = 1;
-            return NULL;
-        }
-        if (n < 0)
-            return NULL;
-        inq = 1;    /* data arrived meanwhile */
-    }
-    want = inq < w->bufsize ? inq : w->bufsize;
-    data = PyBytes_FromStringAndSize(NULL, want);
-    if (data == NULL)
-        return NULL;
-    p = PyBytes_AS_STRING(data);
-    if (urgent && at_mark(fd)) {
-        /* the byte at the mark ends the urgent data */
-        n = recv_nogil(fd, p, 1, 0, err);
-        mark = n == 1;
-    }
-    else {
-        /* the kernel stops a read just before the urgent byte */
-        n = recv_nogil(fd, p, (size_t)want, 0, err);
-        if (urgent && n > 0 && n < want && at_mark(fd)) {
-            int err2;
-
-            if (recv_nogil(fd, p + n, 1, 0, &err2) == 1) {
-                n++;
-                mark = 1;
-            }
-        }
-    }
-    if (n <= 0) {
-        Py_DECREF(data);
-        if (n == 0)
-            *eof = 1;
-        return NULL;
-    }
-    if (n < want && _PyBytes_Resize(&data, n) < 0)
-        return NULL;
-    mtdrv_lock();
-    if (urgent) {
-        uflag = !w->in_urgent;
-        w->in_urgent = !mark;
-        if (mark)
-            w->urg_armed = 1;
-    }
-    else
-        w->in_urgent = 0;
-    w->data_armed = 1;
-    mtdrv_unlock();
-    return Py_BuildValue("(NNN)", data, cs_int_from_long(uflag),
-                         cs_int_from_long(mark));
-}
-
-static PyObject *
-tcps_Rcv(PyObject *self, PyObject *args)
-{
-    mtcp_watch *w = WATCH(self);
-    mtcp_deadline deadline;
-    double timeout = 0;
-    unsigned gen;
-    int fd;
-
-    if (!PyArg_ParseTuple(args, "|O&:Rcv", mtcp_timeout_converter, &timeout))
-        return NULL;
-    if (timeout < 0) {
-        PyErr_SetString(PyExc_ValueError,
-                        "Rcv: timeout must be >= 0 (0 waits forever)");
-        return NULL;
-    }
-    mtdrv_lock();
-    gen = w->conn_gen;
-    mtdrv_unlock();
-    /* buffered data is still delivered after the connection ended */
-    mtdrv_lock();
-    fd = w->phase == MTC_CONN ? w->fd : -1;
-    mtdrv_unlock();
-    if (passive_pending(w))
-        return mterr_passive_busy();
-    if (fd < 0)
-        return mterr_raise(MT_connectionDoesntExist);
-    if (mtcp_op_begin(w) < 0)
-        return NULL;
-    mtwait_deadline(&deadline, timeout);
-    for (;;) {
-        PyObject *res;
-        int err;
-        int eof;
-        int rc;
-
-        res = rcv_once(w, fd, &err, &eof);
-        if (res != NULL) {
-            mtcp_op_end(w);
-            return res;
-        }
-        if (PyErr_Occurred()) {
-            mtcp_op_end(w);
-            return NULL;
-        }
-        if (eof) {
-            int ended;
-
-            mtdrv_lock();
-            w->eof_seen = 1;
-            ended = w->sock_err;
-            mtdrv_unlock();
-            if (ended == 0 && mtconn_tcp_state(fd) == TCP_CLOSE
-                && !w->fin_sent)
-                ended = (err = check_conn(w, fd)) != 0 ? err : 0;
-            mtcp_op_end(w);
-            if (ended != 0)
-                return mterr_raise_errno(0, ended);
-            return mterr_raise(MT_connectionClosing);
-        }
-        if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
-            if (mtconn_tcp_state(fd) != TCP_CLOSE) {
-                /* an ICMP report through SO_ERROR: the connection lives */
-                mtdrv_lock();
-                if (w->has_asr)
-                    mtdrv_post(w, MT_TCPICMPReceived, 0);
-                mtdrv_unlock();
-                continue;
-            }
-            return conn_error(w, gen, err);
-        }
-        rc = mtwait_fd(fd, POLLIN | POLLPRI | POLLRDHUP, &deadline, -1);
-        if (rc < 0) {
-            mtcp_op_end(w);
-            return NULL;
-        }
-        if (rc == 0) {
-            mtcp_op_end(w);
-            return mterr_raise(MT_commandTimeout);
-        }
-        if (!still_ours(w, gen))
-            return conn_gone(w);
-        (void)check_conn(w, fd);    /* drains ACK timestamps */
-    }
-}
-
-/* ---- Close / Abort / Status ---------------------------------------------------------- */
+/* ---- Close / Abort / Status --------------------------------------------- */
 
 static PyObject *
 tcps_Close(PyObject *self, PyObject *noargs)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     mtcp_deadline forever;
     int recheck = CLOSE_RECHECK_MS;
     unsigned gen;
@@ -764,7 +450,7 @@ tcps_Close(PyObject *self, PyObject *noargs)
         int err = w->sock_err;
 
         if (err == 0 && state == TCP_CLOSE)
-            err = check_conn(w, fd);
+            err = mtcp_tcp_check_conn(w, fd);
         if (err != 0)
             return mterr_raise_errno(0, err);
         return mterr_raise(MT_connectionDoesntExist);
@@ -772,7 +458,7 @@ tcps_Close(PyObject *self, PyObject *noargs)
     if (mtcp_op_begin(w) < 0)
         return NULL;
     if (shutdown(fd, SHUT_WR) < 0)
-        return conn_error(w, gen, errno);
+        return mtcp_tcp_conn_error(w, gen, errno);
     mtdrv_lock();
     w->fin_sent = 1;
     mtdrv_unlock();
@@ -788,17 +474,17 @@ tcps_Close(PyObject *self, PyObject *noargs)
         state = mtconn_tcp_state(fd);
         if (state == TCP_FIN_WAIT2 || state == TCP_TIME_WAIT)
             break;
-        if ((err = check_conn(w, fd)) != 0) {
+        if ((err = mtcp_tcp_check_conn(w, fd)) != 0) {
             if (state == TCP_CLOSE && w->eof_seen && mtconn_outq(fd) == 0)
                 break;
-            return conn_error(w, gen, err);
+            return mtcp_tcp_conn_error(w, gen, err);
         }
         if (mtwait_fd(fd, 0, &forever, recheck) < 0) {
             mtcp_op_end(w);
             return NULL;
         }
-        if (!still_ours(w, gen))
-            return conn_gone(w);
+        if (!mtcp_tcp_still_ours(w, gen))
+            return mtcp_tcp_conn_gone(w);
         if (recheck < CLOSE_RECHECK_MAX_MS)
             recheck *= 2;
     }
@@ -809,7 +495,7 @@ tcps_Close(PyObject *self, PyObject *noargs)
 static PyObject *
 tcps_Abort(PyObject *self, PyObject *noargs)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
 
     (void)noargs;
     mtdrv_lock();
@@ -835,11 +521,11 @@ tcps_Abort(PyObject *self, PyObject *noargs)
 static PyObject *
 tcps_Status(PyObject *self, PyObject *noargs)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     int fd;
 
     (void)noargs;
-    if (passive_pending(w))
+    if (mtcp_tcp_passive_pending(w))
         return mterr_passive_busy();
     mtdrv_lock();
     fd = w->phase == MTC_CONN ? w->fd : -1;
@@ -849,7 +535,7 @@ tcps_Status(PyObject *self, PyObject *noargs)
     return mtcp_status_new((mtcp_stream *)self);
 }
 
-/* ---- the type ---------------------------------------------------------------------------- */
+/* ---- the type ----------------------------------------------------------- */
 
 static void
 tcps_dealloc(PyObject *self)

@@ -13,7 +13,6 @@
 
 #include "structmember.h"
 
-#define WATCH(self) (&((mtcp_stream *)(self))->w)
 #define WRITE_RETRIES 8     /* stale ICMP reports skipped by one Write */
 
 /* Errors a UDP call returns when an earlier datagram drew an ICMP error
@@ -52,7 +51,7 @@ take_icmp(mtcp_watch *w, int fd)
 static PyObject *
 udps_Read(PyObject *self, PyObject *args)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     mtcp_deadline deadline;
     double timeout = 0;
     PyObject *res = NULL;
@@ -127,7 +126,7 @@ udps_Read(PyObject *self, PyObject *args)
 static PyObject *
 udps_Write(PyObject *self, PyObject *args)
 {
-    mtcp_watch *w = WATCH(self);
+    mtcp_watch *w = MTCP_WATCH(self);
     mtcp_deadline forever;
     struct sockaddr_in sin;
     Py_buffer buf;
@@ -183,7 +182,7 @@ udps_Write(PyObject *self, PyObject *args)
     return res;
 }
 
-/* ---- the type ------------------------------------------------------------------ */
+/* ---- the type ----------------------------------------------------------- */
 
 static void
 udps_dealloc(PyObject *self)
