@@ -44,6 +44,7 @@ stale build, malformed list).
 """
 from __future__ import print_function
 
+import fnmatch
 import json
 import os
 import select
@@ -444,6 +445,17 @@ def read_expected(path):
     return listed
 
 
+def socket_source(name):
+    """Whether Modules/<name> goes into _socket (setup.py's SOCKET_SOURCES,
+    and the headers apart from mactcp's own)."""
+    if name.endswith(".h"):
+        return not name.startswith(("mtcp", "mactcp"))
+    return name.endswith(".c") and (
+        fnmatch.fnmatch(name, "sock*.c")
+        or name in ("socketmodule.c", "resolver.c", "inetconv.c",
+                    "fdutil.c"))
+
+
 def check_build(lib):
     """Our 2.7 _socket must exist in lib and be newer than its sources."""
     candidates = [os.path.join(lib, name)
@@ -461,7 +473,7 @@ def check_build(lib):
         return
     so_time = os.path.getmtime(built[0])
     newer = sorted(name for name in os.listdir(modules)
-                   if name.endswith((".c", ".h"))
+                   if socket_source(name)
                    and os.path.getmtime(os.path.join(modules, name)) > so_time)
     if newer:
         raise RunnerError(
