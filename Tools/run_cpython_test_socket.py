@@ -23,7 +23,8 @@ making progress is killed and replaced; the test it was in is recorded as
 Verdict.  A test is required when it passes with the standard library.  A
 required test that does not pass with ours (fails, errors, is skipped, hangs,
 crashes) is run again, in fresh children on both sides; it is a regression
-when it fails with ours on both attempts.  Tests failing with the standard
+when it fails with ours on both attempts (a hang is not run again: it
+costs the stall limit each time).  Tests failing with the standard
 library on the first run are retried too, so that a timing flake of the
 reference does not drop a test from the required set.  Tests listed in
 Tests/cpython_suite_expected_failures.txt (at most 5, each with a reason) are
@@ -37,6 +38,9 @@ skip so that its three tests run.
 
 test_support.use_resources is set to the same value (no optional resources,
 in particular no 'network') on both sides.
+
+Our 2.7 _socket.so must be in <lib> and, in a source tree, newer than the
+sources of _socket in Modules/: a stale build is refused rather than tested.
 
 Exit status: 0 when there is no regression and the list holds, 1 otherwise,
 2 when the run could not be made (missing interpreter, module guard failed,
