@@ -4,34 +4,6 @@
  * the driver thread in mtcp_driver.c.  mactcp does not use _socket. */
 #include "mtcp.h"
 
-#include <limits.h>
-
-
-/* O& converter for buffer sizes: an int that fits a C int */
-static int
-size_converter(PyObject *obj, void *out)
-{
-    long long v;
-
-    if (!cs_int_check(obj) || PyBool_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "size must be an integer, not %.200s",
-                     Py_TYPE(obj)->tp_name);
-        return 0;
-    }
-    v = PyLong_AsLongLong(obj);
-    if (v == -1 && PyErr_Occurred()) {
-        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
-            return 0;
-        PyErr_Clear();
-        v = LLONG_MAX;
-    }
-    if (v > INT_MAX || v < INT_MIN) {
-        PyErr_SetString(PyExc_OverflowError, "size out of range");
-        return 0;
-    }
-    *(int *)out = (int)v;
-    return 1;
-}
 
 static int
 primary(mtcp_iface *iface)
@@ -88,7 +60,7 @@ mactcp_TCPCreate(PyObject *module, PyObject *args)
     int size;
 
     (void)module;
-    if (!PyArg_ParseTuple(args, "O&:TCPCreate", size_converter, &size))
+    if (!PyArg_ParseTuple(args, "O&:TCPCreate", mtcp_size_converter, &size))
         return NULL;
     if (size < MT_TCP_MIN_BUFFER)
         return mterr_raise(MT_invalidLength);
@@ -102,7 +74,7 @@ mactcp_UDPCreate(PyObject *module, PyObject *args)
     int port;
 
     (void)module;
-    if (!PyArg_ParseTuple(args, "O&O&:UDPCreate", size_converter, &size,
+    if (!PyArg_ParseTuple(args, "O&O&:UDPCreate", mtcp_size_converter, &size,
                           mtcp_port_converter, &port))
         return NULL;
     if (size < MT_UDP_MIN_BUFFER)

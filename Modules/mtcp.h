@@ -148,6 +148,8 @@ void mtdrv_reschedule(void);    /* GIL held: events remain after an error */
 
 /* ---- mtcp_conn.c: socket chores without the GIL ------------------------- */
 int mtconn_tcp_socket(int bufsize);         /* fd or -errno */
+int mtconn_udp_socket(int bufsize, int port);       /* fd or -errno */
+int mtconn_bind_any(int fd, int port);      /* 0 or -errno */
 int mtconn_tcp_prepare(int fd, int bufsize);        /* 0 or -errno */
 int mtconn_tcp_connected(int fd);           /* options after connect */
 int mtconn_tcp_state(int fd);               /* TCP_* state or -1 */
@@ -163,6 +165,11 @@ void mtconn_service(mtcp_watch *w, int from_op);    /* lock held */
 void mtconn_failed(mtcp_watch *w, int err);         /* lock held */
 void mtconn_accepted(mtcp_watch *w, int connfd);    /* lock held */
 void mtconn_reset(mtcp_watch *w);   /* lock held: new connection state */
+/* lock held: */
+void mtconn_remember_name(mtcp_watch *w);   /* for GetSockName */
+void mtconn_drop(mtcp_watch *w, int abort); /* close w->fd; abort: RST */
+int mtconn_ended(mtcp_watch *w);    /* no connection, or it ended */
+void mtconn_passive_failed(mtcp_watch *w, int code, int err);
 
 /* ---- mtcp_iface.c: the primary interface -------------------------------- */
 typedef struct mtcp_iface {
@@ -221,14 +228,17 @@ int mtcp_status_ready(void);
 
 /* the stream owning a registered watch: borrowed, valid with the GIL held */
 mtcp_stream *mtcp_owner_of(mtcp_watch *w);
-int mtcp_stream_init(mtcp_stream *s, int kind, int bufsize);  /* 0 / -1 */
-void mtcp_stream_fini(mtcp_stream *s);      /* detach; the fd stays */
+/* a new stream of type, registered with the driver, no descriptor yet */
+PyObject *mtcp_stream_new(PyTypeObject *type, int kind, int bufsize);
+/* the slots both stream types use */
+void mtcp_stream_dealloc(PyObject *self);   /* like TCPRelease/UDPRelease */
+int mtcp_stream_traverse(PyObject *self, visitproc visit, void *arg);
+int mtcp_stream_clear(PyObject *self);
 PyObject *mtcp_stream_get_asr(mtcp_stream *s, void *closure);
 int mtcp_stream_set_asr(mtcp_stream *s, PyObject *value, void *closure);
-int mtcp_stream_traverse(mtcp_stream *s, visitproc visit, void *arg);
-int mtcp_stream_clear(mtcp_stream *s);
 
 /* shared argument converters (O&): 1 or 0 */
+int mtcp_size_converter(PyObject *obj, void *out);  /* int */
 int mtcp_host_converter(PyObject *obj, void *out);  /* uint32_t */
 int mtcp_port_converter(PyObject *obj, void *out);  /* int 0..65535 */
 int mtcp_timeout_converter(PyObject *obj, void *out);   /* double >= 0 */
@@ -238,13 +248,24 @@ PyObject *mtcp_host_object(uint32_t host);
 int mtcp_op_begin(mtcp_watch *w);           /* 0 or -1 with exception */
 void mtcp_op_end(mtcp_watch *w);
 
-/* ---- mtcp_tcp.c: the connection checks the TCP methods share ------------ */
-int mtcp_tcp_passive_pending(mtcp_watch *w);
-int mtcp_tcp_need_conn(mtcp_watch *w);      /* fd, or -1 with exception */
+/* ---- mtcp_tcp.c: the connection checks the TCP methods share ---------- */
+/* The stream's connection, even one that has ended (its data can still be
+ * read): its descriptor (and *gen, its generation), or -1 with an
+ * exception when a PassiveOpen is pending or there is no connection. */
+int mtcp_tcp_conn(mtcp_watch *w, unsigned *gen);
+/* The same, for a connection that has not failed. */
+int mtcp_tcp_live_conn(mtcp_watch *w, unsigned *gen);
+/* In a blocking call: the connection failed with err; records it, ends
+ * the call (mtcp_op_end) and raises; returns NULL. */
 PyObject *mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err);
-PyObject *mtcp_tcp_conn_gone(mtcp_watch *w);
-int mtcp_tcp_still_ours(mtcp_watch *w, unsigned gen);
-int mtcp_tcp_check_conn(mtcp_watch *w, int fd);  /* 0 or the errno */
+/* In a blocking call: mtwait_fd() on the connection.  Returns 1 to look
+ * again, 0 when the deadline passed, or -1 with an exception and the call
+ * ended (a signal, an asr's exception, or the descriptor replaced). */
+int mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
+                  const mtcp_deadline *d, int max_ms);
+/* After a wake-up: posts the ICMP reports found on the error queue and in
+ * SO_ERROR; returns 0, or the errno that ended the connection. */
+int mtcp_tcp_check_conn(mtcp_watch *w, int fd);
 
 /* ---- mtcp_tcpio.c: the data path, in the TCP method table --------------- */
 PyObject *tcps_Send(PyObject *self, PyObject *args, PyObject *kwds);

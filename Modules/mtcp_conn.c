@@ -60,6 +60,21 @@ mtconn_tcp_prepare(int fd, int bufsize)
     return 0;
 }
 
+/* binds fd to port on every local address */
+int
+mtconn_bind_any(int fd, int port)
+{
+    struct sockaddr_in sin;
+
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_ANY);
+    sin.sin_port = htons((uint16_t)port);
+    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+        return -errno;
+    return 0;
+}
+
 int
 mtconn_tcp_socket(int bufsize)
 {
@@ -70,6 +85,25 @@ mtconn_tcp_socket(int bufsize)
         return fd;
     err = mtconn_tcp_prepare(fd, bufsize);
     if (err < 0) {
+        fdutil_close(fd);
+        return err;
+    }
+    return fd;
+}
+
+/* A UDP socket bound to port: the MacTCP buffer size sizes its receive
+ * buffer, and IP_RECVERR reports ICMP errors (UDPICMPReceived). */
+int
+mtconn_udp_socket(int bufsize, int port)
+{
+    int fd = fdutil_socket(AF_INET, SOCK_DGRAM, 0, 1);
+    int err;
+
+    if (fd < 0)
+        return fd;
+    if ((err = set_int(fd, SOL_SOCKET, SO_RCVBUF, bufsize)) < 0
+        || (err = set_int(fd, IPPROTO_IP, IP_RECVERR, 1)) < 0
+        || (err = mtconn_bind_any(fd, port)) < 0) {
         fdutil_close(fd);
         return err;
     }
@@ -129,24 +163,27 @@ mtconn_mac_state(int fd)
     }
 }
 
-int
-mtconn_inq(int fd)
+/* bytes in a queue of the socket: SIOCINQ or SIOCOUTQ */
+static int
+queued(int fd, unsigned long request)
 {
     int n = 0;
 
-    if (ioctl(fd, SIOCINQ, &n) < 0)
+    if (ioctl(fd, request, &n) < 0)
         return -errno;
     return n;
 }
 
 int
+mtconn_inq(int fd)
+{
+    return queued(fd, SIOCINQ);
+}
+
+int
 mtconn_outq(int fd)
 {
-    int n = 0;
-
-    if (ioctl(fd, SIOCOUTQ, &n) < 0)
-        return -errno;
-    return n;
+    return queued(fd, SIOCOUTQ);
 }
 
 static short
@@ -266,6 +303,59 @@ mtconn_reset(mtcp_watch *w)
     w->sock_err = 0;
 }
 
+/* remember where the descriptor was bound, for GetSockName after it is
+ * gone */
+void
+mtconn_remember_name(mtcp_watch *w)
+{
+    uint32_t host;
+    int port;
+
+    if (w->fd >= 0 && mtconn_sockname(w->fd, 0, &host, &port) == 0) {
+        w->last_host = host;
+        w->last_port = port;
+    }
+}
+
+void
+mtconn_drop(mtcp_watch *w, int abort)
+{
+    if (w->fd < 0)
+        return;
+    mtconn_remember_name(w);
+    mtdrv_forget_fd(w);
+    if (abort)
+        mtconn_abort_fd(w->fd);
+    else
+        fdutil_close(w->fd);
+    w->fd = -1;
+    w->phase = MTC_IDLE;
+    w->conn_gen++;
+}
+
+int
+mtconn_ended(mtcp_watch *w)
+{
+    int state;
+
+    if (w->fd < 0 || w->phase != MTC_CONN)
+        return 1;
+    state = mtconn_tcp_state(w->fd);
+    return state < 0 || state == TCP_CLOSE || state == TCP_TIME_WAIT;
+}
+
+/* A PassiveOpen ends without a connection: the listener goes, and wait()
+ * reports code (with err's text) */
+void
+mtconn_passive_failed(mtcp_watch *w, int code, int err)
+{
+    mtconn_drop(w, 0);
+    w->open_code = code;
+    w->open_errno = err;
+    if (w->has_asr)
+        mtdrv_post(w, MT_PassiveOpenDone, 0);
+}
+
 /* The connection ended with `err`: TCPTerminate, once per connection */
 void
 mtconn_failed(mtcp_watch *w, int err)
@@ -311,15 +401,7 @@ listen_service(mtcp_watch *w)
     case EPROTO:
         return;
     default:
-        /* the open fails: wait() reports it */
-        mtdrv_forget_fd(w);
-        fdutil_close(w->fd);
-        w->fd = -1;
-        w->phase = MTC_IDLE;
-        w->open_code = mterr_code_for_errno(-connfd);
-        w->open_errno = -connfd;
-        if (w->has_asr)
-            mtdrv_post(w, MT_PassiveOpenDone, 0);
+        mtconn_passive_failed(w, mterr_code_for_errno(-connfd), -connfd);
     }
 }
 

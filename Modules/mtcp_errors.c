@@ -38,7 +38,7 @@ static const struct {
 
 /* The errno -> MacTCP table (documented in Doc/mactcp.rst).  An errno that
  * is not listed maps to connectionTerminated. */
-static const struct {
+static const struct errno_row {
     int err;
     int code;
     int reason;     /* TCPTerminate reason when it ends a connection */
@@ -69,26 +69,32 @@ static const struct {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-int
-mterr_code_for_errno(int err)
+/* the errno's row of errno_table, or NULL */
+static const struct errno_row *
+errno_row(int err)
 {
     size_t i;
 
     for (i = 0; i < COUNT(errno_table); i++)
         if (errno_table[i].err == err)
-            return errno_table[i].code;
-    return MT_connectionTerminated;
+            return &errno_table[i];
+    return NULL;
+}
+
+int
+mterr_code_for_errno(int err)
+{
+    const struct errno_row *row = errno_row(err);
+
+    return row != NULL ? row->code : MT_connectionTerminated;
 }
 
 int
 mterr_reason_for_errno(int err)
 {
-    size_t i;
+    const struct errno_row *row = errno_row(err);
 
-    for (i = 0; i < COUNT(errno_table); i++)
-        if (errno_table[i].err == err)
-            return errno_table[i].reason;
-    return MT_TCPNetworkFailure;
+    return row != NULL ? row->reason : MT_TCPNetworkFailure;
 }
 
 static const char *

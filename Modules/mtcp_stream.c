@@ -1,8 +1,11 @@
-/* mtcp_stream.c - what the TCP and UDP stream objects share: the asr
- * attribute, registration with the driver, the bracket around blocking
- * calls, and the argument converters for hosts, ports and timeouts. */
+/* mtcp_stream.c - what the TCP and UDP stream objects share: creation and
+ * release, the asr attribute, registration with the driver, the bracket
+ * around blocking calls, and the argument converters for sizes, hosts,
+ * ports and timeouts. */
 #include "mtcp.h"
+#include "fdutil.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -13,8 +16,8 @@ mtcp_owner_of(mtcp_watch *w)
     return (mtcp_stream *)((char *)w - offsetof(mtcp_stream, w));
 }
 
-int
-mtcp_stream_init(mtcp_stream *s, int kind, int bufsize)
+static int
+stream_init(mtcp_stream *s, int kind, int bufsize)
 {
     int err;
 
@@ -36,11 +39,47 @@ mtcp_stream_init(mtcp_stream *s, int kind, int bufsize)
     return 0;
 }
 
-void
-mtcp_stream_fini(mtcp_stream *s)
+PyObject *
+mtcp_stream_new(PyTypeObject *type, int kind, int bufsize)
 {
-    if (s->w.serial != 0)
-        mtdrv_detach(&s->w);
+    mtcp_stream *s = PyObject_GC_New(mtcp_stream, type);
+
+    if (s == NULL)
+        return NULL;
+    /* what mtcp_stream_dealloc looks at, before anything can fail */
+    s->asr = NULL;
+    s->w.serial = 0;
+    s->w.fd = -1;
+    if (stream_init(s, kind, bufsize) < 0) {
+        Py_DECREF(s);
+        return NULL;
+    }
+    PyObject_GC_Track((PyObject *)s);
+    return (PyObject *)s;
+}
+
+void
+mtcp_stream_dealloc(PyObject *self)
+{
+    mtcp_stream *s = (mtcp_stream *)self;
+    mtcp_watch *w = &s->w;
+
+    PyObject_GC_UnTrack(self);
+    /* once detached the driver no longer sees w: no lock needed below */
+    if (w->serial != 0)
+        mtdrv_detach(w);
+    if (w->fd >= 0) {
+        /* MacTCP's TCPRelease aborts the connection; one we already
+         * closed our side of may end gracefully instead */
+        if (w->kind == MTW_TCP && w->phase == MTC_CONN && !w->fin_sent
+            && !mtconn_ended(w))
+            mtconn_abort_fd(w->fd);
+        else
+            fdutil_close(w->fd);
+        w->fd = -1;
+    }
+    Py_CLEAR(s->asr);
+    Py_TYPE(self)->tp_free(self);
 }
 
 PyObject *
@@ -77,15 +116,17 @@ mtcp_stream_set_asr(mtcp_stream *s, PyObject *value, void *closure)
 }
 
 int
-mtcp_stream_traverse(mtcp_stream *s, visitproc visit, void *arg)
+mtcp_stream_traverse(PyObject *self, visitproc visit, void *arg)
 {
-    Py_VISIT(s->asr);
+    Py_VISIT(((mtcp_stream *)self)->asr);
     return 0;
 }
 
 int
-mtcp_stream_clear(mtcp_stream *s)
+mtcp_stream_clear(PyObject *self)
 {
+    mtcp_stream *s = (mtcp_stream *)self;
+
     mtdrv_lock();
     s->w.has_asr = 0;
     mtdrv_unlock();
@@ -141,6 +182,23 @@ as_long_long(PyObject *obj, const char *what, long long *out)
         }
         return 0;
     }
+    return 1;
+}
+
+/* a buffer size: any integer that fits a C int; the caller checks the
+ * minimum */
+int
+mtcp_size_converter(PyObject *obj, void *out)
+{
+    long long v;
+
+    if (!as_long_long(obj, "size", &v))
+        return 0;
+    if (v > INT_MAX || v < INT_MIN) {
+        PyErr_SetString(PyExc_OverflowError, "size out of range");
+        return 0;
+    }
+    *(int *)out = (int)v;
     return 1;
 }
 

@@ -25,61 +25,7 @@
 #define CLOSE_RECHECK_MS 1
 #define CLOSE_RECHECK_MAX_MS 32
 
-/* ---- helpers (GIL held) ------------------------------------------------- */
-
-int
-mtcp_tcp_passive_pending(mtcp_watch *w)
-{
-    int pending;
-
-    mtdrv_lock();
-    pending = w->phase == MTC_LISTEN;
-    mtdrv_unlock();
-    return pending;
-}
-
-/* lock held: remember where the descriptor was bound */
-static void
-remember_name(mtcp_watch *w)
-{
-    uint32_t host;
-    int port;
-
-    if (w->fd >= 0 && mtconn_sockname(w->fd, 0, &host, &port) == 0) {
-        w->last_host = host;
-        w->last_port = port;
-    }
-}
-
-/* lock held: close the descriptor; `abort` sends RST */
-static void
-drop_fd(mtcp_watch *w, int abort)
-{
-    if (w->fd < 0)
-        return;
-    remember_name(w);
-    mtdrv_forget_fd(w);
-    if (abort)
-        mtconn_abort_fd(w->fd);
-    else
-        fdutil_close(w->fd);
-    w->fd = -1;
-    w->phase = MTC_IDLE;
-    w->conn_gen++;
-}
-
-/* lock held: has the connection on w->fd ended (both sides done, or
- * reset)? */
-static int
-conn_ended(mtcp_watch *w)
-{
-    int state;
-
-    if (w->fd < 0 || w->phase != MTC_CONN)
-        return 1;
-    state = mtconn_tcp_state(w->fd);
-    return state < 0 || state == TCP_CLOSE || state == TCP_TIME_WAIT;
-}
+/* ---- the connection checks every TCP method makes (GIL held) ----------- */
 
 /* Before a new open: refuse while a connection exists, drop an ended one */
 static int
@@ -93,48 +39,49 @@ prepare_open(mtcp_watch *w)
         mterr_passive_busy();
         return -1;
     }
-    if (w->phase == MTC_OPENING || !conn_ended(w))
+    if (w->phase == MTC_OPENING || !mtconn_ended(w))
         rc = -1;
     else
-        drop_fd(w, 0);
+        mtconn_drop(w, 0);
     mtdrv_unlock();
     if (rc < 0)
         mterr_raise(MT_connectionExists);
     return rc;
 }
 
-/* lock held: a MacTCP connection cancels a pending PassiveOpen */
-static void
-cancel_passive(mtcp_watch *w)
-{
-    drop_fd(w, 0);
-    w->open_code = MT_connectionTerminated;
-    w->open_errno = 0;
-    if (w->has_asr)
-        mtdrv_post(w, MT_PassiveOpenDone, 0);
-}
-
-/* Checks that the stream has a connection to use.  Returns its
- * descriptor, or -1 with an exception. */
 int
-mtcp_tcp_need_conn(mtcp_watch *w)
+mtcp_tcp_conn(mtcp_watch *w, unsigned *gen)
 {
     int fd;
-    int err;
+    int listening;
 
     mtdrv_lock();
-    if (w->phase == MTC_LISTEN) {
-        mtdrv_unlock();
+    listening = w->phase == MTC_LISTEN;
+    fd = w->phase == MTC_CONN ? w->fd : -1;
+    *gen = w->conn_gen;
+    mtdrv_unlock();
+    if (listening) {
         mterr_passive_busy();
         return -1;
     }
-    fd = w->phase == MTC_CONN ? w->fd : -1;
-    err = w->sock_err;
-    mtdrv_unlock();
     if (fd < 0) {
         mterr_raise(MT_connectionDoesntExist);
         return -1;
     }
+    return fd;
+}
+
+int
+mtcp_tcp_live_conn(mtcp_watch *w, unsigned *gen)
+{
+    int fd = mtcp_tcp_conn(w, gen);
+    int err;
+
+    if (fd < 0)
+        return -1;
+    mtdrv_lock();
+    err = w->sock_err;
+    mtdrv_unlock();
     if (err != 0) {
         mterr_raise_errno(0, err);
         return -1;
@@ -142,7 +89,6 @@ mtcp_tcp_need_conn(mtcp_watch *w)
     return fd;
 }
 
-/* The connection failed with err: record it, end the call, raise. */
 PyObject *
 mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err)
 {
@@ -154,34 +100,39 @@ mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err)
     return mterr_raise_errno(0, err);
 }
 
-/* The descriptor was replaced (Abort or a new open from an asr) */
-PyObject *
-mtcp_tcp_conn_gone(mtcp_watch *w)
-{
-    mtcp_op_end(w);
-    return mterr_raise(MT_connectionDoesntExist);
-}
-
 int
-mtcp_tcp_still_ours(mtcp_watch *w, unsigned gen)
+mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
+              const mtcp_deadline *d, int max_ms)
 {
+    int rc = mtwait_fd(fd, events, d, max_ms);
     int same;
 
+    if (rc < 0) {
+        mtcp_op_end(w);
+        return -1;
+    }
+    if (rc == 0)
+        return 0;
+    /* an asr that ran during the wait may have replaced the descriptor
+     * (Abort, or a new open) */
     mtdrv_lock();
     same = w->conn_gen == gen && w->fd >= 0;
     mtdrv_unlock();
-    return same;
+    if (!same) {
+        mtcp_op_end(w);
+        mterr_raise(MT_connectionDoesntExist);
+        return -1;
+    }
+    return 1;
 }
 
-/* After a wake-up on a connection: read the error queue (ICMP reports and
- * ACK timestamps) and SO_ERROR.  Returns 0, or the errno that ended the
- * connection. */
 int
 mtcp_tcp_check_conn(mtcp_watch *w, int fd)
 {
     int icmp = mtconn_drain_errqueue(fd);
     int err = -fdutil_pending_error(fd);
     int state = mtconn_tcp_state(fd);
+    int ended;
 
     mtdrv_lock();
     if (w->has_asr) {
@@ -190,9 +141,10 @@ mtcp_tcp_check_conn(mtcp_watch *w, int fd)
         if (err > 0 && state != TCP_CLOSE)
             mtdrv_post(w, MT_TCPICMPReceived, 0);
     }
+    ended = w->sock_err;
     mtdrv_unlock();
     if (state == TCP_CLOSE)
-        return err > 0 ? err : (w->sock_err ? w->sock_err : ECONNRESET);
+        return err > 0 ? err : (ended ? ended : ECONNRESET);
     return 0;
 }
 
@@ -202,9 +154,9 @@ static PyObject *
 tcps_PassiveOpen(PyObject *self, PyObject *args)
 {
     mtcp_watch *w = MTCP_WATCH(self);
-    struct sockaddr_in sin;
     int port;
     int fd;
+    int err;
 
     if (!PyArg_ParseTuple(args, "O&:PassiveOpen", mtcp_port_converter, &port))
         return NULL;
@@ -213,16 +165,12 @@ tcps_PassiveOpen(PyObject *self, PyObject *args)
     fd = mtconn_tcp_socket(w->bufsize);
     if (fd < 0)
         return mterr_raise_errno(0, -fd);
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_ANY);
-    sin.sin_port = htons((uint16_t)port);
-    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0
-        || listen(fd, 1) < 0) {
-        int err = errno;
-
+    err = mtconn_bind_any(fd, port);
+    if (err == 0 && listen(fd, 1) < 0)
+        err = -errno;
+    if (err < 0) {
         fdutil_close(fd);
-        return mterr_raise_errno(0, err);
+        return mterr_raise_errno(0, -err);
     }
     mtdrv_lock();
     w->fd = fd;
@@ -230,7 +178,7 @@ tcps_PassiveOpen(PyObject *self, PyObject *args)
     w->open_code = 0;
     w->open_errno = 0;
     w->conn_gen++;
-    remember_name(w);
+    mtconn_remember_name(w);
     if (w->ops == 0)
         mtconn_service(w, 0);   /* the driver accepts */
     mtdrv_unlock();
@@ -303,7 +251,7 @@ tcps_GetSockName(PyObject *self, PyObject *noargs)
 
     (void)noargs;
     mtdrv_lock();
-    remember_name(w);
+    mtconn_remember_name(w);
     host = w->last_host;
     port = w->last_port;
     listening = w->phase == MTC_LISTEN;
@@ -343,16 +291,9 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
     fd = mtconn_tcp_socket(w->bufsize);
     if (fd < 0)
         return mterr_raise_errno(0, -fd);
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    if (lport != 0) {
-        sin.sin_addr.s_addr = htonl(INADDR_ANY);
-        sin.sin_port = htons((uint16_t)lport);
-        if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-            err = errno;
-            fdutil_close(fd);
-            return mterr_raise_errno(0, err);
-        }
+    if (lport != 0 && (err = mtconn_bind_any(fd, lport)) < 0) {
+        fdutil_close(fd);
+        return mterr_raise_errno(0, -err);
     }
     mtdrv_lock();
     w->fd = fd;
@@ -363,6 +304,8 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
     if (mtcp_op_begin(w) < 0)
         goto fail;
 
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
     sin.sin_addr.s_addr = htonl(host);
     sin.sin_port = htons((uint16_t)rport);
     mtwait_deadline(&forever, 0);
@@ -371,7 +314,6 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
         err = errno;
     while (err == 0) {
         int state;
-        int rc;
 
         err = -fdutil_pending_error(fd);
         state = mtconn_tcp_state(fd);
@@ -381,13 +323,8 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
             err = ECONNREFUSED;
             break;
         }
-        rc = mtwait_fd(fd, POLLOUT, &forever, -1);
-        if (rc < 0) {
-            mtcp_op_end(w);
+        if (mtcp_tcp_wait(w, fd, gen, POLLOUT, &forever, -1) < 0)
             goto fail;
-        }
-        if (!mtcp_tcp_still_ours(w, gen))
-            return mtcp_tcp_conn_gone(w);
     }
     if (err != 0) {
         int code = mterr_code_for_errno(err);
@@ -395,7 +332,7 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
         mtcp_op_end(w);
         mtdrv_lock();
         if (w->conn_gen == gen)
-            drop_fd(w, 0);
+            mtconn_drop(w, 0);
         mtdrv_unlock();
         /* the connection never came up */
         return mterr_raise_errno(code == MT_connectionTerminated
@@ -404,7 +341,7 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
     (void)mtconn_tcp_connected(fd);
     mtdrv_lock();
     w->phase = MTC_CONN;
-    remember_name(w);
+    mtconn_remember_name(w);
     mtdrv_unlock();
     mtcp_op_end(w);
     Py_RETURN_NONE;
@@ -412,7 +349,7 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
 fail:   /* exception set; the open is undone */
     mtdrv_lock();
     if (w->conn_gen == gen)
-        drop_fd(w, 1);
+        mtconn_drop(w, 1);
     mtdrv_unlock();
     return NULL;
 }
@@ -432,7 +369,8 @@ tcps_Close(PyObject *self, PyObject *noargs)
     (void)noargs;
     mtdrv_lock();
     if (w->phase == MTC_LISTEN) {
-        cancel_passive(w);
+        /* a MacTCP connection cancels a pending PassiveOpen */
+        mtconn_passive_failed(w, MT_connectionTerminated, 0);
         mtdrv_unlock();
         Py_RETURN_NONE;
     }
@@ -479,12 +417,8 @@ tcps_Close(PyObject *self, PyObject *noargs)
                 break;
             return mtcp_tcp_conn_error(w, gen, err);
         }
-        if (mtwait_fd(fd, 0, &forever, recheck) < 0) {
-            mtcp_op_end(w);
+        if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck) < 0)
             return NULL;
-        }
-        if (!mtcp_tcp_still_ours(w, gen))
-            return mtcp_tcp_conn_gone(w);
         if (recheck < CLOSE_RECHECK_MAX_MS)
             recheck *= 2;
     }
@@ -500,7 +434,8 @@ tcps_Abort(PyObject *self, PyObject *noargs)
     (void)noargs;
     mtdrv_lock();
     if (w->phase == MTC_LISTEN) {
-        cancel_passive(w);
+        /* a MacTCP connection cancels a pending PassiveOpen */
+        mtconn_passive_failed(w, MT_connectionTerminated, 0);
         mtdrv_unlock();
         Py_RETURN_NONE;
     }
@@ -513,7 +448,7 @@ tcps_Abort(PyObject *self, PyObject *noargs)
         if (w->has_asr)
             mtdrv_post(w, MT_TCPTerminate, MT_TCPULPAbort);
     }
-    drop_fd(w, 1);
+    mtconn_drop(w, 1);
     mtdrv_unlock();
     Py_RETURN_NONE;
 }
@@ -521,54 +456,15 @@ tcps_Abort(PyObject *self, PyObject *noargs)
 static PyObject *
 tcps_Status(PyObject *self, PyObject *noargs)
 {
-    mtcp_watch *w = MTCP_WATCH(self);
-    int fd;
+    unsigned gen;
 
     (void)noargs;
-    if (mtcp_tcp_passive_pending(w))
-        return mterr_passive_busy();
-    mtdrv_lock();
-    fd = w->phase == MTC_CONN ? w->fd : -1;
-    mtdrv_unlock();
-    if (fd < 0)
-        return mterr_raise(MT_connectionDoesntExist);
+    if (mtcp_tcp_conn(MTCP_WATCH(self), &gen) < 0)
+        return NULL;
     return mtcp_status_new((mtcp_stream *)self);
 }
 
 /* ---- the type ----------------------------------------------------------- */
-
-static void
-tcps_dealloc(PyObject *self)
-{
-    mtcp_stream *s = (mtcp_stream *)self;
-    mtcp_watch *w = &s->w;
-
-    PyObject_GC_UnTrack(self);
-    mtcp_stream_fini(s);
-    if (w->fd >= 0) {
-        /* MacTCP's TCPRelease aborts the connection; one we already
-         * closed our side of may end gracefully instead */
-        if (w->phase == MTC_CONN && !w->fin_sent && !conn_ended(w))
-            mtconn_abort_fd(w->fd);
-        else
-            fdutil_close(w->fd);
-        w->fd = -1;
-    }
-    Py_CLEAR(s->asr);
-    Py_TYPE(self)->tp_free(self);
-}
-
-static int
-tcps_traverse(PyObject *self, visitproc visit, void *arg)
-{
-    return mtcp_stream_traverse((mtcp_stream *)self, visit, arg);
-}
-
-static int
-tcps_clear(PyObject *self)
-{
-    return mtcp_stream_clear((mtcp_stream *)self);
-}
 
 static PyMethodDef tcps_methods[] = {
     {"PassiveOpen", tcps_PassiveOpen, METH_VARARGS,
@@ -606,11 +502,11 @@ PyTypeObject mtcp_tcp_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "mactcp.TCPStream",
     .tp_basicsize = sizeof(mtcp_stream),
-    .tp_dealloc = tcps_dealloc,
+    .tp_dealloc = mtcp_stream_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_doc = "MacTCP TCP stream (create with mactcp.TCPCreate)",
-    .tp_traverse = tcps_traverse,
-    .tp_clear = tcps_clear,
+    .tp_traverse = mtcp_stream_traverse,
+    .tp_clear = mtcp_stream_clear,
     .tp_methods = tcps_methods,
     .tp_getset = tcps_getset,
 };
@@ -624,17 +520,5 @@ mtcp_tcp_ready(void)
 PyObject *
 mtcp_tcp_new(int bufsize)
 {
-    mtcp_stream *s = PyObject_GC_New(mtcp_stream, &mtcp_tcp_type);
-
-    if (s == NULL)
-        return NULL;
-    s->asr = NULL;
-    s->w.serial = 0;
-    s->w.fd = -1;
-    if (mtcp_stream_init(s, MTW_TCP, bufsize) < 0) {
-        Py_DECREF(s);   /* tcps_dealloc copes with the partial object */
-        return NULL;
-    }
-    PyObject_GC_Track((PyObject *)s);
-    return (PyObject *)s;
+    return mtcp_stream_new(&mtcp_tcp_type, MTW_TCP, bufsize);
 }

@@ -41,12 +41,11 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
                                      &buf, &push, &urgent))
         return NULL;
     (void)push;     /* Linux pushes at the end of every send() */
-    fd = mtcp_tcp_need_conn(w);
+    fd = mtcp_tcp_live_conn(w, &gen);
     if (fd < 0)
         goto done;
     mtdrv_lock();
     state = mtconn_mac_state(fd);
-    gen = w->conn_gen;
     if (w->fin_sent) {
         mtdrv_unlock();
         mterr_raise(MT_connectionClosing);
@@ -99,14 +98,8 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
         }
-        if (mtwait_fd(fd, POLLOUT, &forever, -1) < 0) {
-            mtcp_op_end(w);
+        if (mtcp_tcp_wait(w, fd, gen, POLLOUT, &forever, -1) < 0)
             goto done;
-        }
-        if (!mtcp_tcp_still_ours(w, gen)) {
-            result = mtcp_tcp_conn_gone(w);
-            goto done;
-        }
         if ((err = mtcp_tcp_check_conn(w, fd)) != 0) {
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
@@ -127,14 +120,8 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
         }
         if (mtconn_outq(fd) == 0)
             break;
-        if (mtwait_fd(fd, 0, &forever, recheck) < 0) {
-            mtcp_op_end(w);
+        if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck) < 0)
             goto done;
-        }
-        if (!mtcp_tcp_still_ours(w, gen)) {
-            result = mtcp_tcp_conn_gone(w);
-            goto done;
-        }
         if (recheck < SEND_RECHECK_MAX_MS)
             recheck *= 2;
     }
@@ -261,17 +248,10 @@ tcps_Rcv(PyObject *self, PyObject *args)
                         "Rcv: timeout must be >= 0 (0 waits forever)");
         return NULL;
     }
-    mtdrv_lock();
-    gen = w->conn_gen;
-    mtdrv_unlock();
     /* buffered data is still delivered after the connection ended */
-    mtdrv_lock();
-    fd = w->phase == MTC_CONN ? w->fd : -1;
-    mtdrv_unlock();
-    if (mtcp_tcp_passive_pending(w))
-        return mterr_passive_busy();
+    fd = mtcp_tcp_conn(w, &gen);
     if (fd < 0)
-        return mterr_raise(MT_connectionDoesntExist);
+        return NULL;
     if (mtcp_op_begin(w) < 0)
         return NULL;
     mtwait_deadline(&deadline, timeout);
@@ -316,17 +296,14 @@ tcps_Rcv(PyObject *self, PyObject *args)
             }
             return mtcp_tcp_conn_error(w, gen, err);
         }
-        rc = mtwait_fd(fd, POLLIN | POLLPRI | POLLRDHUP, &deadline, -1);
-        if (rc < 0) {
-            mtcp_op_end(w);
+        rc = mtcp_tcp_wait(w, fd, gen, POLLIN | POLLPRI | POLLRDHUP,
+                           &deadline, -1);
+        if (rc < 0)
             return NULL;
-        }
         if (rc == 0) {
             mtcp_op_end(w);
             return mterr_raise(MT_commandTimeout);
         }
-        if (!mtcp_tcp_still_ours(w, gen))
-            return mtcp_tcp_conn_gone(w);
         (void)mtcp_tcp_check_conn(w, fd);    /* drains ACK timestamps */
     }
 }

@@ -184,33 +184,6 @@ udps_Write(PyObject *self, PyObject *args)
 
 /* ---- the type ----------------------------------------------------------- */
 
-static void
-udps_dealloc(PyObject *self)
-{
-    mtcp_stream *s = (mtcp_stream *)self;
-
-    PyObject_GC_UnTrack(self);
-    mtcp_stream_fini(s);
-    if (s->w.fd >= 0) {
-        fdutil_close(s->w.fd);
-        s->w.fd = -1;
-    }
-    Py_CLEAR(s->asr);
-    Py_TYPE(self)->tp_free(self);
-}
-
-static int
-udps_traverse(PyObject *self, visitproc visit, void *arg)
-{
-    return mtcp_stream_traverse((mtcp_stream *)self, visit, arg);
-}
-
-static int
-udps_clear(PyObject *self)
-{
-    return mtcp_stream_clear((mtcp_stream *)self);
-}
-
 static PyMethodDef udps_methods[] = {
     {"Read", udps_Read, METH_VARARGS,
      "Read(timeout) -> data of one datagram; timeout in seconds, 0 or -1 "
@@ -236,11 +209,11 @@ PyTypeObject mtcp_udp_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "mactcp.UDPStream",
     .tp_basicsize = sizeof(mtcp_stream),
-    .tp_dealloc = udps_dealloc,
+    .tp_dealloc = mtcp_stream_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
     .tp_doc = "MacTCP UDP stream (create with mactcp.UDPCreate)",
-    .tp_traverse = udps_traverse,
-    .tp_clear = udps_clear,
+    .tp_traverse = mtcp_stream_traverse,
+    .tp_clear = mtcp_stream_clear,
     .tp_methods = udps_methods,
     .tp_members = udps_members,
     .tp_getset = udps_getset,
@@ -256,47 +229,26 @@ PyObject *
 mtcp_udp_new(int bufsize, int port)
 {
     mtcp_stream *s;
-    struct sockaddr_in sin;
     uint32_t host;
     int fd;
     int err;
 
-    fd = fdutil_socket(AF_INET, SOCK_DGRAM, 0, 1);
+    fd = mtconn_udp_socket(bufsize, port);
     if (fd < 0)
         return mterr_raise_errno(0, -fd);
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_addr.s_addr = htonl(INADDR_ANY);
-    sin.sin_port = htons((uint16_t)port);
-    {
-        int one = 1;
-
-        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize, sizeof(bufsize)) < 0
-            || setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one)) < 0
-            || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0
-            || (err = mtconn_sockname(fd, 0, &host, &port)) < 0) {
-            err = errno;
-            fdutil_close(fd);
-            return mterr_raise_errno(0, err);
-        }
+    err = mtconn_sockname(fd, 0, &host, &port);     /* port 0: the one given */
+    if (err < 0) {
+        fdutil_close(fd);
+        return mterr_raise_errno(0, -err);
     }
-    s = PyObject_GC_New(mtcp_stream, &mtcp_udp_type);
+    s = (mtcp_stream *)mtcp_stream_new(&mtcp_udp_type, MTW_UDP, bufsize);
     if (s == NULL) {
         fdutil_close(fd);
-        return NULL;
-    }
-    s->asr = NULL;
-    s->w.serial = 0;
-    s->w.fd = -1;
-    if (mtcp_stream_init(s, MTW_UDP, bufsize) < 0) {
-        fdutil_close(fd);
-        Py_DECREF(s);
         return NULL;
     }
     s->port = port;
     mtdrv_lock();
     s->w.fd = fd;
     mtdrv_unlock();
-    PyObject_GC_Track((PyObject *)s);
     return (PyObject *)s;
 }
