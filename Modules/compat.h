@@ -6,6 +6,7 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 
 #if PY_MAJOR_VERSION >= 3
@@ -113,15 +114,9 @@ typedef int64_t cs_timeout_t;
 static inline cs_timeout_t
 cs_timeout_from_seconds(double secs)
 {
-    double ns;
-
-    if (secs < 0)
-        return -1;
-    ns = secs * 1e9;
-    /* round up so that a tiny positive timeout never becomes "non-blocking" */
-    if (ns > 0 && ns < 1)
-        ns = 1;
-    return (cs_timeout_t)(ns + 0.999999);
+    /* rounded up, as CPython rounds timeouts: a tiny positive timeout never
+     * becomes "non-blocking", and 20.0 stays exactly 20 s */
+    return secs < 0 ? -1 : (cs_timeout_t)ceil(secs * 1e9);
 }
 static inline double
 cs_timeout_to_seconds(cs_timeout_t t)
@@ -210,5 +205,15 @@ cs_thread_ident(void)
 {
     return (unsigned long)PyThread_get_thread_ident();
 }
+
+/* ---- METH_FASTCALL --------------------------------------------------------
+ * 3.7+ can call a C function with a plain array of arguments (no argument
+ * tuple); hot functions offer that form where it exists and METH_VARARGS
+ * elsewhere. */
+#if PY_VERSION_HEX >= 0x03070000
+#define CS_HAVE_FASTCALL 1
+#else
+#define CS_HAVE_FASTCALL 0
+#endif
 
 #endif /* CLASSICSOCKET_COMPAT_H */

@@ -95,6 +95,7 @@ class Peer(object):
                 err.decode("utf-8", "replace"))
 
     def close(self):
+        """Kills the child if it still runs; safe after finish()."""
         if self.proc.poll() is None:
             self.proc.kill()
-        self.proc.communicate()
+            self.proc.communicate()
