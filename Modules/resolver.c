@@ -213,23 +213,28 @@ format_long(long long value, char *buf, size_t size)
 
 /* The service argument: None, an integer (formatted in `buf`), or a
  * string; *keep owns the characters of a string given as text.
- * *numeric tells whether the service needs no lookup. */
+ * *numeric tells whether the service needs no lookup, *portnum is the port
+ * for None (0) and integers 0-65535, -1 otherwise. */
 static int
 service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
-            PyObject **keep, int *numeric)
+            PyObject **keep, int *numeric, long *portnum)
 {
     Py_ssize_t size;
 
     *keep = NULL;
     *serv = NULL;
     *numeric = 1;
+    *portnum = 0;
     if (port == Py_None)
         return 0;
+    *portnum = -1;
     if (cs_int_check(port)) {
         long long value = PyLong_AsLongLong(port);
 
         if (value == -1 && PyErr_Occurred())
             return -1;
+        if (value >= 0 && value <= 65535)
+            *portnum = (long)value;
         *serv = format_long(value, buf, bufsize);
         return 0;
     }
@@ -257,62 +262,172 @@ service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
     return 0;
 }
 
-static int
-is_numeric_host(const char *name)
+int
+resolver_parse_ipv4(const char *text, struct in_addr *out)
 {
-    unsigned char buf[sizeof(struct in6_addr)];
+    unsigned char bytes[4];
+    int part;
 
-    return name == NULL || inet_pton(AF_INET, name, buf) == 1
-           || inet_pton(AF_INET6, name, buf) == 1;
+    for (part = 0; part < 4; part++) {
+        unsigned int value;
+
+        if (*text < '0' || *text > '9')
+            return 0;
+        value = (unsigned int)(*text++ - '0');
+        if (value != 0) {
+            if (*text >= '0' && *text <= '9')
+                value = value * 10 + (unsigned int)(*text++ - '0');
+            if (*text >= '0' && *text <= '9')
+                value = value * 10 + (unsigned int)(*text++ - '0');
+        }
+        if (value > 255 || (part < 3 ? *text != '.' : *text != '\0'))
+            return 0;
+        bytes[part] = (unsigned char)value;
+        text++;
+    }
+    memcpy(out, bytes, sizeof(bytes));
+    return 1;
 }
 
-static PyObject *
-socket_getaddrinfo(PyObject *self, PyObject *args, PyObject *kwargs)
+/* Parses a numeric host for `family` (0: either) into *addr; 1 if it is
+ * one, else 0. */
+static int
+parse_numeric_host(const char *name, int family, sock_addr_t *addr)
 {
-    static char *kwlist[] = {"host", "port", "family", "socktype", "proto",
-                             "flags", NULL};
-    PyObject *host;
-    PyObject *port;
+    memset(addr, 0, sizeof(*addr));
+    if (family != AF_INET6 && resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
+        addr->in4.sin_family = AF_INET;
+        return 1;
+    }
+    if (family != AF_INET
+        && inet_pton(AF_INET6, name, &addr->in6.sin6_addr) == 1) {
+        addr->in6.sin6_family = AF_INET6;
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- the numeric fast path --------------------------------------------------
+ * For a numeric host (in the strict inet_pton form) and a port 0-65535 or
+ * None, with the usual hints, glibc's answer is fixed and needs neither a
+ * file nor the network: one entry for each of (SOCK_STREAM, IPPROTO_TCP),
+ * (SOCK_DGRAM, IPPROTO_UDP) and (SOCK_RAW, 0) that the hints select, in that
+ * order, all with the same address.  This builds that chain itself, which
+ * halves the cost of getaddrinfo('127.0.0.1', 80).  Everything else (other
+ * socket types or protocols, AI_CANONNAME, AI_ADDRCONFIG, AI_V4MAPPED,
+ * short forms like '127.1', scoped IPv6 addresses) goes to getaddrinfo(). */
+
+#define NUMERIC_FLAGS (AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV)
+
+static const struct {
+    int socktype;
+    int protocol;
+} numeric_kinds[3] = {
+    {SOCK_STREAM, IPPROTO_TCP},
+    {SOCK_DGRAM, IPPROTO_UDP},
+    {SOCK_RAW, 0},
+};
+
+/* Links the entries for hints into chain (sharing *addr) and returns their
+ * number, or 0 when the fast path does not apply. */
+static int
+numeric_chain(const char *name, long port, const struct addrinfo *hints,
+              sock_addr_t *addr, struct addrinfo chain[3])
+{
+    socklen_t len;
+    int i;
+    int n = 0;
+
+    if ((hints->ai_flags & ~NUMERIC_FLAGS) != 0
+        || (hints->ai_family != AF_UNSPEC && hints->ai_family != AF_INET
+            && hints->ai_family != AF_INET6))
+        return 0;
+    if (hints->ai_socktype == 0 && hints->ai_protocol == 0)
+        ;                                       /* all three */
+    else if ((hints->ai_socktype == SOCK_STREAM
+              && (hints->ai_protocol == 0
+                  || hints->ai_protocol == IPPROTO_TCP))
+             || (hints->ai_socktype == 0
+                 && hints->ai_protocol == IPPROTO_TCP))
+        ;                                       /* the stream entry */
+    else if ((hints->ai_socktype == SOCK_DGRAM
+              && (hints->ai_protocol == 0
+                  || hints->ai_protocol == IPPROTO_UDP))
+             || (hints->ai_socktype == 0
+                 && hints->ai_protocol == IPPROTO_UDP))
+        ;                                       /* the datagram entry */
+    else
+        return 0;
+    if (!parse_numeric_host(name, hints->ai_family, addr))
+        return 0;
+    if (addr->sa.sa_family == AF_INET) {
+        addr->in4.sin_port = htons((uint16_t)port);
+        len = sizeof(addr->in4);
+    }
+    else {
+        addr->in6.sin6_port = htons((uint16_t)port);
+        len = sizeof(addr->in6);
+    }
+    for (i = 0; i < 3; i++) {
+        int socktype = numeric_kinds[i].socktype;
+        int protocol = numeric_kinds[i].protocol;
+
+        if ((hints->ai_socktype != 0 && hints->ai_socktype != socktype)
+            || (hints->ai_protocol != 0 && hints->ai_protocol != protocol))
+            continue;
+        memset(&chain[n], 0, sizeof(chain[n]));
+        chain[n].ai_family = addr->sa.sa_family;
+        chain[n].ai_socktype = socktype;
+        chain[n].ai_protocol = protocol;
+        chain[n].ai_addrlen = len;
+        chain[n].ai_addr = &addr->sa;
+        if (n > 0)
+            chain[n - 1].ai_next = &chain[n];
+        n++;
+    }
+    return n;
+}
+
+/* getaddrinfo() once its arguments are known. */
+static PyObject *
+run_getaddrinfo(PyObject *host, PyObject *port, struct addrinfo *hints)
+{
     PyObject *host_keep = NULL;
     PyObject *serv_keep = NULL;
     PyObject *result = NULL;
     const char *name = NULL;
     const char *serv;
     char portbuf[32];
-    struct addrinfo hints;
     struct addrinfo *res = NULL;
+    struct addrinfo chain[3];
+    sock_addr_t addr;
+    long portnum;
     int numeric;
     int rc;
 
-    (void)self;
-    memset(&hints, 0, sizeof(hints));
-    if (kwargs == NULL && PyTuple_GET_SIZE(args) == 2) {
-        /* the common getaddrinfo(host, port): no format parsing */
-        host = PyTuple_GET_ITEM(args, 0);
-        port = PyTuple_GET_ITEM(args, 1);
-    }
-    else if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|iiii:getaddrinfo",
-                                          kwlist, &host, &port,
-                                          &hints.ai_family, &hints.ai_socktype,
-                                          &hints.ai_protocol, &hints.ai_flags))
-        return NULL;
     if (host != Py_None) {
         name = resolver_host_chars(host, &host_keep, "getaddrinfo");
         if (name == NULL)
             return NULL;
     }
     if (service_arg(port, portbuf, sizeof(portbuf), &serv, &serv_keep,
-                    &numeric) < 0)
+                    &numeric, &portnum) < 0)
         goto done;
 
-    /* A numeric host with a numeric service (or none) is only parsed, never
-     * looked up: releasing the GIL would cost more than the call itself.
-     * Anything that may touch the network or a file runs without it. */
-    if (numeric && !(hints.ai_flags & AI_CANONNAME) && is_numeric_host(name))
-        rc = getaddrinfo(name, serv, &hints, &res);
+    if (name != NULL && portnum >= 0
+        && numeric_chain(name, portnum, hints, &addr, chain) > 0) {
+        result = addrinfo_list(chain);
+        goto done;
+    }
+    /* Other numeric hosts with a numeric service (or none) are only parsed
+     * too: releasing the GIL would cost more than the call.  Anything that
+     * may read a file or ask the network runs without the GIL. */
+    if (numeric && !(hints->ai_flags & AI_CANONNAME)
+        && (name == NULL || parse_numeric_host(name, AF_UNSPEC, &addr)))
+        rc = getaddrinfo(name, serv, hints, &res);
     else {
         Py_BEGIN_ALLOW_THREADS
-        rc = getaddrinfo(name, serv, &hints, &res);
+        rc = getaddrinfo(name, serv, hints, &res);
         Py_END_ALLOW_THREADS
     }
     if (rc != 0)
@@ -327,6 +442,99 @@ done:
     Py_XDECREF(serv_keep);
     return result;
 }
+
+static PyObject *
+socket_getaddrinfo(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"host", "port", "family", "socktype", "proto",
+                             "flags", NULL};
+    PyObject *host;
+    PyObject *port;
+    struct addrinfo hints;
+
+    (void)self;
+    memset(&hints, 0, sizeof(hints));
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|iiii:getaddrinfo",
+                                     kwlist, &host, &port, &hints.ai_family,
+                                     &hints.ai_socktype, &hints.ai_protocol,
+                                     &hints.ai_flags))
+        return NULL;
+    return run_getaddrinfo(host, port, &hints);
+}
+
+#if CS_HAVE_FASTCALL
+/* An int argument as the "i" format converts it: 0, or -1 with TypeError
+ * or OverflowError set. */
+static int
+int_arg(PyObject *obj, int *out)
+{
+    PyObject *index = NULL;
+    long value;
+
+    if (!PyLong_Check(obj)) {
+        index = PyNumber_Index(obj);
+        if (index == NULL)
+            return -1;
+        obj = index;
+    }
+    value = PyLong_AsLong(obj);
+    Py_XDECREF(index);
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    if (value < INT_MIN || value > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, value < 0
+                        ? "signed integer is less than minimum"
+                        : "signed integer is greater than maximum");
+        return -1;
+    }
+    *out = (int)value;
+    return 0;
+}
+
+/* The 3.x entry point: positional calls (the usual ones) take the
+ * arguments straight from the caller's array; keyword calls go through
+ * the argument parser of socket_getaddrinfo. */
+static PyObject *
+socket_getaddrinfo_fast(PyObject *self, PyObject *const *args,
+                        Py_ssize_t nargs, PyObject *kwnames)
+{
+    struct addrinfo hints;
+    int *fields[4];
+    Py_ssize_t i;
+
+    memset(&hints, 0, sizeof(hints));
+    if (kwnames == NULL && nargs >= 2 && nargs <= 6) {
+        fields[0] = &hints.ai_family;
+        fields[1] = &hints.ai_socktype;
+        fields[2] = &hints.ai_protocol;
+        fields[3] = &hints.ai_flags;
+        for (i = 2; i < nargs; i++)
+            if (int_arg(args[i], fields[i - 2]) < 0)
+                return NULL;
+        return run_getaddrinfo(args[0], args[1], &hints);
+    }
+    else {
+        Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+        PyObject *tuple = PyTuple_New(nargs);
+        PyObject *dict = nkw ? PyDict_New() : NULL;
+        PyObject *result = NULL;
+
+        if (tuple == NULL || (nkw && dict == NULL))
+            goto fail;
+        for (i = 0; i < nargs; i++)
+            PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));     /* stolen */
+        for (i = 0; i < nkw; i++)
+            if (PyDict_SetItem(dict, PyTuple_GET_ITEM(kwnames, i),
+                               args[nargs + i]) < 0)
+                goto fail;
+        result = socket_getaddrinfo(self, tuple, dict);
+    fail:
+        Py_XDECREF(tuple);
+        Py_XDECREF(dict);
+        return result;
+    }
+}
+#endif
 
 /* ---- getnameinfo ----------------------------------------------------------- */
 
@@ -833,8 +1041,13 @@ PyDoc_STRVAR(getprotobyname_doc,
 Return the protocol number for the named protocol.  (Rarely used.)");
 
 PyMethodDef resolver_functions[] = {
+#if CS_HAVE_FASTCALL
+    {"getaddrinfo", (PyCFunction)(void (*)(void))socket_getaddrinfo_fast,
+     METH_FASTCALL | METH_KEYWORDS, getaddrinfo_doc},
+#else
     {"getaddrinfo", (PyCFunction)(void (*)(void))socket_getaddrinfo,
      METH_VARARGS | METH_KEYWORDS, getaddrinfo_doc},
+#endif
     {"getnameinfo", socket_getnameinfo, METH_VARARGS, getnameinfo_doc},
     {"gethostbyname", socket_gethostbyname, METH_O, gethostbyname_doc},
     {"gethostbyname_ex", socket_gethostbyname_ex, METH_O,

@@ -6,6 +6,8 @@
 
 #include "compat.h"
 
+#include <netinet/in.h>
+
 /* The C string of a host name given as str (3.x: ASCII as is, anything
  * else through the "idna" codec, as CPython 3 does), unicode (2.7: "idna"),
  * bytes or bytearray.  *keep receives a new reference that owns the
@@ -20,6 +22,11 @@ const char *resolver_host_chars(PyObject *obj, PyObject **keep,
  * value is out of range (no exception set: the caller raises OverflowError
  * with its own message), or -1 with TypeError set for a non-integer. */
 int resolver_uint_arg(PyObject *obj, unsigned long max, unsigned long *out);
+
+/* inet_pton(AF_INET, text, out), the same strict form (four decimal parts
+ * 0-255 without leading zeros) without glibc's per-character table
+ * search: 1 if text is such an address, else 0. */
+int resolver_parse_ipv4(const char *text, struct in_addr *out);
 
 /* Writes the dotted-quad text of the 4 bytes at `packed` into buf (at least
  * 16 bytes: INET_ADDRSTRLEN) and returns its length.  The same text as

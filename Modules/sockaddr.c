@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <stddef.h>
 #include <string.h>
@@ -109,8 +110,7 @@ sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
 
     /* Numeric fast path: no resolver, no GIL release. */
     memset(addr, 0, sizeof(*addr));
-    if (family != AF_INET6
-        && inet_pton(AF_INET, name, &addr->in4.sin_addr) == 1) {
+    if (family != AF_INET6 && resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
         addr->in4.sin_family = AF_INET;
         return (int)sizeof(addr->in4);
     }
@@ -381,10 +381,19 @@ build_inet(const struct sockaddr_in *in4)
 static PyObject *
 build_inet6(const struct sockaddr_in6 *in6)
 {
-    char host[INET6_ADDRSTRLEN];
+    char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
 
     if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
         return set_error();
+#if !CS_PY3
+    /* 2.7 formats the host with getnameinfo(NI_NUMERICHOST), which names
+     * the scope of a scoped address: "fe80::1%lo".  3.x does not. */
+    if (in6->sin6_scope_id != 0
+        && getnameinfo((const struct sockaddr *)in6, sizeof(*in6), host,
+                       sizeof(host), NULL, 0, NI_NUMERICHOST) != 0
+        && inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
+        return set_error();
+#endif
     /* "k": flowinfo and scope_id are unsigned 32-bit quantities. */
     return Py_BuildValue("(Nikk)", cs_native_str(host),
                          (int)ntohs(in6->sin6_port),

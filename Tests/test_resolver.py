@@ -141,6 +141,32 @@ def test_local_lookups_answer_as_the_standard_library_does():
         assert outcome(expr) == their, expr
 
 
+def numeric_matrix():
+    """getaddrinfo calls on numeric hosts: ours answers most of them without
+    the C library (the fast path), the standard library always asks it."""
+    hosts = ["127.0.0.1", "::1", "0.0.0.0", "::ffff:1.2.3.4", "127.1",
+             "0127.0.0.1", "fe80::1%lo"]
+    ports = ["0", "80", "65535", "None", "65536", "-1", "'80'"]
+    families = ["0", "S.AF_INET", "S.AF_INET6"]
+    kinds = ["0, 0", "S.SOCK_STREAM, 0", "S.SOCK_DGRAM, 0", "S.SOCK_RAW, 0",
+             "0, S.IPPROTO_TCP", "0, S.IPPROTO_UDP",
+             "S.SOCK_STREAM, S.IPPROTO_TCP", "S.SOCK_DGRAM, S.IPPROTO_UDP",
+             "S.SOCK_STREAM, S.IPPROTO_UDP", "0, 132", "S.SOCK_SEQPACKET, 0"]
+    flags = ["0", "S.AI_PASSIVE | S.AI_NUMERICHOST | S.AI_NUMERICSERV",
+             "S.AI_V4MAPPED", "S.AI_ADDRCONFIG"]
+    return ["S.getaddrinfo(%r, %s, %s, %s, %s)" % (h, p, f, k, fl)
+            for h in hosts for p in ports for f in families for k in kinds
+            for fl in flags]
+
+
+def test_numeric_lookups_answer_as_the_standard_library_does():
+    exprs = numeric_matrix()
+    theirs = stdlib_outcomes(exprs)
+    differ = [(e, outcome(e), t) for e, t in zip(exprs, theirs)
+              if outcome(e) != t]
+    assert not differ, differ[:5]
+
+
 # ---- getaddrinfo -----------------------------------------------------------
 
 def test_getaddrinfo_numeric_host_and_port():
@@ -173,10 +199,30 @@ def test_getaddrinfo_keyword_names_of_2_7():
                                socktype=socket.SOCK_STREAM, proto=0,
                                flags=socket.AI_NUMERICHOST)
     assert infos[0][4] == ("127.0.0.1", 80)
+    infos = socket.getaddrinfo("127.0.0.1", 80, socktype=socket.SOCK_DGRAM)
+    assert [i[1] for i in infos] == [socket.SOCK_DGRAM]
+    infos = socket.getaddrinfo("::1", port=80, flags=0, proto=0)
+    assert infos[0][4] == ("::1", 80, 0, 0)
     with pytest.raises(TypeError):
         socket.getaddrinfo("127.0.0.1", 80, nosuch=1)
     with pytest.raises(TypeError):
+        socket.getaddrinfo("127.0.0.1", 80, 0, family=0)   # given twice
+    with pytest.raises(TypeError):
         socket.getaddrinfo("127.0.0.1")
+    with pytest.raises(TypeError):
+        socket.getaddrinfo("127.0.0.1", 80, 0, 0, 0, 0, 0)
+
+
+def test_getaddrinfo_hint_types():
+    for bad in ("x", 1.5, None):
+        with pytest.raises(TypeError):
+            socket.getaddrinfo("127.0.0.1", 80, bad)
+        with pytest.raises(TypeError):
+            socket.getaddrinfo("127.0.0.1", 80, 0, 0, 0, bad)
+    with pytest.raises(OverflowError):
+        socket.getaddrinfo("127.0.0.1", 80, 1 << 40)
+    with pytest.raises(OverflowError):
+        socket.getaddrinfo("127.0.0.1", 80, 0, -(1 << 40))
 
 
 def test_getaddrinfo_port_forms():
