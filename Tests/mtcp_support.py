@@ -176,6 +176,13 @@ def expect_line(peer, prefix, timeout=20.0):
                                  % (prefix, line))
 
 
+def close_peer(peer):
+    """Peer.close() unless finish() already collected the child (a second
+    communicate() fails on 2.7)."""
+    if peer.proc.returncode is None or not peer.proc.stdout.closed:
+        peer.close()
+
+
 def open_descriptors():
     """Sockets and event descriptors this process holds."""
     found = set()

@@ -26,7 +26,8 @@ import mactcp
 import MACTCPconst as C
 
 import support
-from test_mactcp_status import CommandPeer, close_peer
+from mtcp_support import close_peer, rcv_exactly
+from test_mactcp_status import CommandPeer, connection
 
 LOOPBACK = 0x7F000001
 LATENCY = 0.05          # the issue's bound between situation and asr call
@@ -89,33 +90,8 @@ def assert_prompt(recorder, args, situation):
 def connected():
     """(stream, peer, recorder): a mactcp stream ActiveOpen'ed to a socket
     peer, with a recording asr."""
-    peer = CommandPeer()
-    stream = mactcp.TCPCreate(16384)
-    recorder = Recorder()
-    try:
-        stream.ActiveOpen(0, LOOPBACK, peer.port)
-        stream.asr = recorder
-        # pytest keeps fixture values until after the leak check: hand
-        # out a list and empty it, so the stream really goes away
-        holder = [stream, peer, recorder]
+    for holder in connection(Recorder()):
         yield holder
-        del holder[:]
-    finally:
-        stream.asr = None
-        try:
-            stream.Abort()
-        except mactcp.error:
-            pass
-        del stream
-        close_peer(peer)
-
-
-def _rcv_all(stream, count):
-    data = b""
-    while len(data) < count:
-        chunk, urgent, mark = stream.Rcv(10)
-        data += chunk
-    return data
 
 
 # --- TCP ---------------------------------------------------------------------
@@ -130,7 +106,7 @@ def test_data_arrival_once_until_a_rcv_completes(connected):
     # more data, no Rcv in between: no new event
     assert peer.do("send 50") == "sent"
     assert stays_quiet(rec, 1), rec.events
-    assert _rcv_all(stream, 150) == b"x" * 150
+    assert rcv_exactly(stream, 150) == b"x" * 150
     # a Rcv completed: the next arrival is reported again
     peer.start("send 10")
     wait_events(rec, 2)
@@ -170,7 +146,7 @@ def test_closing_after_all_data_read(connected):
     assert rec.events == [(C.TCPDataArrival, 0)]
     # the peer has closed, but data is unread: no TCPClosing yet
     assert stays_quiet(rec, 1), rec.events
-    assert _rcv_all(stream, 20) == b"x" * 20
+    assert rcv_exactly(stream, 20) == b"x" * 20
     wait_events(rec, 2)
     assert rec.events == [(C.TCPDataArrival, 0), (C.TCPClosing, 0)]
     assert stays_quiet(rec, 2)
@@ -590,7 +566,7 @@ def test_icmp_received(connected):
         stream.Send(b"bc", 1, 0)
         assert peer.do("recv 2") == "got 2"
         assert peer.do("send 3") == "sent"
-        assert _rcv_all(stream, 3) == b"xxx"
+        assert rcv_exactly(stream, 3) == b"xxx"
     finally:
         close_peer(forger)
 
@@ -641,7 +617,7 @@ def test_asr_exception_propagates_in_main_thread(connected):
     peer.answer()
     # the stream is unharmed, and later events are delivered again
     stream.asr = rec
-    assert _rcv_all(stream, 5) == b"xxxxx"
+    assert rcv_exactly(stream, 5) == b"xxxxx"
     peer.start("send 6")
     wait_events(rec, 1)
     text, sent_at = peer.answer()

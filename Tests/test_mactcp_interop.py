@@ -14,7 +14,6 @@ from __future__ import print_function
 
 import os
 import random
-import select
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import mactcp
 import MACTCPconst
 
 import support
-from test_mactcp_status import close_peer
+from mtcp_support import close_peer
 
 LOOPBACK = 0x7F000001
 TOTAL = 10 * 1024 * 1024
@@ -172,10 +171,12 @@ def test_mactcp_client_against_socket_server_10mb():
 
 # --- the example programs ---------------------------------------------------
 
-class Program(object):
+class Program(support.Peer):
     """An example program in a child interpreter, its output read line by
     line under deadlines.  ours=True runs it with this project's Lib/ (mactcp
-    programs); ours=False with the standard library alone (socket programs)."""
+    programs); ours=False with the standard library alone (socket programs).
+    Unlike a Peer it prints no READY line; finish() returns all its output,
+    the lines readline() took included.  Close it with close_peer()."""
 
     def __init__(self, name, args=(), ours=True):
         self.proc = subprocess.Popen(
@@ -186,39 +187,41 @@ class Program(object):
         self.lines = []
 
     def readline(self, timeout=20.0):
-        fd = self.proc.stdout.fileno()
-        deadline = time.time() + timeout
-        data = b""
-        while not data.endswith(b"\n"):
-            left = deadline - time.time()
-            if left <= 0:
-                raise AssertionError("program silent; got %r" % data)
-            if not select.select([fd], [], [], left)[0]:
-                continue
-            chunk = os.read(fd, 1)
-            if not chunk:
-                break
-            data += chunk
-        line = data.decode("utf-8", "replace").rstrip("\n")
+        line = support.Peer.readline(self, timeout)
         self.lines.append(line)
         return line
 
     def finish(self, timeout=30.0):
-        deadline = time.time() + timeout
-        while self.proc.poll() is None and time.time() < deadline:
-            select.select([], [], [], 0.01)
-        if self.proc.poll() is None:
-            self.proc.kill()
-        out, err = self.proc.communicate()
-        out = "\n".join(self.lines + [out.decode("utf-8", "replace")])
-        return self.proc.returncode, out, err.decode("utf-8", "replace")
+        status, out, err = support.Peer.finish(self, timeout)
+        return status, "\n".join(self.lines + [out]), err
 
-    def close(self):
-        if self.proc.returncode is not None and self.proc.stdout.closed:
-            return      # finish() collected it already
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.communicate()
+
+def run_pair(server_name, server_args, client_name, client_host,
+             server_ours=True, client_ours=True):
+    """Starts an example server, reads the port from its first line, runs
+    an example client against it and waits for both.  Returns (first
+    line, (status, out, err) of the client, the same of the server)."""
+    server = Program(server_name, server_args, ours=server_ours)
+    try:
+        first = server.readline()
+        port = int(first.split()[-1])
+        client = Program(client_name, [client_host, port], ours=client_ours)
+        try:
+            client_result = client.finish()
+        finally:
+            close_peer(client)
+        server_result = server.finish()
+    finally:
+        close_peer(server)
+    return first, client_result, server_result
+
+
+def assert_hello_echoed(client_result, server_result):
+    cstatus, cout, cerr = client_result
+    status, out, err = server_result
+    assert cstatus == 0, cerr
+    assert cout.startswith("Received ") and "'Hello, world'" in cout, cout
+    assert status == 0, err
 
 
 def _socket_example(name):
@@ -237,22 +240,12 @@ SOCKET_FLAVOURS = pytest.mark.parametrize("ours", [False, True],
 @SOCKET_FLAVOURS
 def test_example_mactcp_server_with_socket_client(ours):
     client_name = _socket_example("echo_client.py")
-    server = Program("mactcp_echo_server.py", [0])
-    try:
-        first = server.readline()
-        assert first.startswith("Waiting on port "), first
-        port = int(first.split()[-1])
-        client = Program(client_name, ["127.0.0.1", port], ours=ours)
-        try:
-            cstatus, cout, cerr = client.finish()
-        finally:
-            client.close()
-        status, out, err = server.finish()
-    finally:
-        server.close()
-    assert cstatus == 0, cerr
-    assert cout.startswith("Received ") and "'Hello, world'" in cout, cout
-    assert status == 0, err
+    first, client, server = run_pair("mactcp_echo_server.py", [0],
+                                     client_name, "127.0.0.1",
+                                     client_ours=ours)
+    assert first.startswith("Waiting on port "), first
+    assert_hello_echoed(client, server)
+    out = server[1]
     assert "Connected by ('127.0.0.1', " in out, out
     events = [line for line in out.splitlines() if line.startswith("Event")]
     assert events[0] == "Event PassiveOpenDone", out
@@ -263,57 +256,25 @@ def test_example_mactcp_server_with_socket_client(ours):
 @SOCKET_FLAVOURS
 def test_example_mactcp_client_with_socket_server(ours):
     server_name = _socket_example("echo_server.py")
-    server = Program(server_name, [0, "127.0.0.1"], ours=ours)
-    try:
-        first = server.readline()
-        assert first.startswith("Waiting on port "), first
-        port = int(first.split()[-1])
-        client = Program("mactcp_echo_client.py", ["127.0.0.1", port])
-        try:
-            cstatus, cout, cerr = client.finish()
-        finally:
-            client.close()
-        status, out, err = server.finish()
-    finally:
-        server.close()
-    assert cstatus == 0, cerr
-    assert cout.startswith("Received ") and "'Hello, world'" in cout, cout
-    assert status == 0, err
+    first, client, server = run_pair(server_name, [0, "127.0.0.1"],
+                                     "mactcp_echo_client.py", "127.0.0.1",
+                                     server_ours=ours)
+    assert first.startswith("Waiting on port "), first
+    assert_hello_echoed(client, server)
+    out = server[1]
     assert "Connected by ('127.0.0.1', " in out, out
 
 
 def test_example_mactcp_pair():
-    server = Program("mactcp_echo_server.py", [0])
-    try:
-        port = int(server.readline().split()[-1])
-        client = Program("mactcp_echo_client.py", ["localhost", port])
-        try:
-            cstatus, cout, cerr = client.finish()
-        finally:
-            client.close()
-        status, out, err = server.finish()
-    finally:
-        server.close()
-    assert cstatus == 0, cerr
-    assert cout.startswith("Received ") and "'Hello, world'" in cout, cout
-    assert status == 0, err
+    first, client, server = run_pair("mactcp_echo_server.py", [0],
+                                     "mactcp_echo_client.py", "localhost")
+    assert_hello_echoed(client, server)
+    out = server[1]
     assert "Event TCPTerminate TCPULPClose" in out, out
 
 
 def test_example_udp_pair():
-    server = Program("mactcp_udp_echo_server.py", [0, 1])
-    try:
-        first = server.readline()
-        assert first.startswith("Waiting on port "), first
-        port = int(first.split()[-1])
-        client = Program("mactcp_udp_echo_client.py", ["127.0.0.1", port])
-        try:
-            cstatus, cout, cerr = client.finish()
-        finally:
-            client.close()
-        status, out, err = server.finish()
-    finally:
-        server.close()
-    assert cstatus == 0, cerr
-    assert cout.startswith("Received ") and "'Hello, world'" in cout, cout
-    assert status == 0, err
+    first, client, server = run_pair("mactcp_udp_echo_server.py", [0, 1],
+                                     "mactcp_udp_echo_client.py", "127.0.0.1")
+    assert first.startswith("Waiting on port "), first
+    assert_hello_echoed(client, server)

@@ -4,7 +4,6 @@ thread's lifetime."""
 from __future__ import print_function
 
 import gc
-import os
 import subprocess
 
 import pytest

@@ -10,6 +10,7 @@ import mactcp
 import MACTCPconst
 
 import support
+from mtcp_support import close_peer, error_code
 
 LOOPBACK = 0x7F000001
 
@@ -115,21 +116,15 @@ class CommandPeer(support.Peer):
         return self.answer(timeout)[0]
 
 
-def close_peer(peer):
-    """Peer.close() unless finish() already collected the child (a second
-    communicate() fails on 2.7)."""
-    if peer.proc.returncode is None or not peer.proc.stdout.closed:
-        peer.close()
-
-
 def dotted_to_int(text):
     a, b, c, d = [int(x) for x in text.split(".")]
     return (a << 24) | (b << 16) | (c << 8) | d
 
 
-@pytest.fixture
-def connected():
-    """(stream, peer): a mactcp stream ActiveOpen'ed to a socket peer."""
+def connection(recorder=None):
+    """The generator behind the `connected` fixtures: yields [stream, peer]
+    (+ [recorder], set as the asr), a mactcp stream ActiveOpen'ed to a
+    CommandPeer, and aborts and deletes both afterwards."""
     peer = CommandPeer()
     stream = mactcp.TCPCreate(16384)
     try:
@@ -137,9 +132,13 @@ def connected():
         # pytest keeps fixture values until after the leak check: hand
         # out a list and empty it, so the stream really goes away
         holder = [stream, peer]
+        if recorder is not None:
+            stream.asr = recorder
+            holder.append(recorder)
         yield holder
         del holder[:]
     finally:
+        stream.asr = None
         try:
             stream.Abort()
         except mactcp.error:
@@ -148,12 +147,11 @@ def connected():
         close_peer(peer)
 
 
-def _error_code(call, *args):
-    try:
-        call(*args)
-    except mactcp.error as e:
-        return e.args[0]
-    raise AssertionError("%r did not raise mactcp.error" % (call,))
+@pytest.fixture
+def connected():
+    """(stream, peer): a mactcp stream ActiveOpen'ed to a socket peer."""
+    for holder in connection():
+        yield holder
 
 
 def test_addresses_match_the_peers_view(connected):
@@ -267,7 +265,7 @@ def test_closed_once_both_sides_closed(connected):
     assert support.wait_until(
         lambda: _status_or_code(stream) == MACTCPconst.connectionDoesntExist
         or _status_or_code(stream).connectionState == MACTCPconst.Closed)
-    assert _error_code(stream.Rcv, 5) == MACTCPconst.connectionClosing
+    assert error_code(stream.Rcv, 5) == MACTCPconst.connectionClosing
 
 
 def test_window_segment_and_timing_fields(connected):
@@ -318,7 +316,7 @@ def test_fields_are_read_only(connected):
 
 def test_status_without_a_connection():
     stream = mactcp.TCPCreate(4096)
-    assert _error_code(stream.Status) == MACTCPconst.connectionDoesntExist
+    assert error_code(stream.Status) == MACTCPconst.connectionDoesntExist
 
 
 def test_status_refused_while_passive_open_pending():
