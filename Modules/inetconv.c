@@ -19,7 +19,7 @@
 #include "socketmodule.h"
 #include "sockerr.h"
 
-/* ---- byte order ------------------------------------------------------------ */
+/* ---- byte order --------------------------------------------------------- */
 
 static int
 ushort_arg(PyObject *arg, const char *caller, uint16_t *out)
@@ -95,7 +95,7 @@ socket_ntohl(PyObject *self, PyObject *arg)
     return PyLong_FromUnsignedLong((unsigned long)ntohl(value));
 }
 
-/* ---- text <-> packed ------------------------------------------------------- */
+/* ---- text <-> packed ---------------------------------------------------- */
 
 /* The characters of an address string: str (unicode on 2.7) or bytes.
  * *keep owns them when they had to be encoded.  NULL with TypeError for
@@ -252,7 +252,7 @@ socket_inet_ntop(PyObject *self, PyObject *args)
     return cs_native_str(text);
 }
 
-/* ---- the table ------------------------------------------------------------- */
+/* ---- the table ---------------------------------------------------------- */
 
 PyDoc_STRVAR(htons_doc,
 "htons(integer) -> integer\n\n\

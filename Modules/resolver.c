@@ -2,9 +2,11 @@
  * getnameinfo, gethostbyname(_ex), gethostbyaddr, gethostname,
  * getprotobyname, getservbyname and getservbyport.
  *
- * Every lookup runs with the GIL released and is thread-safe: getaddrinfo
- * and getnameinfo are, and the older interfaces are called through their
- * reentrant *_r forms with a buffer owned by the call.  Errors follow
+ * Every lookup that may read a file or ask the network runs with the GIL
+ * released (numeric hosts and ports are only parsed, with it held) and is
+ * thread-safe: getaddrinfo and getnameinfo are, and the older interfaces
+ * are called through their reentrant *_r forms with a buffer owned by the
+ * call (CPython's getservbyname/getservbyport are not).  Errors follow
  * CPython 2.7: gaierror(code, gai_strerror) from getaddrinfo/getnameinfo,
  * herror(h_errno, hstrerror) from the gethostby* lookups, and
  * error(message) for unknown protocols and services. */
@@ -22,7 +24,7 @@
 #include "socketmodule.h"
 #include "sockerr.h"
 
-/* ---- shared argument converters (resolver.h) ------------------------------- */
+/* ---- shared argument converters (resolver.h) ---------------------------- */
 
 static int
 is_ascii(const char *chars, Py_ssize_t size)
@@ -115,7 +117,7 @@ resolver_uint_arg(PyObject *obj, unsigned long max, unsigned long *out)
     return 0;
 }
 
-/* ---- getaddrinfo ----------------------------------------------------------- */
+/* ---- getaddrinfo -------------------------------------------------------- */
 
 /* One 5-tuple (family, socktype, proto, canonname, sockaddr).  `empty` is
  * the '' shared by the entries without a canonical name, `sockaddr` the
@@ -307,7 +309,7 @@ parse_numeric_host(const char *name, int family, sock_addr_t *addr)
     return 0;
 }
 
-/* ---- the numeric fast path --------------------------------------------------
+/* ---- the numeric fast path -------------------------------------------------
  * For a numeric host (in the strict inet_pton form) and a port 0-65535 or
  * None, with the usual hints, glibc's answer is fixed and needs neither a
  * file nor the network: one entry for each of (SOCK_STREAM, IPPROTO_TCP),
@@ -536,13 +538,16 @@ socket_getaddrinfo_fast(PyObject *self, PyObject *const *args,
 }
 #endif
 
-/* ---- getnameinfo ----------------------------------------------------------- */
+/* ---- getnameinfo -------------------------------------------------------- */
 
 static PyObject *
 socket_getnameinfo(PyObject *self, PyObject *args)
 {
     PyObject *sa;
     PyObject *host_keep = NULL;
+    PyObject *host;
+    PyObject *serv;
+    PyObject *result;
     const char *name;
     unsigned long port;
     unsigned long flowinfo = 0;
@@ -645,10 +650,15 @@ socket_getnameinfo(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     if (rc != 0)
         return set_gaierror(rc);
-    return Py_BuildValue("(NN)", cs_native_str(hbuf), cs_native_str(sbuf));
+    host = cs_native_str(hbuf);
+    serv = host ? cs_native_str(sbuf) : NULL;
+    result = serv ? PyTuple_Pack(2, host, serv) : NULL;
+    Py_XDECREF(host);
+    Py_XDECREF(serv);
+    return result;
 }
 
-/* ---- gethostbyname, gethostbyname_ex, gethostbyaddr ------------------------ */
+/* ---- gethostbyname, gethostbyname_ex, gethostbyaddr --------------------- */
 
 /* Resolves the host argument `obj` into *addr; the address length or -1. */
 static int
@@ -756,13 +766,12 @@ hostent_tuple(const struct hostent *he)
     PyObject *aliases = name ? name_list(he->h_aliases) : NULL;
     PyObject *addrs = aliases ? address_list(he->h_addr_list,
                                              he->h_addrtype) : NULL;
+    PyObject *result = addrs ? PyTuple_Pack(3, name, aliases, addrs) : NULL;
 
-    if (addrs == NULL) {
-        Py_XDECREF(name);
-        Py_XDECREF(aliases);
-        return NULL;
-    }
-    return Py_BuildValue("(NNN)", name, aliases, addrs);
+    Py_XDECREF(name);
+    Py_XDECREF(aliases);
+    Py_XDECREF(addrs);
+    return result;
 }
 
 static PyObject *
@@ -861,7 +870,7 @@ socket_gethostname(PyObject *self, PyObject *unused)
     return cs_fs_str_and_size(buf, (Py_ssize_t)strlen(buf));
 }
 
-/* ---- getprotobyname, getservbyname, getservbyport ------------------------- */
+/* ---- getprotobyname, getservbyname, getservbyport ----------------------- */
 
 struct servent_ctx {
     const char *name;           /* by name when not NULL, else by port */
@@ -995,7 +1004,7 @@ socket_getprotobyname(PyObject *self, PyObject *args)
     return result;
 }
 
-/* ---- the table ------------------------------------------------------------- */
+/* ---- the table ---------------------------------------------------------- */
 
 PyDoc_STRVAR(getaddrinfo_doc,
 "getaddrinfo(host, port[, family[, socktype[, proto[, flags]]]])\n\

@@ -50,7 +50,7 @@ raise_path_too_long(void)
     PyErr_SetString(path_too_long_error, "AF_UNIX path too long");
 }
 
-/* ---- host names ------------------------------------------------------------ */
+/* ---- host names --------------------------------------------------------- */
 
 static int
 copy_addrinfo(const struct addrinfo *ai, sock_addr_t *addr)
@@ -134,7 +134,7 @@ sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
     return rc;
 }
 
-/* ---- Python -> struct sockaddr --------------------------------------------- */
+/* ---- Python -> struct sockaddr ------------------------------------------ */
 
 static int
 port_arg(PyObject *obj, const char *caller, in_port_t *port)
@@ -344,7 +344,7 @@ sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
     }
 }
 
-/* ---- struct sockaddr -> Python --------------------------------------------- */
+/* ---- struct sockaddr -> Python ------------------------------------------ */
 
 /* (host, port) pairs are built by hand: Py_BuildValue's format parsing
  * costs more than the rest of the conversion. */
@@ -382,6 +382,8 @@ static PyObject *
 build_inet6(const struct sockaddr_in6 *in6)
 {
     char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 1];
+    PyObject *text;
+    PyObject *result;
 
     if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
         return set_error();
@@ -394,11 +396,15 @@ build_inet6(const struct sockaddr_in6 *in6)
         && inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
         return set_error();
 #endif
+    text = cs_native_str(host);
+    if (text == NULL)
+        return NULL;
     /* "k": flowinfo and scope_id are unsigned 32-bit quantities. */
-    return Py_BuildValue("(Nikk)", cs_native_str(host),
-                         (int)ntohs(in6->sin6_port),
-                         (unsigned long)ntohl(in6->sin6_flowinfo),
-                         (unsigned long)in6->sin6_scope_id);
+    result = Py_BuildValue("(Oikk)", text, (int)ntohs(in6->sin6_port),
+                           (unsigned long)ntohl(in6->sin6_flowinfo),
+                           (unsigned long)in6->sin6_scope_id);
+    Py_DECREF(text);
+    return result;
 }
 
 static PyObject *
@@ -420,6 +426,8 @@ PyObject *
 sockaddr_build(const struct sockaddr *addr, socklen_t len)
 {
     size_t offset = offsetof(struct sockaddr, sa_data);
+    PyObject *raw;
+    PyObject *result;
 
     if (len == 0)
         Py_RETURN_NONE;
@@ -448,13 +456,17 @@ sockaddr_build(const struct sockaddr *addr, socklen_t len)
         break;
     }
     /* Unknown family (or a truncated address): (family, raw bytes). */
-    return Py_BuildValue("(iN)", (int)addr->sa_family,
-                         PyBytes_FromStringAndSize(
-                             (const char *)addr + offset,
-                             (Py_ssize_t)(len > offset ? len - offset : 0)));
+    raw = PyBytes_FromStringAndSize(
+        (const char *)addr + offset,
+        (Py_ssize_t)(len > offset ? len - offset : 0));
+    if (raw == NULL)
+        return NULL;
+    result = Py_BuildValue("(iO)", (int)addr->sa_family, raw);
+    Py_DECREF(raw);
+    return result;
 }
 
-/* ---- the argument of bind/connect ------------------------------------------ */
+/* ---- the argument of bind/connect --------------------------------------- */
 
 PyObject *
 sockaddr_from_args(PyObject *args, PyObject **owned, const char *caller)

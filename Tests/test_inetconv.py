@@ -114,7 +114,7 @@ def test_byte_order_matches_struct():
         assert socket.ntohl(socket.htonl(v32)) == v32
 
 
-# ---- inet_aton / inet_ntoa ---------------------------------------------------
+# ---- inet_aton / inet_ntoa ------------------------------------------------
 
 def test_inet_aton_packs_dotted_quads():
     assert socket.inet_aton("1.2.3.4") == b"\x01\x02\x03\x04"
