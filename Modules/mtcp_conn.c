@@ -317,12 +317,31 @@ mtconn_remember_name(mtcp_watch *w)
     }
 }
 
+/* Ends what a blocking call of another thread waits for on fd.  close()
+ * alone would not: that thread's poll() keeps the socket open, waiting
+ * forever (and an aborted connection would send its RST only then).
+ * Disconnecting (connect with AF_UNSPEC) moves the socket to CLOSE, which
+ * poll() reports as POLLHUP; a listener stops listening, and a live
+ * connection is reset, as an abort does.  drop() only meets live
+ * connections when it aborts them. */
+static void
+wake_blocked_call(int fd)
+{
+    struct sockaddr unspec;
+
+    memset(&unspec, 0, sizeof(unspec));
+    unspec.sa_family = AF_UNSPEC;
+    (void)connect(fd, &unspec, sizeof(unspec));
+}
+
 void
 mtconn_drop(mtcp_watch *w, int abort)
 {
     if (w->fd < 0)
         return;
     mtconn_remember_name(w);
+    if (w->ops > 0)
+        wake_blocked_call(w->fd);
     mtdrv_forget_fd(w);
     if (abort)
         mtconn_abort_fd(w->fd);

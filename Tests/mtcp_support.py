@@ -8,7 +8,9 @@ fixture.
 """
 from __future__ import print_function
 
+import ctypes
 import os
+import platform
 import time
 
 import mactcp
@@ -181,6 +183,37 @@ def close_peer(peer):
     communicate() fails on 2.7)."""
     if peer.proc.returncode is None or not peer.proc.stdout.closed:
         peer.close()
+
+
+# Linux syscall numbers: gettid, and the calls mtwait_fd() blocks in
+_SYSCALLS = {"x86_64": (186, (7, 271)), "aarch64": (178, (73,))}
+
+
+def native_thread_id():
+    """The kernel's id of the calling thread (None where unknown)."""
+    get = getattr(__import__("threading"), "get_native_id", None)
+    if get is not None:
+        return get()
+    numbers = _SYSCALLS.get(platform.machine())
+    if numbers is None:
+        return None
+    return ctypes.CDLL(None, use_errno=True).syscall(numbers[0])
+
+
+def wait_blocked_in_poll(tid, timeout=10.0):
+    """Waits until thread tid sits in poll() (its blocking call has
+    released the GIL and waits); False if it does not within timeout."""
+    numbers = _SYSCALLS.get(platform.machine())
+    if tid is None or numbers is None:
+        return False
+
+    def in_poll():
+        try:
+            with open("/proc/self/task/%d/syscall" % tid) as f:
+                return int(f.read().split()[0]) in numbers[1]
+        except (IOError, OSError, ValueError, IndexError):
+            return False
+    return support.wait_until(in_poll, timeout=timeout)
 
 
 def open_descriptors():

@@ -269,6 +269,51 @@ def test_new_connection_on_the_same_port_after_close():
     assert rcv_exactly(server, 6) == b"second"
 
 
+def _blocked_call_in_a_thread(call):
+    """Runs call() in a thread until it blocks in poll(); returns the
+    thread and the list that gets the call's result or mactcp.error."""
+    outcome = []
+    tids = []
+    started = threading.Event()
+
+    def run():
+        tids.append(M.native_thread_id())
+        started.set()
+        try:
+            outcome.append(call())
+        except mactcp.error as e:
+            outcome.append(e.args[0])
+    t = threading.Thread(target=run)
+    t.daemon = True     # a regression must not hang the whole run
+    t.start()
+    assert started.wait(10)
+    if not M.wait_blocked_in_poll(tids[0]):
+        pytest.skip("cannot see the thread block in poll() here")
+    return t, outcome
+
+
+def test_abort_from_another_thread_ends_a_blocked_rcv():
+    server, client = M.connected_pair()
+    t, outcome = _blocked_call_in_a_thread(lambda: server.Rcv(0))
+    server.Abort()
+    t.join(10)
+    assert not t.is_alive(), "Rcv still blocked after Abort"
+    assert outcome == [M.connectionDoesntExist]
+    # the peer saw the reset at once, not when the Rcv returned
+    assert error_code(client.Rcv, 10) == M.connectionTerminated
+
+
+def test_close_from_another_thread_ends_a_blocked_wait():
+    server = mactcp.TCPCreate(8192)
+    server.PassiveOpen(0)
+    t, outcome = _blocked_call_in_a_thread(server.wait)
+    server.Close()
+    t.join(10)
+    assert not t.is_alive(), "wait() still blocked after Close"
+    assert outcome == [M.connectionTerminated]
+    assert server.isdone() == 1
+
+
 # ---- urgent data -----------------------------------------------------------------------
 
 def test_urgent_between_mactcp_streams():
