@@ -32,6 +32,18 @@ SOCKET_SOURCES = sources("socketmodule.c", "sock*.c", "resolver.c",
 MACTCP_SOURCES = sources("mactcpmodule.c", "mtcp_*.c", "fdutil.c")
 HEADERS = sources("*.h")
 
+# Extra flags appended to the interpreter's own (CI: -Wall -Wextra -Werror;
+# the sanitizer run: -fsanitize=...).  Not CFLAGS: recent setuptools lets
+# CFLAGS replace the interpreter's flags, dropping -O3 and -DNDEBUG.
+EXTRA_CFLAGS = os.environ.get("CLASSICSOCKET_CFLAGS", "").split()
+EXTRA_LDFLAGS = os.environ.get("CLASSICSOCKET_LDFLAGS", "").split()
+
+
+def extension(name, sources):
+    return Extension(name, sources, depends=HEADERS,
+                     extra_compile_args=EXTRA_CFLAGS,
+                     extra_link_args=EXTRA_LDFLAGS)
+
 
 class BuildExt(build_ext):
     """_socket goes into the classicsocket package when installed, and into
@@ -42,6 +54,18 @@ class BuildExt(build_ext):
         # remember which layout was asked for before it flips `inplace`.
         self.package_layout = not self.inplace
         build_ext.run(self)
+
+    def copy_file(self, src, dst, *args, **kwargs):
+        # In-place builds replace the module file by renaming a fresh copy
+        # over it: writing into it would corrupt a process that has it loaded.
+        if not self.inplace or self.dry_run:
+            return build_ext.copy_file(self, src, dst, *args, **kwargs)
+        if os.path.isdir(dst):
+            dst = os.path.join(dst, os.path.basename(src))
+        tmp = dst + ".tmp%d" % os.getpid()
+        result = build_ext.copy_file(self, src, tmp, *args, **kwargs)
+        os.rename(tmp, dst)
+        return (dst, result[1])
 
     def get_ext_fullpath(self, ext_name):
         path = build_ext.get_ext_fullpath(self, ext_name)
@@ -78,8 +102,8 @@ setup(
     packages=[PACKAGE],
     py_modules=["MACTCPconst"],
     ext_modules=[
-        Extension("_socket", SOCKET_SOURCES, depends=HEADERS),
-        Extension("mactcp", MACTCP_SOURCES, depends=HEADERS),
+        extension("_socket", SOCKET_SOURCES),
+        extension("mactcp", MACTCP_SOURCES),
     ],
     cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
     python_requires=">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, "

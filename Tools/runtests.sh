@@ -57,7 +57,7 @@ ensure_tools() {
 build() {   # build PY: the extensions into Lib/, with warnings as errors
     local py=$1 tag
     tag=$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
-    (cd "$ROOT" && CFLAGS="$STRICT_CFLAGS" "$py" setup.py -q build_ext \
+    (cd "$ROOT" && CLASSICSOCKET_CFLAGS="$STRICT_CFLAGS" "$py" setup.py -q build_ext \
         --inplace --force -b "build/lib-$tag" -t "build/temp-$tag" >/dev/null)
 }
 
@@ -78,7 +78,8 @@ run_sanitized() {
     (cd "$ROOT" && git ls-files -z | xargs -0 cp --parents -t "$copy")
     asan=$(gcc -print-file-name=libasan.so)
     local flags="$STRICT_CFLAGS -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
-    (cd "$copy" && CFLAGS="$flags" LDFLAGS="-fsanitize=address,undefined" \
+    (cd "$copy" && CLASSICSOCKET_CFLAGS="$flags" \
+        CLASSICSOCKET_LDFLAGS="-fsanitize=address,undefined" \
         "$py" setup.py -q build_ext --inplace --force -t build/temp-asan >/dev/null)
     local log="$copy/sanitizer-report"
     # Interpreter-owned allocations that are still live at exit are reported
