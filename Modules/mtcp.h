@@ -221,7 +221,7 @@ extern PyTypeObject mtcp_udp_type;
 extern PyTypeObject mtcp_status_type;
 PyObject *mtcp_tcp_new(int bufsize);
 PyObject *mtcp_udp_new(int bufsize, int port);
-PyObject *mtcp_status_new(mtcp_stream *s);
+PyObject *mtcp_status_new(int fd);     /* a connected TCP socket */
 int mtcp_tcp_ready(void);       /* PyType_Ready with the slots filled */
 int mtcp_udp_ready(void);
 int mtcp_status_ready(void);

@@ -61,9 +61,8 @@ ms(uint32_t usec)
 }
 
 PyObject *
-mtcp_status_new(mtcp_stream *s)
+mtcp_status_new(int fd)
 {
-    int fd = s->w.fd;
     struct tcp_info info;
     socklen_t len = sizeof(info);
     mtcp_status *st;

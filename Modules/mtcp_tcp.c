@@ -365,6 +365,7 @@ tcps_Close(PyObject *self, PyObject *noargs)
     unsigned gen;
     int state;
     int fd;
+    int ended;
 
     (void)noargs;
     mtdrv_lock();
@@ -376,6 +377,7 @@ tcps_Close(PyObject *self, PyObject *noargs)
     }
     fd = w->phase == MTC_CONN ? w->fd : -1;
     gen = w->conn_gen;
+    ended = w->sock_err;
     if (fd >= 0 && w->fin_sent) {
         mtdrv_unlock();
         return mterr_raise(MT_connectionClosing);
@@ -385,12 +387,10 @@ tcps_Close(PyObject *self, PyObject *noargs)
         return mterr_raise(MT_connectionDoesntExist);
     state = mtconn_tcp_state(fd);
     if (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT) {
-        int err = w->sock_err;
-
-        if (err == 0 && state == TCP_CLOSE)
-            err = mtcp_tcp_check_conn(w, fd);
-        if (err != 0)
-            return mterr_raise_errno(0, err);
+        if (ended == 0 && state == TCP_CLOSE)
+            ended = mtcp_tcp_check_conn(w, fd);
+        if (ended != 0)
+            return mterr_raise_errno(0, ended);
         return mterr_raise(MT_connectionDoesntExist);
     }
     if (mtcp_op_begin(w) < 0)
@@ -413,7 +413,15 @@ tcps_Close(PyObject *self, PyObject *noargs)
         if (state == TCP_FIN_WAIT2 || state == TCP_TIME_WAIT)
             break;
         if ((err = mtcp_tcp_check_conn(w, fd)) != 0) {
-            if (state == TCP_CLOSE && w->eof_seen && mtconn_outq(fd) == 0)
+            int eof;
+
+            mtdrv_lock();
+            eof = w->eof_seen;
+            mtdrv_unlock();
+            /* the peer had closed first: after LAST_ACK the socket goes
+             * straight to CLOSE, which check_conn takes for a reset; with
+             * our FIN acknowledged the close did complete */
+            if (state == TCP_CLOSE && eof && mtconn_outq(fd) == 0)
                 break;
             return mtcp_tcp_conn_error(w, gen, err);
         }
@@ -457,11 +465,13 @@ static PyObject *
 tcps_Status(PyObject *self, PyObject *noargs)
 {
     unsigned gen;
+    int fd;
 
     (void)noargs;
-    if (mtcp_tcp_conn(MTCP_WATCH(self), &gen) < 0)
+    fd = mtcp_tcp_conn(MTCP_WATCH(self), &gen);
+    if (fd < 0)
         return NULL;
-    return mtcp_status_new((mtcp_stream *)self);
+    return mtcp_status_new(fd);
 }
 
 /* ---- the type ----------------------------------------------------------- */

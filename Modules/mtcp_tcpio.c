@@ -272,14 +272,17 @@ tcps_Rcv(PyObject *self, PyObject *args)
         }
         if (eof) {
             int ended;
+            int fin_sent;
 
             mtdrv_lock();
             w->eof_seen = 1;
             ended = w->sock_err;
+            fin_sent = w->fin_sent;
             mtdrv_unlock();
-            if (ended == 0 && mtconn_tcp_state(fd) == TCP_CLOSE
-                && !w->fin_sent)
-                ended = (err = mtcp_tcp_check_conn(w, fd)) != 0 ? err : 0;
+            /* an end without our FIN having gone out first is a reset, not
+             * the peer's orderly close */
+            if (ended == 0 && !fin_sent && mtconn_tcp_state(fd) == TCP_CLOSE)
+                ended = mtcp_tcp_check_conn(w, fd);
             mtcp_op_end(w);
             if (ended != 0)
                 return mterr_raise_errno(0, ended);

@@ -55,7 +55,7 @@ udps_Read(PyObject *self, PyObject *args)
     mtcp_deadline deadline;
     double timeout = 0;
     PyObject *res = NULL;
-    int fd = w->fd;
+    int fd = w->fd;     /* set before the stream was returned; fixed */
 
     if (!PyArg_ParseTuple(args, "|O&:Read", mtcp_timeout_converter, &timeout))
         return NULL;
@@ -133,7 +133,7 @@ udps_Write(PyObject *self, PyObject *args)
     uint32_t host;
     int port;
     int retries = WRITE_RETRIES;
-    int fd = w->fd;
+    int fd = w->fd;     /* set before the stream was returned; fixed */
     PyObject *res = NULL;
 
     if (!PyArg_ParseTuple(args, "O&O&" CS_BUF ":Write", mtcp_host_converter,
