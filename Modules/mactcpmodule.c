@@ -1,7 +1,8 @@
 /* mactcpmodule.c - the mactcp module: MacPython's MacTCP interface on
  * Linux.  Module init and the five functions MTU, IPAddr, NetMask,
- * TCPCreate and UDPCreate; the streams live in mtcp_tcp.c and mtcp_udp.c,
- * the driver thread in mtcp_driver.c.  mactcp does not use _socket. */
+ * TCPCreate and UDPCreate; the streams live in mtcp_tcp.c (with
+ * mtcp_tcpio.c) and mtcp_udp.c, the driver thread in mtcp_driver.c.
+ * mactcp does not use _socket. */
 #include "mtcp.h"
 
 

@@ -208,7 +208,7 @@ int mtasr_draining(void);
 /* ---- mtcp_stream.c: what TCP and UDP stream objects share --------------- */
 typedef struct mtcp_stream {
     PyObject_HEAD
-    PyObject *asr;          /* owned: None or a callable; cleared by tp_clear */
+    PyObject *asr;          /* owned: None or a callable; tp_clear clears */
     int port;               /* UDP: the bound port */
     mtcp_watch w;           /* registered with the driver while alive */
 } mtcp_stream;

@@ -191,7 +191,8 @@ start_driver(void)
     }
     drv.stopping = 0;
     drv.call_retry = 0;
-    /* the thread starts with every signal blocked */
+    /* signals belong to the program: with all of them blocked, no
+     * handler runs on the driver and epoll_wait never sees EINTR */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     err = -pthread_create(&drv.thread, NULL, driver_main, NULL);

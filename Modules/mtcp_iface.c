@@ -107,7 +107,8 @@ mtiface_primary(mtcp_iface *out)
         freeifaddrs(list);
         return -ENODEV;
     }
-    out->addr = ntohl(((struct sockaddr_in *)chosen->ifa_addr)->sin_addr.s_addr);
+    out->addr = ntohl(
+        ((struct sockaddr_in *)chosen->ifa_addr)->sin_addr.s_addr);
     if (chosen->ifa_netmask != NULL)
         out->mask = ntohl(
             ((struct sockaddr_in *)chosen->ifa_netmask)->sin_addr.s_addr);

@@ -69,7 +69,10 @@ mtwait_fd(int fd, short events, const mtcp_deadline *d, int max_ms)
 
             if (left <= 0)
                 return 0;
-            ms = left * 1000.0 > 86400000.0 ? 86400000 : (int)ceil(left * 1000.0);
+            /* a day at most: the int cannot overflow, and the loop
+             * comes back here anyway */
+            ms = left * 1000.0 > 86400000.0 ? 86400000
+                                             : (int)ceil(left * 1000.0);
         }
         if (max_ms >= 0 && (ms < 0 || ms > max_ms)) {
             ms = max_ms;
