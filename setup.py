@@ -28,7 +28,7 @@ def sources(*patterns):
 
 
 SOCKET_SOURCES = sources("socketmodule.c", "sock*.c", "resolver.c",
-                         "inetconv.c", "fdutil.c")
+                         "addrinfo.c", "inetconv.c", "fdutil.c")
 MACTCP_SOURCES = sources("mactcpmodule.c", "mtcp_*.c", "fdutil.c")
 HEADERS = sources("*.h")
 

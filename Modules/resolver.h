@@ -1,6 +1,7 @@
 /* resolver.h - argument converters shared by the address code (sockaddr.c),
- * the resolver functions (resolver.c) and the byte-order functions
- * (inetconv.c): host names and bounded unsigned integers. */
+ * the lookup functions (resolver.c, addrinfo.c) and the byte-order
+ * functions (inetconv.c): host names and bounded unsigned integers.  They
+ * are defined in resolver.c. */
 #ifndef CLASSICSOCKET_RESOLVER_H
 #define CLASSICSOCKET_RESOLVER_H
 

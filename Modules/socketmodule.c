@@ -62,6 +62,7 @@ socket_exec(PyObject *module)
         || sockobject_add_to_module(module) < 0
         || add_functions(module, sockobject_functions) < 0
         || add_functions(module, resolver_functions) < 0
+        || add_functions(module, addrinfo_functions) < 0
         || add_functions(module, inetconv_functions) < 0
         || sockconst_add_to_module(module) < 0
         || PyModule_AddObjectRef(module, "has_ipv6", Py_True) < 0

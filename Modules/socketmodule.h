@@ -10,7 +10,8 @@
 /* Module-level functions, each table ending with a {NULL} entry. */
 extern PyMethodDef sockobject_functions[];  /* sockobject.c: fromfd,
                                                socketpair, get/setdefaulttimeout */
-extern PyMethodDef resolver_functions[];    /* resolver.c: getaddrinfo, ... */
+extern PyMethodDef resolver_functions[];    /* resolver.c: gethostby*, ... */
+extern PyMethodDef addrinfo_functions[];    /* addrinfo.c: getaddrinfo, ... */
 extern PyMethodDef inetconv_functions[];    /* inetconv.c: inet_*, hton*, ntoh* */
 
 /* sockconst.c: every constant of sockconst.h; 0 or -1. */
