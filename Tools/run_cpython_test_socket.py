@@ -48,7 +48,6 @@ stale build, malformed list).
 """
 from __future__ import print_function
 
-import fnmatch
 import json
 import os
 import select
@@ -450,14 +449,10 @@ def read_expected(path):
 
 
 def socket_source(name):
-    """Whether Modules/<name> goes into _socket (setup.py's SOCKET_SOURCES,
-    and the headers apart from mactcp's own)."""
-    if name.endswith(".h"):
-        return not name.startswith(("mtcp", "mactcp"))
-    return name.endswith(".c") and (
-        fnmatch.fnmatch(name, "sock*.c")
-        or name in ("socketmodule.c", "resolver.c", "inetconv.c",
-                    "fdutil.c"))
+    """Whether Modules/<name> may go into _socket: every C source and
+    header except mactcp's own (mactcpmodule.c, mtcp*)."""
+    return (name.endswith((".c", ".h"))
+            and not name.startswith(("mtcp", "mactcp")))
 
 
 def check_build(lib):
