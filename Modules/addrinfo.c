@@ -321,23 +321,68 @@ done:
     return result;
 }
 
+/* CPython 2.7 names the fourth argument socktype; Python 3 names it type,
+ * and its standard library (asyncio, for one) passes it as type=.  Both
+ * spellings are accepted: when kwargs has "type", *renamed gets a copy of
+ * kwargs (new ref) with that entry under "socktype", else NULL.  0, or -1
+ * with TypeError set when the socket type is given twice. */
+static int
+rename_type_keyword(PyObject *args, PyObject *kwargs, PyObject **renamed)
+{
+    PyObject *value;
+    PyObject *copy;
+
+    *renamed = NULL;
+    if (kwargs == NULL)
+        return 0;
+    value = PyDict_GetItemString(kwargs, "type");       /* borrowed */
+    if (value == NULL)
+        return 0;
+    if (PyTuple_GET_SIZE(args) > 3) {
+        PyErr_SetString(PyExc_TypeError, "argument for getaddrinfo() given "
+                        "by name ('type') and position (4)");
+        return -1;
+    }
+    if (PyDict_GetItemString(kwargs, "socktype") != NULL) {
+        PyErr_SetString(PyExc_TypeError, "getaddrinfo() got the socket "
+                        "type twice, as 'type' and as 'socktype'");
+        return -1;
+    }
+    copy = PyDict_Copy(kwargs);
+    if (copy == NULL)
+        return -1;
+    if (PyDict_SetItemString(copy, "socktype", value) < 0
+        || PyDict_DelItemString(copy, "type") < 0) {
+        Py_DECREF(copy);
+        return -1;
+    }
+    *renamed = copy;
+    return 0;
+}
+
 static PyObject *
 socket_getaddrinfo(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"host", "port", "family", "socktype", "proto",
                              "flags", NULL};
-    PyObject *host;
+    PyObject *renamed;
+    PyObject *host;             /* borrowed from args or the keywords */
     PyObject *port;
+    PyObject *result = NULL;
     struct addrinfo hints;
 
     (void)self;
     memset(&hints, 0, sizeof(hints));
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|iiii:getaddrinfo",
-                                     kwlist, &host, &port, &hints.ai_family,
-                                     &hints.ai_socktype, &hints.ai_protocol,
-                                     &hints.ai_flags))
+    if (rename_type_keyword(args, kwargs, &renamed) < 0)
         return NULL;
-    return run_getaddrinfo(host, port, &hints);
+    if (PyArg_ParseTupleAndKeywords(args, renamed ? renamed : kwargs,
+                                    "OO|iiii:getaddrinfo", kwlist, &host,
+                                    &port, &hints.ai_family,
+                                    &hints.ai_socktype, &hints.ai_protocol,
+                                    &hints.ai_flags))
+        result = run_getaddrinfo(host, port, &hints);
+    Py_XDECREF(renamed);
+    return result;
 }
 
 #if CS_HAVE_FASTCALL
@@ -539,7 +584,8 @@ socket_getnameinfo(PyObject *self, PyObject *args)
 PyDoc_STRVAR(getaddrinfo_doc,
 "getaddrinfo(host, port[, family[, socktype[, proto[, flags]]]])\n\
     -> list of (family, socktype, proto, canonname, sockaddr)\n\n\
-Resolve host and port into addrinfo structs.  host and port may be None.");
+Resolve host and port into addrinfo structs.  host and port may be None.\n\
+The socket type may also be given as the keyword type (Python 3's name).");
 
 PyDoc_STRVAR(getnameinfo_doc,
 "getnameinfo(sockaddr, flags) -> (host, port)\n\n\

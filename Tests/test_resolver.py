@@ -213,6 +213,31 @@ def test_getaddrinfo_keyword_names_of_2_7():
         socket.getaddrinfo("127.0.0.1", 80, 0, 0, 0, 0, 0)
 
 
+def test_getaddrinfo_type_keyword_of_python_3():
+    # Python 3's standard library (asyncio) passes the socket type as type=.
+    infos = socket.getaddrinfo("127.0.0.1", 80, family=socket.AF_INET,
+                               type=socket.SOCK_DGRAM, proto=0, flags=0)
+    assert infos == [(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP,
+                      "", ("127.0.0.1", 80))]
+    infos = socket.getaddrinfo(host="::1", port=None, type=socket.SOCK_STREAM)
+    assert [i[1] for i in infos] == [socket.SOCK_STREAM]
+    assert infos[0][4] == ("::1", 0, 0, 0)
+    # a name that needs the C library (not the numeric fast path)
+    infos = socket.getaddrinfo("localhost", "80", socket.AF_INET,
+                               type=socket.SOCK_STREAM)
+    assert set(i[1] for i in infos) == set([socket.SOCK_STREAM])
+    with pytest.raises(TypeError):
+        socket.getaddrinfo("127.0.0.1", 80, 0, socket.SOCK_STREAM,
+                           type=socket.SOCK_STREAM)
+    with pytest.raises(TypeError):
+        socket.getaddrinfo("127.0.0.1", 80, type=socket.SOCK_STREAM,
+                           socktype=socket.SOCK_STREAM)
+    with pytest.raises(TypeError):
+        socket.getaddrinfo("127.0.0.1", 80, type="stream")
+    with pytest.raises(TypeError):
+        socket.getaddrinfo("127.0.0.1", 80, type=1, nosuch=1)
+
+
 def test_getaddrinfo_hint_types():
     for bad in ("x", 1.5, None):
         with pytest.raises(TypeError):
