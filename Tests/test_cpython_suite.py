@@ -76,7 +76,7 @@ def test_child_refuses_a_socket_module_from_elsewhere(tmpdir):
     finally:
         log.close()
     message = str(info.value)
-    assert "module guard failed" in message
+    assert "child refused to run" in message
     assert "socket" in message and empty not in message.split("came from")[1]
 
 

@@ -158,7 +158,13 @@ def child_main(argv):
                   ", ".join(where[n] for n in bad))})
         return 3
 
-    from test import test_support
+    try:
+        from test import test_support
+    except ImportError as exc:
+        emit({"event": "guard", "ok": False, "where": where,
+              "message": "this interpreter has no regression test package "
+                         "(%s); install CPython 2.7's 'test' package" % exc})
+        return 3
     test_support.use_resources = []   # the same on both sides
     test_support.verbose = False
     import unittest
@@ -382,7 +388,7 @@ def run_side(python, mode, lib, only, deadline, log):
             event = record["event"]
             if event == "guard":
                 if not record["ok"]:
-                    raise RunnerError("%s side: module guard failed: %s" % (
+                    raise RunnerError("%s side: child refused to run: %s" % (
                         mode, record["message"]))
                 side.guard = side.guard or record
             elif event == "plan":
