@@ -43,6 +43,7 @@ work as context managers; data is bytes there.
 import _socket
 from _socket import *
 
+import _weakref
 import errno as _errno
 import sys as _sys
 
@@ -81,7 +82,7 @@ def getfqdn(name=''):
 _socketmethods = (
     'bind', 'connect', 'connect_ex', 'fileno', 'listen',
     'getpeername', 'getsockname', 'getsockopt', 'setsockopt',
-    'sendall', 'setblocking', 'settimeout', 'gettimeout', 'shutdown')
+    'sendall', 'gettimeout', 'shutdown')
 
 # Methods stored on each socket object as the C socket's own bound methods
 # (the data path, kept free of a Python-level call), and replaced by the
@@ -118,12 +119,15 @@ class _socketobject(object):
 
     __doc__ = _realsocket.__doc__
 
-    __slots__ = ["_sock", "__weakref__"] + list(_delegate_methods)
+    # _files: None until makefile() is first called, then a list of weak
+    # references to the dup()ed C sockets of the files it made.
+    __slots__ = ["_sock", "_files", "__weakref__"] + list(_delegate_methods)
 
     def __init__(self, family=AF_INET, type=SOCK_STREAM, proto=0, _sock=None):
         if _sock is None:
             _sock = _realsocket(family, type, proto)
         self._sock = _sock
+        self._files = None
         for name in _delegate_methods:
             setattr(self, name, getattr(_sock, name))
 
@@ -166,15 +170,64 @@ class _socketobject(object):
 
         Return a file object for the socket.  It works on a dup()ped
         descriptor, so the file and the socket may be closed or
-        garbage-collected independently.  mode and bufsize are as for the
-        built-in open(): bufsize 0 is unbuffered, 1 line buffered, and
-        another positive value a buffer size."""
+        garbage-collected independently; the socket's timeout, now and
+        as settimeout() and setblocking() change it later, is the
+        file's.  mode and bufsize are as for the built-in open(): bufsize
+        0 is unbuffered, 1 line buffered, and another positive value a
+        buffer size."""
         sock = _dup(self._sock)
         try:
-            return _fileobject(sock, mode, bufsize, close=True)
+            f = _fileobject(sock, mode, bufsize, close=True)
+            if self._files is None:
+                self._files = []
+            self._files.append(_weakref.ref(sock))
         except BaseException:
             sock.close()
             raise
+        return f
+
+    # The file's descriptor shares O_NONBLOCK with the socket's, so the two
+    # C objects must agree on the mode: a timeout change goes to both, as
+    # it does in CPython 2.7, where the file uses the socket's C object.
+    def settimeout(self, timeout):
+        """settimeout(timeout)
+
+        Set a timeout on socket operations (and on the reads and writes of
+        the files makefile() made).  timeout can be a float, giving in
+        seconds, or None.  Setting a timeout of None disables the timeout
+        feature and is equivalent to setblocking(1).  Setting a timeout of
+        zero is the same as setblocking(0)."""
+        self._sock.settimeout(timeout)
+        if self._files:
+            self._files_follow()
+
+    def setblocking(self, flag):
+        """setblocking(flag)
+
+        Set the socket to blocking (flag is true) or non-blocking (false),
+        and with it the files makefile() made.  setblocking(True) is
+        equivalent to settimeout(None); setblocking(False) is equivalent to
+        settimeout(0.0)."""
+        self._sock.setblocking(flag)
+        if self._files:
+            self._files_follow()
+
+    def _files_follow(self):
+        """Gives the C sockets of the live makefile() files the socket's
+        timeout, and forgets those that are gone."""
+        timeout = self._sock.gettimeout()
+        files = self._files
+        # A copy to walk, and removal in place: a makefile() in another
+        # thread may append meanwhile.
+        for ref in list(files):
+            sock = ref()
+            if sock is not None and sock.fileno() >= 0:
+                sock.settimeout(timeout)
+                continue
+            try:
+                files.remove(ref)
+            except ValueError:
+                pass
 
     def __enter__(self):
         return self

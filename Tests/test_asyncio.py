@@ -105,7 +105,8 @@ print(data.decode(), end='')
 
 
 def run_child(code, args, env):
-    proc = subprocess.Popen([sys.executable, "-c", code] + [str(a) for a in args],
+    argv = [sys.executable, "-c", code] + [str(a) for a in args]
+    proc = subprocess.Popen(argv,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env)
     try:

@@ -19,12 +19,19 @@ import random
 import select
 import signal
 import threading
+import time
 
 import pytest
 
 import socket
 
 import support
+
+clock = getattr(time, "monotonic", time.time)
+
+# slack for comparing the module's CLOCK_MONOTONIC deadline with clock()
+EPSILON = 0.002
+UPPER = 10.0
 
 
 @pytest.fixture
@@ -352,6 +359,170 @@ def test_file_keeps_the_sockets_timeout(pair):
         assert info.value.args[0] in (errno.EAGAIN, errno.EWOULDBLOCK)
     finally:
         g.close()
+
+
+# -- timeout changes after makefile() -----------------------------------------
+# The file's descriptor is a dup() sharing O_NONBLOCK with the socket's; as in
+# CPython 2.7 (where the file uses the socket's own C object), settimeout()
+# and setblocking() on the socket apply to the files already made from it.
+
+@pytest.fixture
+def default_timeout():
+    old = socket.getdefaulttimeout()
+    yield
+    socket.setdefaulttimeout(old)
+
+
+def timed_read(f, size=1):
+    """(data, exception, seconds) of f.read(size)."""
+    start = clock()
+    try:
+        return f.read(size), None, clock() - start
+    except socket.error as exc:
+        return None, exc, clock() - start
+
+
+def read_with_late_data(f, peer, after):
+    """f.read(1) while a timer sends one byte on peer `after` seconds from
+    now: (data, exception, seconds)."""
+    timer = threading.Timer(after, peer.sendall, [b"x"])
+    timer.start()
+    try:
+        return timed_read(f)
+    finally:
+        timer.cancel()
+        timer.join()
+
+
+def test_timeout_set_after_makefile_reaches_the_file(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    try:
+        a.settimeout(0.3)
+        data, exc, elapsed = timed_read(f)
+        assert isinstance(exc, socket.timeout), exc
+        assert 0.3 - EPSILON <= elapsed < UPPER
+        a.settimeout(0.05)
+        a.settimeout(1.0)           # the last value counts
+        data, exc, elapsed = timed_read(f)
+        assert isinstance(exc, socket.timeout), exc
+        assert 1.0 - EPSILON <= elapsed < UPPER
+    finally:
+        f.close()
+
+
+def test_blocking_set_after_makefile_reaches_the_file(pair):
+    a, b = pair
+    a.settimeout(0.1)
+    f = a.makefile("rb")
+    try:
+        a.setblocking(True)         # waits past the old 0.1 s now
+        data, exc, elapsed = read_with_late_data(f, b, 0.5)
+        assert exc is None and data == b"x"
+        a.settimeout(0.1)
+        a.settimeout(None)
+        data, exc, elapsed = read_with_late_data(f, b, 0.5)
+        assert exc is None and data == b"x"
+    finally:
+        f.close()
+
+
+def test_nonblocking_set_after_makefile_reaches_the_file(pair):
+    a, b = pair
+    a.settimeout(5.0)
+    f = a.makefile("rb")
+    g = a.makefile("rb", 0)
+    try:
+        a.setblocking(False)
+        for fileobj in (f, g):
+            data, exc, elapsed = timed_read(fileobj)
+            assert not isinstance(exc, socket.timeout)
+            assert exc.args[0] in (errno.EAGAIN, errno.EWOULDBLOCK)
+            assert elapsed < 2.5
+        a.settimeout(0.2)
+        for fileobj in (f, g):
+            data, exc, elapsed = timed_read(fileobj)
+            assert isinstance(exc, socket.timeout), exc
+            assert 0.2 - EPSILON <= elapsed < UPPER
+    finally:
+        f.close()
+        g.close()
+
+
+def test_files_closed_or_collected_are_left_alone(pair):
+    a, b = pair
+    kept = a.makefile("rb")
+    try:
+        for _ in range(20):
+            a.makefile("rb").close()
+            a.makefile("rb")        # dropped: collected at once
+        gc.collect()
+        a.settimeout(0.2)
+        # white box: only the live file is still followed
+        assert len(a._files) == 1
+        data, exc, elapsed = timed_read(kept)
+        assert isinstance(exc, socket.timeout), exc
+        assert 0.2 - EPSILON <= elapsed < UPPER
+    finally:
+        kept.close()
+    a.settimeout(None)
+    assert a._files == []
+
+
+def test_file_outlives_its_socket_with_the_last_timeout(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    try:
+        a.settimeout(0.2)
+        a.close()
+        with pytest.raises(socket.error):
+            a.settimeout(1.0)
+        data, exc, elapsed = timed_read(f)
+        assert isinstance(exc, socket.timeout), exc
+        assert 0.2 - EPSILON <= elapsed < UPPER
+    finally:
+        f.close()
+
+
+def test_default_timeout_reaches_files_through_their_socket(default_timeout):
+    socket.setdefaulttimeout(0.2)
+    a, b = socket.socketpair()
+    try:
+        f = a.makefile("rb")
+        try:
+            data, exc, elapsed = timed_read(f)
+            assert isinstance(exc, socket.timeout), exc
+            assert 0.2 - EPSILON <= elapsed < UPPER
+            a.settimeout(None)
+            data, exc, elapsed = read_with_late_data(f, b, 0.4)
+            assert exc is None and data == b"x"
+        finally:
+            f.close()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_default_timeout_does_not_change_existing_files(pair,
+                                                        default_timeout):
+    a, b = pair                     # made blocking (default None)
+    f = a.makefile("rb")
+    try:
+        socket.setdefaulttimeout(0.05)
+        g = a.makefile("rb")        # the socket's timeout, not the default
+        try:
+            for fileobj in (f, g):
+                data, exc, elapsed = read_with_late_data(fileobj, b, 0.3)
+                assert exc is None and data == b"x"
+            a.settimeout(0.2)
+            for fileobj in (f, g):
+                data, exc, elapsed = timed_read(fileobj)
+                assert isinstance(exc, socket.timeout), exc
+                assert 0.2 - EPSILON <= elapsed < UPPER
+        finally:
+            g.close()
+    finally:
+        f.close()
 
 
 @pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no setitimer")
