@@ -18,7 +18,9 @@ sides:
           cc into Tools/bench/build/, making the same system calls.
 
 Every workload but the asr latency is pinned to one CPU (taskset, or
-sched_setaffinity), both ends of a ping-pong alike.
+sched_setaffinity), both ends of a ping-pong alike: before each round the
+driver picks the CPU that was idlest over the last 0.25 s (others may be
+using the machine), and the three sides of that round all run there.
 The figure per side is the lower quartile of the per-round times (the asr
 row: the median of the per-round medians), and the ratios are ratios of
 those figures, robust against a noisy, shared machine.
@@ -726,12 +728,37 @@ def build_reference(log):
     os.rename(tmp, REF_BIN)  # atomic: concurrent runs never see half a file
 
 
-def cpu_to_pin():
+def allowed_cpus():
     try:
-        return sorted(os.sched_getaffinity(0))[-1]
+        return sorted(os.sched_getaffinity(0))
     except AttributeError:
-        n = os.sysconf("SC_NPROCESSORS_ONLN")
-        return n - 1
+        return list(range(os.sysconf("SC_NPROCESSORS_ONLN")))
+
+
+def cpu_idle_times():
+    """{cpu: idle jiffies} from /proc/stat (idle + iowait)."""
+    idle = {}
+    try:
+        with open("/proc/stat") as f:
+            for line in f:
+                fields = line.split()
+                if fields[0].startswith("cpu") and fields[0] != "cpu":
+                    idle[int(fields[0][3:])] = (int(fields[4])
+                                                + int(fields[5]))
+    except (IOError, OSError, ValueError, IndexError):
+        pass
+    return idle
+
+
+def idlest_cpu(window=0.25):
+    """The allowed CPU that was idle longest during the last `window`
+    seconds: the one a round pins to (others share this machine)."""
+    cpus = allowed_cpus()
+    before = cpu_idle_times()
+    time.sleep(window)  # a measuring interval, not a synchronisation
+    after = cpu_idle_times()
+    scored = [(after.get(c, 0) - before.get(c, 0), c) for c in cpus]
+    return max(scored)[1] if scored else cpus[-1]
 
 
 def which(name):
@@ -746,11 +773,12 @@ class Runner(object):
     def __init__(self, python, timeout):
         self.python = python
         self.timeout = timeout
-        self.cpu = cpu_to_pin()
+        self.cpu = allowed_cpus()[-1]
         self.taskset = which("taskset")
-        self.pin_note = ("taskset -c %d" % self.cpu if self.taskset else
-                         "sched_setaffinity(%d)" % self.cpu
-                         if hasattr(os, "sched_setaffinity") else
+        self.pin_note = ("taskset -c <the CPU idlest just before the round>"
+                         if self.taskset else
+                         "sched_setaffinity(<the CPU idlest just before the "
+                         "round>)" if hasattr(os, "sched_setaffinity") else
                          "NOT pinned (no taskset, no sched_setaffinity)")
 
     def env(self, side):
@@ -938,7 +966,11 @@ def run_timing(args, runner, workloads, available, log):
             sides.remove("ours")
             errors["ours"] = "not available: " + missing
         start = time.time()
+        cpus = []
         for r in range(rounds):
+            if w.pin:
+                runner.cpu = idlest_cpu(0.1 if args.quick else 0.25)
+                cpus.append(runner.cpu)
             order = sides[r % len(sides):] + sides[:r % len(sides)]
             for side in order:
                 if side in errors:
@@ -952,6 +984,7 @@ def run_timing(args, runner, workloads, available, log):
         row = summarize(w, samples)
         row["errors"] = errors
         row["notes"] = notes
+        row["cpus"] = cpus
         if notes and row["verdict"] == "ok":
             row["verdict"] = "see note"
         row["n"] = n
