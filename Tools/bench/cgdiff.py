@@ -5,6 +5,9 @@ operations and the run with 0), divided by N.
 
 usage: cgdiff.py [--inclusive] [--top K] FILE_N FILE_0 N
 
+FILE_N and FILE_0 may each be a comma-separated list (the processes of a
+ping-pong): their costs are added up.
+
     python Tools/bench/cgdiff.py \\
         Tools/bench/build/callgrind/socket.ours.5000.<pid> \\
         Tools/bench/build/callgrind/socket.ours.0.<pid> 5000
@@ -49,8 +52,11 @@ def main(argv):
     parser.add_argument("file_0")
     parser.add_argument("n", type=int)
     args = parser.parse_args(argv)
-    a = costs(args.file_n, args.inclusive)
-    b = costs(args.file_0, args.inclusive)
+    a, b = {}, {}
+    for files, into in ((args.file_n, a), (args.file_0, b)):
+        for path in files.split(","):
+            for name, v in costs(path, args.inclusive).items():
+                into[name] = into.get(name, 0) + v
     diff = dict((k, (a.get(k, 0) - b.get(k, 0)) / args.n)
                 for k in set(a) | set(b))
     total = sum(v for v in diff.values()) if not args.inclusive else None
