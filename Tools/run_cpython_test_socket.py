@@ -675,6 +675,14 @@ def compare_main(args):
         print("names of the stdlib socket.__all__ (and %s) missing from "
               "ours (%d): %s" % (", ".join(EXTRA_NAMES), len(missing),
                                  " ".join(missing)))
+    for test_id in std.order:
+        # Information only: a test much slower with ours may wait where
+        # the standard library does not.
+        before, after = std.seconds.get(test_id), ours.seconds.get(test_id)
+        if before is not None and after is not None \
+                and after > 2 * before + 1.0:
+            print("slower with ours: %s (%.1f s, stdlib %.1f s)" % (
+                test_id, after, before))
     for test_id, outcome in verdict["flaky_ours"]:
         print("flaky with ours: %s (%s, then pass)" % (test_id, outcome))
     for test_id in verdict["flaky_stdlib"]:
