@@ -33,6 +33,21 @@ def stdlib_env():
     return env
 
 
+SANITIZER_VARIABLES = ("LD_PRELOAD", "ASAN_OPTIONS", "LSAN_OPTIONS",
+                       "UBSAN_OPTIONS", "PYTHONMALLOC")
+
+
+def other_interpreter_env():
+    """Environment for a child running an interpreter other than the one
+    under test, with the standard library's socket: the sanitizer run's
+    preload and options are for our build only (another interpreter's own
+    leaks would be reported as ours)."""
+    env = stdlib_env()
+    for name in SANITIZER_VARIABLES:
+        env.pop(name, None)
+    return env
+
+
 def our_env():
     """Environment for a child that must use this project's modules."""
     env = dict(os.environ)

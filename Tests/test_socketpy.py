@@ -561,7 +561,7 @@ def _python27_socket_all():
             "'python2.7' in socket.__file__, socket.__file__\n"
             "print(json.dumps(sorted(socket.__all__)))\n")
     out = subprocess.check_output([PY27, "-c", code],
-                                  env=support.stdlib_env(), cwd="/")
+                                  env=support.other_interpreter_env(), cwd="/")
     return json.loads(out.decode("ascii"))
 
 
