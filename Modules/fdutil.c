@@ -24,6 +24,16 @@ fdutil_set_nonblock(int fd, int nonblock)
 }
 
 int
+fdutil_is_nonblocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+
+    if (flags < 0)
+        return -errno;
+    return (flags & O_NONBLOCK) != 0;
+}
+
+int
 fdutil_set_cloexec(int fd)
 {
     int flags = fcntl(fd, F_GETFD);

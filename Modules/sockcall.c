@@ -104,7 +104,13 @@ attempt(struct call *c)
                 return err;
             continue;
         }
-        if ((err != -EAGAIN && err != -EWOULDBLOCK) || c->timeout_ns <= 0)
+        if ((err != -EAGAIN && err != -EWOULDBLOCK) || c->timeout_ns == 0)
+            return err;
+        /* A blocking socket sees EAGAIN when SO_RCVTIMEO/SO_SNDTIMEO ran
+         * out (the caller's to see), or when a dup() or fromfd() sibling
+         * made the shared open file non-blocking: then wait, as blocking
+         * mode means. */
+        if (c->timeout_ns < 0 && fdutil_is_nonblocking(c->s->sock_fd) != 1)
             return err;
         err = wait_ready(c);
         if (err != 0)

@@ -511,3 +511,46 @@ def test_nan_or_inf_default_rejected(default_timeout):
     with pytest.raises(OverflowError):
         _socket.setdefaulttimeout(float("inf"))
     assert not math.isnan(_socket.getdefaulttimeout() or 0.0)
+
+
+def test_blocking_socket_waits_when_a_dup_made_the_file_non_blocking(pair):
+    # A dup() shares the open file, and with it O_NONBLOCK: a timeout set on
+    # one makes the descriptor non-blocking for both.  The other, still in
+    # blocking mode, must wait for data rather than raise EAGAIN.
+    import threading
+    a, b = pair
+    c = a.dup()
+    try:
+        a.settimeout(5.0)
+        assert fcntl.fcntl(c.fileno(), fcntl.F_GETFL) & os.O_NONBLOCK
+        assert c.gettimeout() is None
+        result = []
+
+        def reader():
+            try:
+                result.append(c.recv(5))
+            except Exception as exc:  # reported by the assert below
+                result.append(exc)
+
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join(0.3)            # the reader is blocked, not failed
+        assert thread.is_alive(), result
+        b.sendall(b"hello")
+        thread.join(UPPER)
+        assert result == [b"hello"]
+    finally:
+        c.close()
+
+
+def test_blocking_socket_still_reports_so_rcvtimeo(pair):
+    # EAGAIN from a descriptor that really is blocking comes from the
+    # caller's own SO_RCVTIMEO: it is raised, not waited out.
+    import struct
+    a, b = pair
+    a.setsockopt(_socket.SOL_SOCKET, _socket.SO_RCVTIMEO,
+                 struct.pack("ll", 0, 100000))
+    err, elapsed = timed(a.recv, 1)
+    assert isinstance(err, _socket.error)
+    assert err.args[0] in EAGAIN
+    assert elapsed < UPPER
