@@ -1238,7 +1238,7 @@ def plot(runs, path):
                             markersize=9)
         ax.axvline(1.0, color="black", linewidth=0.8)
         ax.set_xscale("log")
-        ticks = [0.5, 1, 1.5, 2, 3, 5, 10, 20, 50, 100]
+        ticks = [0.05, 0.1, 0.2, 0.5, 1, 1.5, 2, 3, 5, 10, 20, 50, 100]
         hi = max(std + c + [2.0]) * 1.6
         lo = min([v for v in std + c if v] + [0.9]) * 0.8
         ax.set_xlim(lo, hi)
