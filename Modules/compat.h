@@ -216,4 +216,220 @@ cs_thread_ident(void)
 #define CS_HAVE_FASTCALL 0
 #endif
 
+
+#include <limits.h>
+#include <stdarg.h>
+
+/* ---- methods taking positional arguments ----------------------------------
+ * 3.x passes them as a C array (METH_FASTCALL), 2.7 as a tuple.  A method
+ * is written once:
+ *     PyObject *sock_x(PyObject *self, CS_POS_PARAMS)
+ * and reads its arguments as the array CS_POS_ARGV of CS_POS_NARGS items;
+ * with keywords (CS_POSKW_PARAMS), CS_KW is what the interpreter passed for
+ * them (3.x: a tuple of names, 2.7: a dict; either may be NULL).  The
+ * method table entry uses CS_METH_POS or CS_METH_POSKW and CS_POS_FN(fn). */
+#if CS_HAVE_FASTCALL
+#define CS_METH_POS METH_FASTCALL
+#define CS_METH_POSKW (METH_FASTCALL | METH_KEYWORDS)
+#define CS_POS_PARAMS PyObject *const *cs_argv, Py_ssize_t cs_nargs
+#define CS_POSKW_PARAMS \
+    PyObject *const *cs_argv, Py_ssize_t cs_nargs, PyObject *cs_kw
+#define CS_POS_ARGV cs_argv
+#define CS_POS_NARGS cs_nargs
+#else
+#define CS_METH_POS METH_VARARGS
+#define CS_METH_POSKW (METH_VARARGS | METH_KEYWORDS)
+#define CS_POS_PARAMS PyObject *cs_args
+#define CS_POSKW_PARAMS PyObject *cs_args, PyObject *cs_kw
+#define CS_POS_ARGV (&PyTuple_GET_ITEM(cs_args, 0))
+#define CS_POS_NARGS PyTuple_GET_SIZE(cs_args)
+#endif
+#define CS_KW cs_kw
+#define CS_POS_FN(fn) ((PyCFunction)(void (*)(void))(fn))
+
+/* True when no keyword argument was passed. */
+static inline int
+cs_no_keywords(PyObject *kw)
+{
+#if CS_HAVE_FASTCALL
+    return kw == NULL || PyTuple_GET_SIZE(kw) == 0;
+#else
+    return kw == NULL || PyDict_Size(kw) == 0;
+#endif
+}
+
+/* The general path: PyArg_ParseTuple(AndKeywords) over the arguments of a
+ * CS_POS_PARAMS / CS_POSKW_PARAMS method, for the calls that the hand
+ * parsers below leave to it (unusual types, wrong counts, keywords): the
+ * conversions and the error messages are exactly the interpreter's.
+ * Returns 1 or 0 as PyArg_ParseTuple does. */
+static inline PyObject *
+cs_tuple_from_array(PyObject *const *argv, Py_ssize_t nargs)
+{
+    PyObject *tuple = PyTuple_New(nargs);
+    Py_ssize_t i;
+
+    if (tuple == NULL)
+        return NULL;
+    for (i = 0; i < nargs; i++) {
+        Py_INCREF(argv[i]);
+        PyTuple_SET_ITEM(tuple, i, argv[i]);
+    }
+    return tuple;
+}
+
+static inline int
+cs_parse_array(PyObject *const *argv, Py_ssize_t nargs, const char *format,
+               ...)
+{
+    PyObject *tuple = cs_tuple_from_array(argv, nargs);
+    va_list va;
+    int ok;
+
+    if (tuple == NULL)
+        return 0;
+    va_start(va, format);
+    ok = PyArg_VaParse(tuple, format, va);
+    va_end(va);
+    Py_DECREF(tuple);
+    return ok;
+}
+
+static inline int
+cs_parse_array_kw(PyObject *const *argv, Py_ssize_t nargs, PyObject *kw,
+                  const char *format, char **keywords, ...)
+{
+    PyObject *tuple = cs_tuple_from_array(argv, nargs);
+    PyObject *dict = NULL;
+    va_list va;
+    int ok = 0;
+
+    if (tuple == NULL)
+        return 0;
+#if CS_HAVE_FASTCALL
+    if (kw != NULL) {
+        Py_ssize_t i;
+
+        dict = PyDict_New();
+        if (dict == NULL)
+            goto done;
+        for (i = 0; i < PyTuple_GET_SIZE(kw); i++) {
+            if (PyDict_SetItem(dict, PyTuple_GET_ITEM(kw, i),
+                               argv[nargs + i]) < 0)
+                goto done;
+        }
+    }
+#else
+    dict = kw;
+    Py_XINCREF(dict);
+#endif
+    va_start(va, keywords);
+    ok = PyArg_VaParseTupleAndKeywords(tuple, dict, format, keywords, va);
+    va_end(va);
+#if CS_HAVE_FASTCALL
+done:
+#endif
+    Py_XDECREF(dict);
+    Py_DECREF(tuple);
+    return ok;
+}
+
+/* Hand parsers for the common argument types of hot methods.  Each returns
+ * 1 when it converted obj (as the format unit in its name would), and 0,
+ * with no exception set and nothing to release, when obj is anything else:
+ * the caller then leaves the whole call to cs_parse_array(), which converts
+ * or raises exactly as before. */
+
+/* "n": an exact int that fits a Py_ssize_t */
+static inline int
+cs_fast_ssize(PyObject *obj, Py_ssize_t *out)
+{
+#if CS_PY3
+    Py_ssize_t value;
+
+    if (!PyLong_CheckExact(obj))
+        return 0;
+    value = PyLong_AsSsize_t(obj);
+    if (value == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+    *out = value;
+    return 1;
+#else
+    if (!PyInt_CheckExact(obj))
+        return 0;
+    *out = PyInt_AS_LONG(obj);
+    return 1;
+#endif
+}
+
+/* "i": an exact int that fits an int */
+static inline int
+cs_fast_int(PyObject *obj, int *out)
+{
+    long value;
+
+#if CS_PY3
+    if (!PyLong_CheckExact(obj))
+        return 0;
+    value = PyLong_AsLong(obj);
+    if (value == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 0;
+    }
+#else
+    if (!PyInt_CheckExact(obj))
+        return 0;
+    value = PyInt_AS_LONG(obj);
+#endif
+    if (value < INT_MIN || value > INT_MAX)
+        return 0;
+    *out = (int)value;
+    return 1;
+}
+
+/* CS_BUF ("y*" / "s*"): read-only data; on 2.7 only an exact str (the
+ * general path handles unicode and old-style buffers).  *view is to be
+ * released with PyBuffer_Release. */
+static inline int
+cs_fast_data(PyObject *obj, Py_buffer *view)
+{
+#if CS_PY3
+    if (PyUnicode_Check(obj) || !PyObject_CheckBuffer(obj))
+        return 0;
+    if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (!PyBuffer_IsContiguous(view, 'C')) {
+        PyBuffer_Release(view);
+        return 0;
+    }
+    return 1;
+#else
+    if (!PyString_CheckExact(obj))
+        return 0;
+    return PyBuffer_FillInfo(view, obj, PyString_AS_STRING(obj),
+                             PyString_GET_SIZE(obj), 1, PyBUF_SIMPLE) == 0;
+#endif
+}
+
+/* "w*": a writable, contiguous buffer; *view as for cs_fast_data. */
+static inline int
+cs_fast_writable(PyObject *obj, Py_buffer *view)
+{
+    if (!PyObject_CheckBuffer(obj))
+        return 0;
+    if (PyObject_GetBuffer(obj, view, PyBUF_WRITABLE) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (!PyBuffer_IsContiguous(view, 'C')) {
+        PyBuffer_Release(view);
+        return 0;
+    }
+    return 1;
+}
+
 #endif /* CLASSICSOCKET_COMPAT_H */

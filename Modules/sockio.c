@@ -161,6 +161,35 @@ negative_size(const char *caller)
     return -1;
 }
 
+/* The (buffersize[, flags]) arguments of recv and recvfrom; format is
+ * "n|i:<caller>".  0 or -1. */
+static int
+parse_size_args(PyObject *const *argv, Py_ssize_t nargs, const char *format,
+                const char *caller, Py_ssize_t *n, int *flags)
+{
+    if (!(nargs >= 1 && nargs <= 2 && cs_fast_ssize(argv[0], n)
+          && (nargs == 1 || cs_fast_int(argv[1], flags)))
+        && !cs_parse_array(argv, nargs, format, n, flags))
+        return -1;
+    if (*n < 0)
+        return negative_size(caller);
+    return 0;
+}
+
+/* The (data[, flags]) arguments of send and sendall; format is
+ * CS_BUF "|i:<caller>".  Fills *view, to be released.  0 or -1. */
+static int
+parse_data_args(PyObject *const *argv, Py_ssize_t nargs, const char *format,
+                Py_buffer *view, int *flags)
+{
+    if (nargs >= 1 && nargs <= 2 && cs_fast_data(argv[0], view)) {
+        if (nargs == 1 || cs_fast_int(argv[1], flags))
+            return 0;
+        PyBuffer_Release(view);
+    }
+    return cs_parse_array(argv, nargs, format, view, flags) ? 0 : -1;
+}
+
 /* ---- receiving ------------------------------------------------------------ */
 
 const char sock_recv_doc[] =
@@ -172,17 +201,14 @@ at least one byte is available or until the remote end is closed.  When\n\
 the remote end is closed and all data is read, return the empty string.";
 
 PyObject *
-sock_recv(PyObject *self, PyObject *args)
+sock_recv(PyObject *self, CS_POS_PARAMS)
 {
     Py_ssize_t n;
     int flags = 0;
 
-    if (!PyArg_ParseTuple(args, "n|i:recv", &n, &flags))
+    if (parse_size_args(CS_POS_ARGV, CS_POS_NARGS, "n|i:recv", "recv", &n,
+                        &flags) < 0)
         return NULL;
-    if (n < 0) {
-        negative_size("recv");
-        return NULL;
-    }
     return receive_bytes((sockobject *)self, n, flags, NULL, NULL);
 }
 
@@ -192,7 +218,7 @@ const char sock_recvfrom_doc[] =
 Like recv(buffersize, flags) but also return the sender's address info.";
 
 PyObject *
-sock_recvfrom(PyObject *self, PyObject *args)
+sock_recvfrom(PyObject *self, CS_POS_PARAMS)
 {
     Py_ssize_t n;
     int flags = 0;
@@ -200,12 +226,9 @@ sock_recvfrom(PyObject *self, PyObject *args)
     socklen_t addrlen = 0;
     PyObject *data;
 
-    if (!PyArg_ParseTuple(args, "n|i:recvfrom", &n, &flags))
+    if (parse_size_args(CS_POS_ARGV, CS_POS_NARGS, "n|i:recvfrom",
+                        "recvfrom", &n, &flags) < 0)
         return NULL;
-    if (n < 0) {
-        negative_size("recvfrom");
-        return NULL;
-    }
     data = receive_bytes((sockobject *)self, n, flags, &addr, &addrlen);
     return with_address(data, &addr, addrlen);
 }
@@ -213,15 +236,26 @@ sock_recvfrom(PyObject *self, PyObject *args)
 /* The (buffer, nbytes, flags) arguments of recv_into and recvfrom_into:
  * fills *view (to be released by the caller) and *n.  0 or -1. */
 static int
-parse_into_args(PyObject *args, PyObject *kwds, const char *format,
-                const char *caller, const char *too_small, Py_buffer *view,
-                Py_ssize_t *n, int *flags)
+parse_into_args(PyObject *const *argv, Py_ssize_t nargs, PyObject *kw,
+                const char *format, const char *caller,
+                const char *too_small, Py_buffer *view, Py_ssize_t *n,
+                int *flags)
 {
     static char *keywords[] = {"buffer", "nbytes", "flags", NULL};
     Py_ssize_t nbytes = 0;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, format, keywords, view,
-                                     &nbytes, flags))
+    if (nargs >= 1 && nargs <= 3 && cs_no_keywords(kw)
+        && cs_fast_writable(argv[0], view)) {
+        if (!((nargs < 2 || cs_fast_ssize(argv[1], &nbytes))
+              && (nargs < 3 || cs_fast_int(argv[2], flags)))) {
+            PyBuffer_Release(view);
+            nbytes = 0;
+            if (!cs_parse_array(argv, nargs, format, view, &nbytes, flags))
+                return -1;
+        }
+    }
+    else if (!cs_parse_array_kw(argv, nargs, kw, format, keywords, view,
+                                &nbytes, flags))
         return -1;
     if (nbytes < 0) {
         negative_size(caller);
@@ -250,14 +284,15 @@ into the buffer when nbytes is 0 or not given) and return the number\n\
 of bytes received.";
 
 PyObject *
-sock_recv_into(PyObject *self, PyObject *args, PyObject *kwds)
+sock_recv_into(PyObject *self, CS_POSKW_PARAMS)
 {
     Py_buffer view;
     Py_ssize_t n;
     Py_ssize_t got;
     int flags = 0;
 
-    if (parse_into_args(args, kwds, "w*|ni:recv_into", "recv_into",
+    if (parse_into_args(CS_POS_ARGV, CS_POS_NARGS, CS_KW, "w*|ni:recv_into",
+                        "recv_into",
                         "buffer too small for requested bytes", &view, &n,
                         &flags) < 0)
         return NULL;
@@ -275,7 +310,7 @@ Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's\n\
 address info.";
 
 PyObject *
-sock_recvfrom_into(PyObject *self, PyObject *args, PyObject *kwds)
+sock_recvfrom_into(PyObject *self, CS_POSKW_PARAMS)
 {
     Py_buffer view;
     Py_ssize_t n;
@@ -284,7 +319,8 @@ sock_recvfrom_into(PyObject *self, PyObject *args, PyObject *kwds)
     sock_addr_t addr;
     socklen_t addrlen = 0;
 
-    if (parse_into_args(args, kwds, "w*|ni:recvfrom_into", "recvfrom_into",
+    if (parse_into_args(CS_POS_ARGV, CS_POS_NARGS, CS_KW,
+                        "w*|ni:recvfrom_into", "recvfrom_into",
                         "nbytes is greater than the length of the buffer",
                         &view, &n, &flags) < 0)
         return NULL;
@@ -324,13 +360,14 @@ argument, see the Unix manual.  Return the number of bytes\n\
 sent; this may be less than len(data) if the network is busy.";
 
 PyObject *
-sock_send(PyObject *self, PyObject *args)
+sock_send(PyObject *self, CS_POS_PARAMS)
 {
     Py_buffer view;
     int flags = 0;
     Py_ssize_t sent;
 
-    if (!PyArg_ParseTuple(args, CS_BUF "|i:send", &view, &flags))
+    if (parse_data_args(CS_POS_ARGV, CS_POS_NARGS, CS_BUF "|i:send", &view,
+                        &flags) < 0)
         return NULL;
     sent = transmit((sockobject *)self, view.buf, view.len, flags, NULL, 0);
     PyBuffer_Release(&view);
@@ -368,14 +405,15 @@ until all data is sent.  If an error occurs, the exception raised\n\
 has an attribute `sent`: the number of bytes that were sent before.";
 
 PyObject *
-sock_sendall(PyObject *self, PyObject *args)
+sock_sendall(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     Py_buffer view;
     int flags = 0;
     Py_ssize_t done = 0;
 
-    if (!PyArg_ParseTuple(args, CS_BUF "|i:sendall", &view, &flags))
+    if (parse_data_args(CS_POS_ARGV, CS_POS_NARGS, CS_BUF "|i:sendall", &view,
+                        &flags) < 0)
         return NULL;
     do {
         Py_ssize_t n = transmit(s, (const char *)view.buf + done,
@@ -404,8 +442,33 @@ const char sock_sendto_doc[] =
 Like send(data, flags) but allows specifying the destination address.\n\
 For IP sockets, the address is a pair (hostaddr, port).";
 
+/* The (data[, flags], address) arguments of sendto.  Fills *view, to be
+ * released; *addrobj is borrowed.  0 or -1. */
+static int
+parse_sendto_args(PyObject *const *argv, Py_ssize_t nargs, Py_buffer *view,
+                  int *flags, PyObject **addrobj)
+{
+    if (nargs != 2 && nargs != 3) {
+        PyErr_Format(PyExc_TypeError,
+                     "sendto() takes 2 or 3 arguments (%zd given)", nargs);
+        return -1;
+    }
+    if (cs_fast_data(argv[0], view)) {
+        if (nargs == 2 || cs_fast_int(argv[1], flags)) {
+            *addrobj = argv[nargs - 1];
+            return 0;
+        }
+        PyBuffer_Release(view);
+    }
+    if (nargs == 2)
+        return cs_parse_array(argv, nargs, CS_BUF "O:sendto", view,
+                              addrobj) ? 0 : -1;
+    return cs_parse_array(argv, nargs, CS_BUF "iO:sendto", view, flags,
+                          addrobj) ? 0 : -1;
+}
+
 PyObject *
-sock_sendto(PyObject *self, PyObject *args)
+sock_sendto(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     Py_buffer view;
@@ -413,23 +476,11 @@ sock_sendto(PyObject *self, PyObject *args)
     PyObject *addrobj;
     sock_addr_t addr;
     socklen_t addrlen;
-    Py_ssize_t nargs = PyTuple_Size(args);
     Py_ssize_t sent;
 
-    if (nargs == 2) {
-        if (!PyArg_ParseTuple(args, CS_BUF "O:sendto", &view, &addrobj))
-            return NULL;
-    }
-    else if (nargs == 3) {
-        if (!PyArg_ParseTuple(args, CS_BUF "iO:sendto", &view, &flags,
-                              &addrobj))
-            return NULL;
-    }
-    else {
-        PyErr_Format(PyExc_TypeError,
-                     "sendto() takes 2 or 3 arguments (%zd given)", nargs);
+    if (parse_sendto_args(CS_POS_ARGV, CS_POS_NARGS, &view, &flags,
+                          &addrobj) < 0)
         return NULL;
-    }
     if (sockaddr_parse(s->sock_family, addrobj, &addr, &addrlen,
                        "sendto") < 0) {
         PyBuffer_Release(&view);

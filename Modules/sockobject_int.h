@@ -15,15 +15,14 @@ typedef struct {
                                    in tp_dealloc */
 } sockobject_instance;
 
-/* sockio.c */
-PyObject *sock_recv(PyObject *self, PyObject *args);
-PyObject *sock_recv_into(PyObject *self, PyObject *args, PyObject *kwds);
-PyObject *sock_recvfrom(PyObject *self, PyObject *args);
-PyObject *sock_recvfrom_into(PyObject *self, PyObject *args,
-                             PyObject *kwds);
-PyObject *sock_send(PyObject *self, PyObject *args);
-PyObject *sock_sendall(PyObject *self, PyObject *args);
-PyObject *sock_sendto(PyObject *self, PyObject *args);
+/* sockio.c: methods with CS_POS_PARAMS / CS_POSKW_PARAMS (compat.h) */
+PyObject *sock_recv(PyObject *self, CS_POS_PARAMS);
+PyObject *sock_recv_into(PyObject *self, CS_POSKW_PARAMS);
+PyObject *sock_recvfrom(PyObject *self, CS_POS_PARAMS);
+PyObject *sock_recvfrom_into(PyObject *self, CS_POSKW_PARAMS);
+PyObject *sock_send(PyObject *self, CS_POS_PARAMS);
+PyObject *sock_sendall(PyObject *self, CS_POS_PARAMS);
+PyObject *sock_sendto(PyObject *self, CS_POS_PARAMS);
 
 extern const char sock_recv_doc[];
 extern const char sock_recv_into_doc[];
@@ -33,9 +32,9 @@ extern const char sock_send_doc[];
 extern const char sock_sendall_doc[];
 extern const char sock_sendto_doc[];
 
-/* sockopt.c */
-PyObject *sock_getsockopt(PyObject *self, PyObject *args);
-PyObject *sock_setsockopt(PyObject *self, PyObject *args);
+/* sockopt.c: methods with CS_POS_PARAMS */
+PyObject *sock_getsockopt(PyObject *self, CS_POS_PARAMS);
+PyObject *sock_setsockopt(PyObject *self, CS_POS_PARAMS);
 
 extern const char sock_getsockopt_doc[];
 extern const char sock_setsockopt_doc[];

@@ -20,8 +20,10 @@ If a nonzero buffersize argument is given, the return value is a\n\
 string of that length; otherwise it is an integer.";
 
 PyObject *
-sock_getsockopt(PyObject *self, PyObject *args)
+sock_getsockopt(PyObject *self, CS_POS_PARAMS)
 {
+    PyObject *const *argv = CS_POS_ARGV;
+    Py_ssize_t nargs = CS_POS_NARGS;
     sockobject *s = (sockobject *)self;
     int level;
     int option;
@@ -29,7 +31,11 @@ sock_getsockopt(PyObject *self, PyObject *args)
     PyObject *buf;
     socklen_t len;
 
-    if (!PyArg_ParseTuple(args, "ii|i:getsockopt", &level, &option, &buflen))
+    if (!(nargs >= 2 && nargs <= 3 && cs_fast_int(argv[0], &level)
+          && cs_fast_int(argv[1], &option)
+          && (nargs == 2 || cs_fast_int(argv[2], &buflen)))
+        && !cs_parse_array(argv, nargs, "ii|i:getsockopt", &level, &option,
+                           &buflen))
         return NULL;
     if (buflen == 0) {
         int value = 0;
@@ -66,8 +72,10 @@ The value argument can either be an integer or a string (a bytes-like\n\
 object on Python 3) holding the option's raw bytes.";
 
 PyObject *
-sock_setsockopt(PyObject *self, PyObject *args)
+sock_setsockopt(PyObject *self, CS_POS_PARAMS)
 {
+    PyObject *const *argv = CS_POS_ARGV;
+    Py_ssize_t nargs = CS_POS_NARGS;
     sockobject *s = (sockobject *)self;
     int level;
     int option;
@@ -77,14 +85,17 @@ sock_setsockopt(PyObject *self, PyObject *args)
 
     /* As CPython 2.7: the integer form first, and when that does not
      * parse, the buffer form, whose error is the one reported. */
-    if (PyArg_ParseTuple(args, "iii:setsockopt", &level, &option, &flag)) {
+    if ((nargs == 3 && cs_fast_int(argv[0], &level)
+         && cs_fast_int(argv[1], &option) && cs_fast_int(argv[2], &flag))
+        || cs_parse_array(argv, nargs, "iii:setsockopt", &level, &option,
+                          &flag)) {
         if (setsockopt(s->sock_fd, level, option, &flag, sizeof(flag)) < 0)
             err = errno;
     }
     else {
         PyErr_Clear();
-        if (!PyArg_ParseTuple(args, "ii" CS_BUF ":setsockopt", &level,
-                              &option, &view))
+        if (!cs_parse_array(argv, nargs, "ii" CS_BUF ":setsockopt", &level,
+                            &option, &view))
             return NULL;
         if (view.len > INT_MAX) {
             PyBuffer_Release(&view);
