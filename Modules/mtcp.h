@@ -3,7 +3,8 @@
  * the helpers each file exports.
  *
  * Threads.  One driver thread (mtcp_driver.c) watches every stream with
- * epoll and never holds the GIL or a Python reference.  A stream's C state
+ * epoll and never holds a Python reference, nor the GIL except for an
+ * instant with no lock held (on 3.9 to 3.11, see kick_main_thread).  A stream's C state
  * lives in a `mtcp_watch` embedded in its Python object; the driver finds it
  * through the registry by serial number, under the one module lock, so an
  * object that is deallocated simply disappears from the registry.

@@ -1,7 +1,9 @@
 /* mtcp_driver.c - the driver thread: one epoll loop per process that
  * watches every stream, plus the registry of streams and the FIFO of asr
  * events.  Nothing here touches a Python object; events leave through
- * Py_AddPendingCall, which needs neither the GIL nor a thread state.
+ * Py_AddPendingCall, which needs neither the GIL nor a thread state (on
+ * 3.9 to 3.11 the driver then takes the GIL for a moment, holding nothing
+ * else: see kick_main_thread).
  *
  * Design (libuv's loop, adapted):
  * - One mutex (`lock`) guards the registry, the FIFO and every watch.
@@ -83,11 +85,40 @@ mtdrv_lock(void)
     pthread_mutex_lock(&lock);
 }
 
+/* CPython 3.9 to 3.11 decide in the thread that adds a pending call
+ * whether the eval loop is to be interrupted for it, and only the main
+ * thread counts: from any other thread Py_AddPendingCall queues the call
+ * but leaves the main thread's eval breaker unset, so a main thread
+ * running pure Python code (no GIL release) would run it only at its next
+ * blocking call.  The main thread recomputes its eval breaker whenever it
+ * takes the GIL back; a thread that asks for the GIL makes it drop the
+ * GIL within a switch interval and take it back.  2.7, 3.8 and 3.12 on
+ * set the breaker from any thread. */
+#if PY_VERSION_HEX >= 0x03090000 && PY_VERSION_HEX < 0x030C0000
+static void
+kick_main_thread(void)
+{
+    PyGILState_STATE gil;
+
+    if (PyGILState_Check())
+        return;     /* the main thread recomputes when it gets the GIL */
+    gil = PyGILState_Ensure();
+    PyGILState_Release(gil);
+}
+#else
+static void
+kick_main_thread(void)
+{
+}
+#endif
+
 static void
 request_call(void)
 {
-    if (Py_AddPendingCall(mtasr_pending, NULL) == 0)
+    if (Py_AddPendingCall(mtasr_pending, NULL) == 0) {
+        kick_main_thread();
         return;
+    }
     pthread_mutex_lock(&lock);
     if (drv.running) {
         drv.call_retry = 1;
@@ -165,13 +196,33 @@ driver_main(void *arg)
     return NULL;
 }
 
+/* lock held: starts the thread on the descriptors in drv */
+static int
+spawn_thread(void)
+{
+    sigset_t all;
+    sigset_t old;
+    int err;
+
+    drv.stopping = 0;
+    /* signals belong to the program: with all of them blocked, no
+     * handler runs on the driver and epoll_wait never sees EINTR */
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    err = -pthread_create(&drv.thread, NULL, driver_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (err < 0)
+        return err;
+    /* a name the tests (and ps -L) can find; set before anyone looks */
+    (void)pthread_setname_np(drv.thread, "mactcp-driver");
+    return 0;
+}
+
 /* lock held */
 static int
 start_driver(void)
 {
     struct epoll_event ev;
-    sigset_t all;
-    sigset_t old;
     int err;
 
     drv.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -189,18 +240,10 @@ start_driver(void)
         err = -errno;
         goto error;
     }
-    drv.stopping = 0;
     drv.call_retry = 0;
-    /* signals belong to the program: with all of them blocked, no
-     * handler runs on the driver and epoll_wait never sees EINTR */
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    err = -pthread_create(&drv.thread, NULL, driver_main, NULL);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    err = spawn_thread();
     if (err < 0)
         goto error;
-    /* a name the tests (and ps -L) can find; set before anyone looks */
-    (void)pthread_setname_np(drv.thread, "mactcp-driver");
     drv.running = 1;
     return 0;
 
@@ -215,24 +258,33 @@ error:
     return err;
 }
 
-/* Stops and joins the thread.  Called without the lock. */
+/* Stops and joins the thread.  Called without the lock, with the GIL. */
 static void
 stop_driver(void)
 {
     mtcp_event *e;
 
     pthread_mutex_lock(&lock);
-    if (!drv.running) {
+    if (!drv.running || drv.stopping) {
+        /* not running, or another thread is joining it */
         pthread_mutex_unlock(&lock);
         return;
     }
     drv.stopping = 1;
     poke(drv.wakefd);
     pthread_mutex_unlock(&lock);
-    /* the driver never waits for the GIL, so joining with it held is safe */
+    /* the driver may be waiting for the GIL (kick_main_thread) */
+    Py_BEGIN_ALLOW_THREADS
     pthread_join(drv.thread, NULL);
+    Py_END_ALLOW_THREADS
 
     pthread_mutex_lock(&lock);
+    if (drv.count > 0 && !drv.finished && spawn_thread() == 0) {
+        /* a stream was created while the GIL was released for the join:
+         * a new thread carries on with the same epoll set and FIFO */
+        pthread_mutex_unlock(&lock);
+        return;
+    }
     drv.running = 0;
     fdutil_close(drv.epfd);
     fdutil_close(drv.wakefd);

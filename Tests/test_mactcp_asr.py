@@ -273,6 +273,37 @@ def test_events_in_order_none_lost_or_merged(connected):
     assert stays_quiet(rec, 3)
 
 
+def busy_until(predicate, timeout):
+    """A main loop that runs Python code only: no sleep, no mactcp call,
+    nothing that releases the GIL.  Returns predicate()'s last value."""
+    deadline = time.time() + timeout
+    while not predicate():
+        if time.time() >= deadline:
+            return predicate()
+    return True
+
+
+def test_data_arrival_reaches_a_busy_main_thread(connected):
+    """The driver's pending call interrupts pure Python code too (on 3.9
+    to 3.11 Py_AddPendingCall from another thread alone does not), both
+    when the peer answers a Send at once and when it answers later."""
+    stream, peer, rec = connected
+    for round, command in enumerate(["recv 1; send 8",
+                                     "recv 1; pause 0.05; send 8"] * 3):
+        peer.start(command)
+        stream.Send(b"g", 1, 0)
+        arrived = busy_until(lambda: len(rec.calls) > round, 2.0)
+        unread = stream.Status().amtUnreadData
+        answers = [peer.answer() for _ in command.split(";")]
+        assert arrived, "round %d: no asr after 2 s (%d bytes unread)" % (
+            round, unread)
+        assert rec.events == [(C.TCPDataArrival, 0)] * (round + 1)
+        delay = rec.calls[round][1] - answers[-1][1]
+        assert delay <= LATENCY, "round %d: the asr came %.3f s late" % (
+            round, delay)
+        assert rcv_exactly(stream, 8) == b"x" * 8
+
+
 def test_stream_methods_from_inside_the_asr(connected):
     stream, peer, rec = connected
     received = []
