@@ -85,8 +85,8 @@ _socketmethods = (
     'sendall', 'gettimeout', 'shutdown')
 
 # Methods stored on each socket object as the C socket's own bound methods
-# (the data path, kept free of a Python-level call), and replaced by the
-# closed socket's on close().
+# (the data path, kept free of a Python-level call).  They are bound on
+# first use, by __getattr__, and replaced by the closed socket's on close().
 _delegate_methods = ("recv", "recvfrom", "recv_into", "recvfrom_into",
                      "send", "sendto")
 
@@ -121,19 +121,32 @@ class _socketobject(object):
 
     # _files: None until makefile() is first called, then a list of weak
     # references to the dup()ed C sockets of the files it made.
-    __slots__ = ["_sock", "_files", "__weakref__"] + list(_delegate_methods)
+    # _bound: whether __getattr__ has stored a delegated method.
+    __slots__ = (["_sock", "_files", "_bound", "__weakref__"]
+                 + list(_delegate_methods))
 
     def __init__(self, family=AF_INET, type=SOCK_STREAM, proto=0, _sock=None):
         if _sock is None:
             _sock = _realsocket(family, type, proto)
         self._sock = _sock
         self._files = None
-        for name in _delegate_methods:
-            setattr(self, name, getattr(_sock, name))
+        self._bound = False
 
-    def close(self, _closedsocket=_closedsocket,
-              _delegate_methods=_delegate_methods, setattr=setattr,
-              isinstance=isinstance):
+    def __getattr__(self, name, _delegated=frozenset(_delegate_methods),
+                    getattr=getattr, setattr=setattr):
+        # Reached only for what the object does not hold: a data method not
+        # used yet is fetched from the C socket once and kept in its slot,
+        # so that later calls go straight to C.
+        if name in _delegated:
+            method = getattr(self._sock, name)
+            setattr(self, name, method)
+            self._bound = True
+            return method
+        raise AttributeError("'%s' object has no attribute '%s'"
+                             % (type(self).__name__, name))
+
+    def close(self, _closed=_closedsocket(),
+              _delegate_methods=_delegate_methods, setattr=setattr):
         """close()
 
         Close the socket.  Every later operation on this object fails with
@@ -142,12 +155,13 @@ class _socketobject(object):
         # Only builtins and default arguments here: close() can run from a
         # file object's __del__ while the interpreter tears modules down.
         sock = self._sock
-        if isinstance(sock, _closedsocket):
+        if sock is _closed:
             return
-        closed = _closedsocket()
-        self._sock = closed
-        for name in _delegate_methods:
-            setattr(self, name, closed._dummy)
+        self._sock = _closed
+        if self._bound:
+            dummy = _closed._dummy
+            for name in _delegate_methods:
+                setattr(self, name, dummy)
         sock.close()
 
     def accept(self):
@@ -301,7 +315,8 @@ class _fileobject(object):
     name = "<socket>"
 
     __slots__ = ["mode", "bufsize", "softspace", "_sock", "_rbufsize",
-                 "_wbufsize", "_rbuf", "_wbuf", "_wbuf_len", "_close"]
+                 "_wbufsize", "_rbuf", "_rpos", "_wbuf", "_wbuf_len",
+                 "_close"]
 
     def __init__(self, sock, mode='rb', bufsize=-1, close=False):
         self._sock = None
@@ -320,7 +335,10 @@ class _fileobject(object):
             self._rbufsize = bufsize
         # Writes: 0 sends at once, 1 at each newline, n once n bytes wait.
         self._wbufsize = bufsize
+        # What was received and not read yet is _rbuf[_rpos:]: reading
+        # moves the offset instead of copying the rest of the buffer.
         self._rbuf = b""
+        self._rpos = 0
         self._wbuf = []
         self._wbuf_len = 0
         self._close = close
@@ -344,6 +362,7 @@ class _fileobject(object):
         finally:
             self._sock = None
             self._rbuf = b""
+            self._rpos = 0
             self._wbuf = []
             self._wbuf_len = 0
             if self._close:
@@ -444,6 +463,16 @@ class _fileobject(object):
                 if not _interrupted(exc):
                     raise
 
+    def _unread(self):
+        """Takes what is buffered and not read yet out of the buffer."""
+        buf = self._rbuf
+        pos = self._rpos
+        self._rbuf = b""
+        self._rpos = 0
+        if pos:
+            return buf[pos:]
+        return buf
+
     def read(self, size=-1):
         """read([size]) -> string
 
@@ -452,8 +481,7 @@ class _fileobject(object):
         an error stays buffered for the next read."""
         self._check_open()
         if size is None or size < 0:
-            chunks = [self._rbuf]
-            self._rbuf = b""
+            chunks = [self._unread()]
             step = max(self._rbufsize, self.default_bufsize)
             try:
                 while True:
@@ -466,13 +494,15 @@ class _fileobject(object):
                 raise
             return b"".join(chunks)
         buf = self._rbuf
-        if len(buf) >= size:
-            self._rbuf = buf[size:]
-            return buf[:size]
+        pos = self._rpos
+        end = pos + size
+        if len(buf) >= end:
+            self._rpos = end
+            return buf[pos:end]
         # Never ask for more than is missing: nothing is left over.
+        buf = self._unread()
         chunks = [buf]
         have = len(buf)
-        self._rbuf = b""
         step = max(self._rbufsize, 65536)
         try:
             while have < size:
@@ -499,19 +529,32 @@ class _fileobject(object):
     def readline(self, size=-1):
         """readline([size]) -> next line, newline included; at most size
         bytes if size is given and not negative; '' at end of file."""
-        self._check_open()
-        limit = None if size is None or size < 0 else size
         buf = self._rbuf
-        nl = buf.find(b"\n", 0, limit)
-        if nl >= 0:
-            self._rbuf = buf[nl + 1:]
-            return buf[:nl + 1]
-        if limit is not None and len(buf) >= limit:
-            self._rbuf = buf[limit:]
-            return buf[:limit]
+        pos = self._rpos
+        if size is None or size < 0:
+            # The common case: the whole line is buffered.
+            nl = buf.find(b"\n", pos) + 1
+            if nl:
+                self._rpos = nl
+                return buf[pos:nl]
+            limit = None
+        else:
+            self._check_open()
+            limit = size
+            end = pos + size
+            nl = buf.find(b"\n", pos, end) + 1
+            if nl:
+                self._rpos = nl
+                return buf[pos:nl]
+            if len(buf) >= end:
+                self._rpos = end
+                return buf[pos:end]
+        # A closed file has nothing buffered: it gets here.
+        if limit is None:
+            self._check_open()
+        buf = self._unread()
         chunks = [buf]
         have = len(buf)
-        self._rbuf = b""
         try:
             if self._rbufsize <= 1:
                 # Unbuffered: byte by byte, so as not to read past the line.
@@ -538,11 +581,18 @@ class _fileobject(object):
                         chunks.append(data)
                         have += len(data)
                         continue
-                    chunks.append(data[:cut])
-                    self._rbuf = data[cut:]
-                    break
+                    if cut < len(data):
+                        # The rest stays in place, read from the offset.
+                        self._rbuf = data
+                        self._rpos = cut
+                        data = data[:cut]
+                    if have:
+                        chunks.append(data)
+                        break
+                    return data
         except BaseException:
             self._rbuf = b"".join(chunks)
+            self._rpos = 0
             raise
         return b"".join(chunks)
 
@@ -565,6 +615,12 @@ class _fileobject(object):
         return self
 
     def next(self):
+        buf = self._rbuf
+        pos = self._rpos
+        nl = buf.find(b"\n", pos) + 1
+        if nl:
+            self._rpos = nl
+            return buf[pos:nl]
         line = self.readline()
         if not line:
             raise StopIteration
