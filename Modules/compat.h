@@ -258,6 +258,14 @@ cs_no_keywords(PyObject *kw)
 #endif
 }
 
+/* True when a keyword dict (tp_init, METH_VARARGS | METH_KEYWORDS) is
+ * NULL or empty. */
+static inline int
+cs_no_keywords_dict(PyObject *kwds)
+{
+    return kwds == NULL || PyDict_Size(kwds) == 0;
+}
+
 /* The general path: PyArg_ParseTuple(AndKeywords) over the arguments of a
  * CS_POS_PARAMS / CS_POSKW_PARAMS method, for the calls that the hand
  * parsers below leave to it (unusual types, wrong counts, keywords): the
@@ -389,6 +397,26 @@ cs_fast_int(PyObject *obj, int *out)
     return 1;
 }
 
+/* A read-only view of the characters of an immutable bytes (2.7: str)
+ * argument, without a reference: the caller's arguments keep the object
+ * alive for the whole call, and PyBuffer_Release() of a view whose obj is
+ * NULL does nothing.  Spares the buffer protocol on the hottest path. */
+static inline void
+cs_borrow_bytes(Py_buffer *view, char *data, Py_ssize_t size)
+{
+    view->buf = data;
+    view->obj = NULL;
+    view->len = size;
+    view->itemsize = 1;
+    view->readonly = 1;
+    view->ndim = 1;
+    view->format = NULL;
+    view->shape = NULL;
+    view->strides = NULL;
+    view->suboffsets = NULL;
+    view->internal = NULL;
+}
+
 /* CS_BUF ("y*" / "s*"): read-only data; on 2.7 only an exact str (the
  * general path handles unicode and old-style buffers).  *view is to be
  * released with PyBuffer_Release. */
@@ -396,6 +424,10 @@ static inline int
 cs_fast_data(PyObject *obj, Py_buffer *view)
 {
 #if CS_PY3
+    if (PyBytes_CheckExact(obj)) {
+        cs_borrow_bytes(view, PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj));
+        return 1;
+    }
     if (PyUnicode_Check(obj) || !PyObject_CheckBuffer(obj))
         return 0;
     if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0) {
@@ -410,8 +442,8 @@ cs_fast_data(PyObject *obj, Py_buffer *view)
 #else
     if (!PyString_CheckExact(obj))
         return 0;
-    return PyBuffer_FillInfo(view, obj, PyString_AS_STRING(obj),
-                             PyString_GET_SIZE(obj), 1, PyBUF_SIMPLE) == 0;
+    cs_borrow_bytes(view, PyString_AS_STRING(obj), PyString_GET_SIZE(obj));
+    return 1;
 #endif
 }
 

@@ -146,6 +146,31 @@ parse_address(sockobject *s, PyObject *args, sock_addr_t *addr,
 
 /* ---- creation and destruction --------------------------------------------- */
 
+/* The usual call socket([family[, type[, proto]]]): up to three plain ints,
+ * no keywords.  1 when it converted them all, 0 (nothing changed, no
+ * exception) when the general parser has to look at the call. */
+static int
+fast_int_args(PyObject *args, PyObject *kwds, int *a, int *b, int *c)
+{
+    int *out[3];
+    int value[3];
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    Py_ssize_t i;
+
+    if (n > 3 || !cs_no_keywords_dict(kwds))
+        return 0;
+    out[0] = a;
+    out[1] = b;
+    out[2] = c;
+    for (i = 0; i < n; i++) {
+        if (!cs_fast_int(PyTuple_GET_ITEM(args, i), &value[i]))
+            return 0;
+    }
+    for (i = 0; i < n; i++)
+        *out[i] = value[i];
+    return 1;
+}
+
 static PyObject *
 sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
@@ -169,8 +194,9 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
     int fd;
     int old;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|iii:socket", keywords,
-                                     &family, &type, &proto))
+    if (!fast_int_args(args, kwds, &family, &type, &proto)
+        && !PyArg_ParseTupleAndKeywords(args, kwds, "|iii:socket", keywords,
+                                        &family, &type, &proto))
         return -1;
     fd = fdutil_socket(family, type, proto, sock_default_timeout >= 0);
     if (fd < 0) {
