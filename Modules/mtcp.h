@@ -170,6 +170,7 @@ void mtconn_reset(mtcp_watch *w);   /* lock held: new connection state */
 void mtconn_remember_name(mtcp_watch *w);   /* for GetSockName */
 void mtconn_drop(mtcp_watch *w, int abort); /* close w->fd; abort: RST */
 int mtconn_ended(mtcp_watch *w);    /* no connection, or it ended */
+void mtconn_closed_without_error(mtcp_watch *w, int fd);  /* CLOSE seen */
 void mtconn_passive_failed(mtcp_watch *w, int code, int err);
 
 /* ---- mtcp_iface.c: the primary interface -------------------------------- */
@@ -265,7 +266,9 @@ PyObject *mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err);
 int mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
                   const mtcp_deadline *d, int max_ms);
 /* After a wake-up: posts the ICMP reports found on the error queue and in
- * SO_ERROR; returns 0, or the errno that ended the connection. */
+ * SO_ERROR; returns 0, or the errno that ended the connection (recorded
+ * in w->sock_err).  A connection in CLOSE after our FIN, with no error,
+ * ended in order: 0. */
 int mtcp_tcp_check_conn(mtcp_watch *w, int fd);
 
 /* ---- mtcp_tcpio.c: the data path, in the TCP method table --------------- */

@@ -363,6 +363,25 @@ mtconn_ended(mtcp_watch *w)
     return state < 0 || state == TCP_CLOSE || state == TCP_TIME_WAIT;
 }
 
+/* The connection is in CLOSE and no error was recorded for it.  A reset
+ * leaves its error in SO_ERROR until someone reads it, and every reader
+ * records it (mtconn_failed), so SO_ERROR decides.  Without an error: if
+ * our FIN went out, the connection ended in order -- after TIME_WAIT or
+ * LAST_ACK the kernel reports CLOSE, whether or not the peer's FIN has
+ * been read yet; without our FIN, only a reset ends a connection. */
+void
+mtconn_closed_without_error(mtcp_watch *w, int fd)
+{
+    int err = -fdutil_pending_error(fd);
+
+    if (err > 0)
+        mtconn_failed(w, err);
+    else if (!w->fin_sent)
+        mtconn_failed(w, ECONNRESET);
+    else
+        w->eof_seen = 1;    /* CLOSE after our FIN needs the peer's FIN */
+}
+
 /* A PassiveOpen ends without a connection: the listener goes, and wait()
  * reports code (with err's text) */
 void
@@ -464,9 +483,8 @@ conn_events(mtcp_watch *w)
         }
     }
     state = mtconn_tcp_state(fd);
-    if (state == TCP_CLOSE && w->sock_err == 0
-        && !(w->eof_seen && w->fin_sent))
-        mtconn_failed(w, ECONNRESET);   /* its error was read elsewhere */
+    if (state == TCP_CLOSE && w->sock_err == 0)
+        mtconn_closed_without_error(w, fd);
     if (w->sock_err != 0)
         return 0;
 

@@ -129,9 +129,11 @@ mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
 int
 mtcp_tcp_check_conn(mtcp_watch *w, int fd)
 {
+    /* the state first: a reset sets SO_ERROR before the state changes,
+     * so CLOSE seen here means SO_ERROR read below has its error */
+    int state = mtconn_tcp_state(fd);
     int icmp = mtconn_drain_errqueue(fd);
     int err = -fdutil_pending_error(fd);
-    int state = mtconn_tcp_state(fd);
     int ended;
 
     mtdrv_lock();
@@ -141,11 +143,15 @@ mtcp_tcp_check_conn(mtcp_watch *w, int fd)
         if (err > 0 && state != TCP_CLOSE)
             mtdrv_post(w, MT_TCPICMPReceived, 0);
     }
-    ended = w->sock_err;
+    if (state == TCP_CLOSE) {
+        if (err > 0)
+            mtconn_failed(w, err);
+        else if (w->sock_err == 0)
+            mtconn_closed_without_error(w, fd);
+    }
+    ended = state == TCP_CLOSE ? w->sock_err : 0;
     mtdrv_unlock();
-    if (state == TCP_CLOSE)
-        return err > 0 ? err : (ended ? ended : ECONNRESET);
-    return 0;
+    return ended;
 }
 
 /* ---- PassiveOpen / wait / isdone / GetSockName -------------------------- */
@@ -412,19 +418,12 @@ tcps_Close(PyObject *self, PyObject *noargs)
         state = mtconn_tcp_state(fd);
         if (state == TCP_FIN_WAIT2 || state == TCP_TIME_WAIT)
             break;
-        if ((err = mtcp_tcp_check_conn(w, fd)) != 0) {
-            int eof;
-
-            mtdrv_lock();
-            eof = w->eof_seen;
-            mtdrv_unlock();
-            /* the peer had closed first: after LAST_ACK the socket goes
-             * straight to CLOSE, which check_conn takes for a reset; with
-             * our FIN acknowledged the close did complete */
-            if (state == TCP_CLOSE && eof && mtconn_outq(fd) == 0)
-                break;
+        /* after TIME_WAIT or LAST_ACK the socket reports CLOSE: an
+         * orderly end, unless check_conn finds an error */
+        if ((err = mtcp_tcp_check_conn(w, fd)) != 0)
             return mtcp_tcp_conn_error(w, gen, err);
-        }
+        if (mtconn_outq(fd) == 0)
+            break;
         if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck) < 0)
             return NULL;
         if (recheck < CLOSE_RECHECK_MAX_MS)

@@ -234,6 +234,50 @@ def test_close_after_the_peer_closed():
     assert error_code(client.Rcv, 5) == M.connectionClosing
 
 
+def test_both_ends_close_at_once_after_bulk_data():
+    """Both ends Close at the same moment after bulk data: each Close
+    returns without error, though a side may find its socket already past
+    TIME_WAIT (which the kernel reports as CLOSE) with the peer's FIN still
+    unread -- that is an orderly end, not a reset.  Timing-dependent: many
+    rounds, on one CPU where the platform allows pinning."""
+    pin = getattr(__import__("os"), "sched_setaffinity", None)
+    saved = None
+    if pin is not None:
+        import os
+        saved = os.sched_getaffinity(0)
+        pin(0, [sorted(saved)[0]])
+    chunk = b"b" * 65536
+    try:
+        for round in range(30):
+            server, client = M.connected_pair(65536)
+            reader = threading.Thread(target=rcv_exactly,
+                                      args=(server, 16 * len(chunk)))
+            reader.start()
+            for _ in range(16):
+                client.Send(chunk)
+            reader.join()
+            errors = []
+            ready = threading.Event()
+
+            def close(stream):
+                ready.wait(10)
+                try:
+                    stream.Close()
+                except mactcp.error as e:
+                    errors.append(e.args)
+
+            other = threading.Thread(target=close, args=(server,))
+            other.start()
+            ready.set()
+            close(client)
+            other.join()
+            assert errors == [], "round %d: %r" % (round, errors)
+            del server, client
+    finally:
+        if saved is not None:
+            pin(0, saved)
+
+
 def test_abort_resets_and_the_stream_is_reusable():
     server, client = M.connected_pair()
     rec = M.Recorder()
