@@ -159,6 +159,8 @@ int mtconn_inq(int fd);                     /* SIOCINQ or -errno */
 int mtconn_outq(int fd);                    /* SIOCOUTQ or -errno */
 int mtconn_urgent_pending(int fd);          /* 1 if urgent data waits */
 int mtconn_drain_errqueue(int fd);          /* ICMP reports read */
+int mtconn_take_errqueue(int fd);   /* the same, one message at most */
+short mtconn_poll_now(int fd, short events);    /* revents, no waiting */
 int mtconn_is_soft_error(int err);          /* ICMP-style, not fatal */
 int mtconn_sockname(int fd, int peer, uint32_t *host, int *port);
 int mtconn_abort_fd(int fd);                /* RST and close */
@@ -199,6 +201,9 @@ typedef struct mtcp_deadline {
 double mtwait_now(void);
 void mtwait_deadline(mtcp_deadline *d, double timeout);    /* <=0: never */
 int mtwait_fd(int fd, short events, const mtcp_deadline *d, int max_ms);
+/* the same; *rev gets fd's revents when it was fd that woke, else 0 */
+int mtwait_fd_rev(int fd, short events, const mtcp_deadline *d, int max_ms,
+                  short *rev);
 void mtwait_set_main_thread(unsigned long ident);
 int mtwait_is_main_thread(void);
 
@@ -264,7 +269,7 @@ PyObject *mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err);
  * again, 0 when the deadline passed, or -1 with an exception and the call
  * ended (a signal, an asr's exception, or the descriptor replaced). */
 int mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
-                  const mtcp_deadline *d, int max_ms);
+                  const mtcp_deadline *d, int max_ms, short *rev);
 /* After a wake-up: posts the ICMP reports found on the error queue and in
  * SO_ERROR; returns 0, or the errno that ended the connection (recorded
  * in w->sock_err).  A connection in CLOSE after our FIN, with no error,

@@ -186,8 +186,8 @@ mtconn_outq(int fd)
     return queued(fd, SIOCOUTQ);
 }
 
-static short
-poll_now(int fd, short events)
+short
+mtconn_poll_now(int fd, short events)
 {
     struct pollfd p;
     int rc;
@@ -205,17 +205,18 @@ poll_now(int fd, short events)
 int
 mtconn_urgent_pending(int fd)
 {
-    return (poll_now(fd, POLLPRI) & POLLPRI) != 0;
+    return (mtconn_poll_now(fd, POLLPRI) & POLLPRI) != 0;
 }
 
-/* Reads the error queue dry.  Returns the number of ICMP reports on it;
- * the acknowledgement timestamps that Send uses as wake-ups are dropped. */
-int
-mtconn_drain_errqueue(int fd)
+/* Reads up to `limit` messages (limit < 0: all) from the error queue.
+ * Returns the number of ICMP reports among them; the acknowledgement
+ * timestamps that Send uses as wake-ups are dropped. */
+static int
+read_errqueue(int fd, int limit)
 {
     int icmp = 0;
 
-    for (;;) {
+    for (; limit != 0; limit--) {
         char data[64];
         union {
             char buf[512];
@@ -253,6 +254,18 @@ mtconn_drain_errqueue(int fd)
         }
     }
     return icmp;
+}
+
+int
+mtconn_drain_errqueue(int fd)
+{
+    return read_errqueue(fd, -1);
+}
+
+int
+mtconn_take_errqueue(int fd)
+{
+    return read_errqueue(fd, 1);
 }
 
 int
@@ -449,7 +462,7 @@ static short
 conn_events(mtcp_watch *w)
 {
     int fd = w->fd;
-    short rev = poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
+    short rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
     int inq = mtconn_inq(fd);
     int state;
 
@@ -550,7 +563,7 @@ udp_service(mtcp_watch *w, int from_op)
         mtdrv_forget_fd(w);
         return;
     }
-    rev = poll_now(w->fd, POLLIN);
+    rev = mtconn_poll_now(w->fd, POLLIN);
     if (rev & POLLERR) {
         int icmp = mtconn_drain_errqueue(w->fd);
 

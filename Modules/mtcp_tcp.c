@@ -102,9 +102,9 @@ mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err)
 
 int
 mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
-              const mtcp_deadline *d, int max_ms)
+              const mtcp_deadline *d, int max_ms, short *rev)
 {
-    int rc = mtwait_fd(fd, events, d, max_ms);
+    int rc = mtwait_fd_rev(fd, events, d, max_ms, rev);
     int same;
 
     if (rc < 0) {
@@ -329,7 +329,7 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
             err = ECONNREFUSED;
             break;
         }
-        if (mtcp_tcp_wait(w, fd, gen, POLLOUT, &forever, -1) < 0)
+        if (mtcp_tcp_wait(w, fd, gen, POLLOUT, &forever, -1, NULL) < 0)
             goto fail;
     }
     if (err != 0) {
@@ -424,7 +424,7 @@ tcps_Close(PyObject *self, PyObject *noargs)
             return mtcp_tcp_conn_error(w, gen, err);
         if (mtconn_outq(fd) == 0)
             break;
-        if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck) < 0)
+        if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck, NULL) < 0)
             return NULL;
         if (recheck < CLOSE_RECHECK_MAX_MS)
             recheck *= 2;

@@ -35,6 +35,8 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
     int recheck = SEND_RECHECK_MS;
     int fd;
     int state;
+    int icmp;
+    short rev = 0;
     PyObject *result = NULL;
 
     if (!PyArg_ParseTupleAndKeywords(args, kwds, CS_BUF "|ii:Send", kwlist,
@@ -98,9 +100,12 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
         }
-        if (mtcp_tcp_wait(w, fd, gen, POLLOUT, &forever, -1) < 0)
+        if (mtcp_tcp_wait(w, fd, gen, POLLOUT, &forever, -1, &rev) < 0)
             goto done;
-        if ((err = mtcp_tcp_check_conn(w, fd)) != 0) {
+        /* POLLERR: ACK timestamps to drain (or they would keep waking
+         * the wait), an ICMP report, or the error that ended it */
+        if ((rev & (POLLERR | POLLHUP))
+            && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
         }
@@ -113,17 +118,28 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
 
         if (outq == 0)
             break;
-        if ((err = mtcp_tcp_check_conn(w, fd)) != 0
-            || (outq < 0 && (err = -outq))) {
+        if (outq < 0) {
+            result = mtcp_tcp_conn_error(w, gen, -outq);
+            goto done;
+        }
+        if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck, &rev) < 0)
+            goto done;
+        if (rev != 0 && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
         }
-        if (mtconn_outq(fd) == 0)
-            break;
-        if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck) < 0)
-            goto done;
         if (recheck < SEND_RECHECK_MAX_MS)
             recheck *= 2;
+    }
+    /* the ACK of the last byte queued its timestamp: take it now, or
+     * the next wait on this connection would wake for it at once (more
+     * of them, or an ICMP report, keep POLLERR up for that wait) */
+    if ((icmp = mtconn_take_errqueue(fd)) > 0) {
+        mtdrv_lock();
+        if (w->has_asr)
+            for (; icmp > 0; icmp--)
+                mtdrv_post(w, MT_TCPICMPReceived, 0);
+        mtdrv_unlock();
     }
     mtcp_op_end(w);
     result = Py_NewRef(Py_None);
@@ -157,37 +173,35 @@ recv_nogil(int fd, char *p, size_t len, int flags, int *err)
     return n;
 }
 
-/* One attempt to read.  Returns a (data, urgent, mark) tuple, Py_None
- * (nothing to read yet: *err = EAGAIN), or NULL; sets *err to the errno of
- * a failed recv, or to 0 with *eof = 1 at the end of the data. */
+/* Rcv allocates its result at the stream's buffer size and reads into
+ * it directly, up to this size; a larger buffer asks SIOCINQ first (a
+ * big allocation would cost more than the ioctl). */
+#define RCV_DIRECT_MAX 65536
+
+/* One attempt to read, urgent telling whether urgent data is pending.
+ * Returns a (data, urgent, mark) tuple, or NULL: with an exception, or
+ * with *err set to the errno of a failed recv (EAGAIN: nothing yet), or
+ * with *err = 0 and *eof = 1 at the end of the data. */
 static PyObject *
-rcv_once(mtcp_watch *w, int fd, int *err, int *eof)
+rcv_once(mtcp_watch *w, int fd, int urgent, int *err, int *eof)
 {
-    int urgent = mtconn_urgent_pending(fd);
-    int inq = mtconn_inq(fd);
     int mark = 0;
     int uflag = 0;
-    Py_ssize_t want;
+    Py_ssize_t want = w->bufsize;
     PyObject *data;
     char *p;
     ssize_t n;
 
     *err = 0;
     *eof = 0;
-    if (inq <= 0) {
-        char probe;
+    if (want > RCV_DIRECT_MAX) {
+        int inq = mtconn_inq(fd);
 
-        /* nothing buffered: is it the end, an error, or just not yet? */
-        n = recv_nogil(fd, &probe, 1, MSG_PEEK, err);
-        if (n == 0) {
-            *eof = 1;
-            return NULL;
-        }
-        if (n < 0)
-            return NULL;
-        inq = 1;    /* data arrived meanwhile */
+        if (inq > 0 && inq < want)
+            want = inq;
+        else if (inq <= 0)
+            want = RCV_DIRECT_MAX;  /* EOF, an error, or just arrived */
     }
-    want = inq < w->bufsize ? inq : w->bufsize;
     data = PyBytes_FromStringAndSize(NULL, want);
     if (data == NULL)
         return NULL;
@@ -211,8 +225,10 @@ rcv_once(mtcp_watch *w, int fd, int *err, int *eof)
     }
     if (n <= 0) {
         Py_DECREF(data);
-        if (n == 0)
+        if (n == 0) {
+            *err = 0;
             *eof = 1;
+        }
         return NULL;
     }
     if (n < want && _PyBytes_Resize(&data, n) < 0)
@@ -240,6 +256,7 @@ tcps_Rcv(PyObject *self, PyObject *args)
     double timeout = 0;
     unsigned gen;
     int fd;
+    short rev;
 
     if (!PyArg_ParseTuple(args, "|O&:Rcv", mtcp_timeout_converter, &timeout))
         return NULL;
@@ -255,58 +272,73 @@ tcps_Rcv(PyObject *self, PyObject *args)
     if (mtcp_op_begin(w) < 0)
         return NULL;
     mtwait_deadline(&deadline, timeout);
+    /* what the descriptor reports decides what to do: no FIONREAD or
+     * probing read before the recv, the error queue read only on
+     * POLLERR, and after a wait its revents serve for the next look */
+    rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
     for (;;) {
         PyObject *res;
         int err;
         int eof;
         int rc;
 
-        res = rcv_once(w, fd, &err, &eof);
-        if (res != NULL) {
-            mtcp_op_end(w);
-            return res;
+        if (rev & POLLERR) {
+            /* ACK timestamps of our Sends, an ICMP report (posted), or
+             * the error that ended the connection (recorded) */
+            (void)mtcp_tcp_check_conn(w, fd);
         }
-        if (PyErr_Occurred()) {
-            mtcp_op_end(w);
-            return NULL;
-        }
-        if (eof) {
-            int ended;
-            int fin_sent;
-
-            mtdrv_lock();
-            w->eof_seen = 1;
-            ended = w->sock_err;
-            fin_sent = w->fin_sent;
-            mtdrv_unlock();
-            /* an end without our FIN having gone out first is a reset, not
-             * the peer's orderly close */
-            if (ended == 0 && !fin_sent && mtconn_tcp_state(fd) == TCP_CLOSE)
-                ended = mtcp_tcp_check_conn(w, fd);
-            mtcp_op_end(w);
-            if (ended != 0)
-                return mterr_raise_errno(0, ended);
-            return mterr_raise(MT_connectionClosing);
-        }
-        if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
-            if (mtconn_tcp_state(fd) != TCP_CLOSE) {
-                /* an ICMP report through SO_ERROR: the connection lives */
-                mtdrv_lock();
-                if (w->has_asr)
-                    mtdrv_post(w, MT_TCPICMPReceived, 0);
-                mtdrv_unlock();
-                continue;
+        if (rev & (POLLIN | POLLPRI | POLLRDHUP | POLLHUP | POLLERR)) {
+            res = rcv_once(w, fd, (rev & POLLPRI) != 0, &err, &eof);
+            if (res != NULL) {
+                mtcp_op_end(w);
+                return res;
             }
-            return mtcp_tcp_conn_error(w, gen, err);
+            if (PyErr_Occurred()) {
+                mtcp_op_end(w);
+                return NULL;
+            }
+            if (eof) {
+                int ended;
+                int fin_sent;
+
+                mtdrv_lock();
+                w->eof_seen = 1;
+                ended = w->sock_err;
+                fin_sent = w->fin_sent;
+                mtdrv_unlock();
+                /* an end without our FIN having gone out first is a
+                 * reset, not the peer's orderly close */
+                if (ended == 0 && !fin_sent
+                    && mtconn_tcp_state(fd) == TCP_CLOSE)
+                    ended = mtcp_tcp_check_conn(w, fd);
+                mtcp_op_end(w);
+                if (ended != 0)
+                    return mterr_raise_errno(0, ended);
+                return mterr_raise(MT_connectionClosing);
+            }
+            if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
+                if (mtconn_tcp_state(fd) != TCP_CLOSE) {
+                    /* an ICMP report through SO_ERROR: the connection
+                     * lives */
+                    mtdrv_lock();
+                    if (w->has_asr)
+                        mtdrv_post(w, MT_TCPICMPReceived, 0);
+                    mtdrv_unlock();
+                    rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
+                    continue;
+                }
+                return mtcp_tcp_conn_error(w, gen, err);
+            }
         }
         rc = mtcp_tcp_wait(w, fd, gen, POLLIN | POLLPRI | POLLRDHUP,
-                           &deadline, -1);
+                           &deadline, -1, &rev);
         if (rc < 0)
             return NULL;
         if (rc == 0) {
             mtcp_op_end(w);
             return mterr_raise(MT_commandTimeout);
         }
-        (void)mtcp_tcp_check_conn(w, fd);    /* drains ACK timestamps */
+        if (rev == 0)   /* an asr ran: look again */
+            rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
     }
 }

@@ -53,6 +53,15 @@ mtwait_deadline(mtcp_deadline *d, double timeout)
 int
 mtwait_fd(int fd, short events, const mtcp_deadline *d, int max_ms)
 {
+    return mtwait_fd_rev(fd, events, d, max_ms, NULL);
+}
+
+int
+mtwait_fd_rev(int fd, short events, const mtcp_deadline *d, int max_ms,
+              short *rev)
+{
+    if (rev != NULL)
+        *rev = 0;
     for (;;) {
         struct pollfd p[2];
         int nfds = 1;
@@ -109,7 +118,10 @@ mtwait_fd(int fd, short events, const mtcp_deadline *d, int max_ms)
                 return -1;
             return 1;       /* an asr may have changed the stream */
         }
-        if (p[0].revents != 0)
+        if (p[0].revents != 0) {
+            if (rev != NULL)
+                *rev = p[0].revents;
             return 1;
+        }
     }
 }
