@@ -315,8 +315,8 @@ class _fileobject(object):
     name = "<socket>"
 
     __slots__ = ["mode", "bufsize", "softspace", "_sock", "_rbufsize",
-                 "_wbufsize", "_rbuf", "_rpos", "_wbuf", "_wbuf_len",
-                 "_close"]
+                 "_wbufsize", "_lines", "_rbuf", "_rpos", "_wbuf",
+                 "_wbuf_len", "_close"]
 
     def __init__(self, sock, mode='rb', bufsize=-1, close=False):
         self._sock = None
@@ -335,8 +335,11 @@ class _fileobject(object):
             self._rbufsize = bufsize
         # Writes: 0 sends at once, 1 at each newline, n once n bytes wait.
         self._wbufsize = bufsize
-        # What was received and not read yet is _rbuf[_rpos:]: reading
-        # moves the offset instead of copying the rest of the buffer.
+        # What was received and not read yet is the lines of _lines, last
+        # first, then _rbuf[_rpos:].  readline() splits what it receives
+        # into whole lines, each then taken with a pop(); other reads move
+        # the offset instead of copying the rest of the buffer.
+        self._lines = []
         self._rbuf = b""
         self._rpos = 0
         self._wbuf = []
@@ -361,6 +364,7 @@ class _fileobject(object):
             self.flush()
         finally:
             self._sock = None
+            self._lines = []
             self._rbuf = b""
             self._rpos = 0
             self._wbuf = []
@@ -467,10 +471,16 @@ class _fileobject(object):
         """Takes what is buffered and not read yet out of the buffer."""
         buf = self._rbuf
         pos = self._rpos
+        lines = self._lines
         self._rbuf = b""
         self._rpos = 0
         if pos:
-            return buf[pos:]
+            buf = buf[pos:]
+        if lines:
+            self._lines = []
+            lines.reverse()
+            lines.append(buf)
+            buf = b"".join(lines)
         return buf
 
     def read(self, size=-1):
@@ -493,6 +503,8 @@ class _fileobject(object):
                 self._rbuf = b"".join(chunks)
                 raise
             return b"".join(chunks)
+        if self._lines:
+            self._rbuf = self._unread()
         buf = self._rbuf
         pos = self._rpos
         end = pos + size
@@ -529,10 +541,13 @@ class _fileobject(object):
     def readline(self, size=-1):
         """readline([size]) -> next line, newline included; at most size
         bytes if size is given and not negative; '' at end of file."""
-        buf = self._rbuf
-        pos = self._rpos
         if size is None or size < 0:
             # The common case: the whole line is buffered.
+            lines = self._lines
+            if lines:
+                return lines.pop()
+            buf = self._rbuf
+            pos = self._rpos
             nl = buf.find(b"\n", pos) + 1
             if nl:
                 self._rpos = nl
@@ -540,6 +555,10 @@ class _fileobject(object):
             limit = None
         else:
             self._check_open()
+            if self._lines:
+                self._rbuf = self._unread()
+            buf = self._rbuf
+            pos = self._rpos
             limit = size
             end = pos + size
             nl = buf.find(b"\n", pos, end) + 1
@@ -582,9 +601,7 @@ class _fileobject(object):
                         have += len(data)
                         continue
                     if cut < len(data):
-                        # The rest stays in place, read from the offset.
-                        self._rbuf = data
-                        self._rpos = cut
+                        self._keep(data, cut, limit is None)
                         data = data[:cut]
                     if have:
                         chunks.append(data)
@@ -595,6 +612,30 @@ class _fileobject(object):
             self._rpos = 0
             raise
         return b"".join(chunks)
+
+    def _keep(self, data, cut, split):
+        """Buffers data[cut:], the rest of a receive that readline() has
+        taken a line from: as whole lines for the next readline() calls
+        when `split` is true and data's carriage returns, if any, are all
+        in CR LF pairs (what splitlines() cuts at then is just after each
+        newline); else as it is, from the offset cut."""
+        if split and data.find(b"\n", cut) >= 0:
+            rest = data[cut:]
+            if (b"\r" not in rest
+                    or rest.count(b"\r") == rest.count(b"\r\n")):
+                lines = rest.splitlines(True)
+                tail = lines[-1]
+                if tail.endswith(b"\n"):
+                    tail = b""
+                else:
+                    del lines[-1]
+                lines.reverse()
+                self._lines = lines
+                self._rbuf = tail
+                self._rpos = 0
+                return
+        self._rbuf = data
+        self._rpos = cut
 
     def readlines(self, sizehint=0):
         """readlines([sizehint]) -> list of lines up to end of file, or
@@ -615,6 +656,9 @@ class _fileobject(object):
         return self
 
     def next(self):
+        lines = self._lines
+        if lines:
+            return lines.pop()
         buf = self._rbuf
         pos = self._rpos
         nl = buf.find(b"\n", pos) + 1
