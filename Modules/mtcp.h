@@ -159,7 +159,8 @@ int mtconn_inq(int fd);                     /* SIOCINQ or -errno */
 int mtconn_outq(int fd);                    /* SIOCOUTQ or -errno */
 int mtconn_urgent_pending(int fd);          /* 1 if urgent data waits */
 int mtconn_drain_errqueue(int fd);          /* ICMP reports read */
-int mtconn_take_errqueue(int fd);   /* the same, one message at most */
+/* the same, one message at most; *got: 1 if one was read */
+int mtconn_take_errqueue(int fd, int *got);
 short mtconn_poll_now(int fd, short events);    /* revents, no waiting */
 int mtconn_is_soft_error(int err);          /* ICMP-style, not fatal */
 int mtconn_sockname(int fd, int peer, uint32_t *host, int *port);

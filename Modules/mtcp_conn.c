@@ -210,11 +210,14 @@ mtconn_urgent_pending(int fd)
 
 /* Reads up to `limit` messages (limit < 0: all) from the error queue.
  * Returns the number of ICMP reports among them; the acknowledgement
- * timestamps that Send uses as wake-ups are dropped. */
+ * timestamps that Send uses as wake-ups are dropped.  *got: how many
+ * messages were read. */
 static int
-read_errqueue(int fd, int limit)
+read_errqueue(int fd, int limit, int *got)
 {
     int icmp = 0;
+
+    *got = 0;
 
     for (; limit != 0; limit--) {
         char data[64];
@@ -240,6 +243,7 @@ read_errqueue(int fd, int limit)
                 continue;
             break;
         }
+        (*got)++;
         for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
             if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR)
                 || (c->cmsg_level == SOL_IPV6
@@ -259,13 +263,15 @@ read_errqueue(int fd, int limit)
 int
 mtconn_drain_errqueue(int fd)
 {
-    return read_errqueue(fd, -1);
+    int got;
+
+    return read_errqueue(fd, -1, &got);
 }
 
 int
-mtconn_take_errqueue(int fd)
+mtconn_take_errqueue(int fd, int *got)
 {
-    return read_errqueue(fd, 1);
+    return read_errqueue(fd, 1, got);
 }
 
 int

@@ -21,6 +21,23 @@
 
 /* ---- Send --------------------------------------------------------------- */
 
+/* Reads one message from the error queue and posts it if it is an ICMP
+ * report; returns 1 if there was one, else 0. */
+static int
+take_reports(mtcp_watch *w, int fd)
+{
+    int got;
+    int icmp = mtconn_take_errqueue(fd, &got);
+
+    if (icmp > 0) {
+        mtdrv_lock();
+        if (w->has_asr)
+            mtdrv_post(w, MT_TCPICMPReceived, 0);
+        mtdrv_unlock();
+    }
+    return got;
+}
+
 PyObject *
 tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
 {
@@ -35,7 +52,7 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
     int recheck = SEND_RECHECK_MS;
     int fd;
     int state;
-    int icmp;
+    int took = 0;
     short rev = 0;
     PyObject *result = NULL;
 
@@ -124,7 +141,13 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
         }
         if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck, &rev) < 0)
             goto done;
-        if (rev != 0 && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
+        /* woken by POLLERR: normally the ACK timestamp, taken alone;
+         * with nothing on the queue it was SO_ERROR, and a hang-up too
+         * needs the full check */
+        if ((rev & POLLERR) && !(rev & POLLHUP)
+            && take_reports(w, fd) > 0)
+            took = 1;
+        else if (rev != 0 && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
         }
@@ -134,13 +157,8 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
     /* the ACK of the last byte queued its timestamp: take it now, or
      * the next wait on this connection would wake for it at once (more
      * of them, or an ICMP report, keep POLLERR up for that wait) */
-    if ((icmp = mtconn_take_errqueue(fd)) > 0) {
-        mtdrv_lock();
-        if (w->has_asr)
-            for (; icmp > 0; icmp--)
-                mtdrv_post(w, MT_TCPICMPReceived, 0);
-        mtdrv_unlock();
-    }
+    if (!took)
+        (void)take_reports(w, fd);
     mtcp_op_end(w);
     result = Py_NewRef(Py_None);
 
@@ -275,7 +293,7 @@ tcps_Rcv(PyObject *self, PyObject *args)
     /* what the descriptor reports decides what to do: no FIONREAD or
      * probing read before the recv, the error queue read only on
      * POLLERR, and after a wait its revents serve for the next look */
-    rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
+    rev = 0;    /* the wait's poll returns at once when there is data */
     for (;;) {
         PyObject *res;
         int err;
