@@ -45,6 +45,7 @@ from _socket import *
 
 import _weakref
 import errno as _errno
+from collections import deque as _deque
 import sys as _sys
 
 EBADF = getattr(_errno, "EBADF", 9)
@@ -335,11 +336,11 @@ class _fileobject(object):
             self._rbufsize = bufsize
         # Writes: 0 sends at once, 1 at each newline, n once n bytes wait.
         self._wbufsize = bufsize
-        # What was received and not read yet is the lines of _lines, last
-        # first, then _rbuf[_rpos:].  readline() splits what it receives
-        # into whole lines, each then taken with a pop(); other reads move
-        # the offset instead of copying the rest of the buffer.
-        self._lines = []
+        # What was received and not read yet is the lines of the deque
+        # _lines, then _rbuf[_rpos:].  readline() splits what it receives
+        # into whole lines, then takes each with a popleft(); other reads
+        # move the offset instead of copying the rest of the buffer.
+        self._lines = _deque()
         self._rbuf = b""
         self._rpos = 0
         self._wbuf = []
@@ -364,7 +365,7 @@ class _fileobject(object):
             self.flush()
         finally:
             self._sock = None
-            self._lines = []
+            self._lines.clear()
             self._rbuf = b""
             self._rpos = 0
             self._wbuf = []
@@ -477,10 +478,9 @@ class _fileobject(object):
         if pos:
             buf = buf[pos:]
         if lines:
-            self._lines = []
-            lines.reverse()
             lines.append(buf)
             buf = b"".join(lines)
+            lines.clear()
         return buf
 
     def read(self, size=-1):
@@ -541,11 +541,11 @@ class _fileobject(object):
     def readline(self, size=-1):
         """readline([size]) -> next line, newline included; at most size
         bytes if size is given and not negative; '' at end of file."""
-        if size is None or size < 0:
+        lines = self._lines
+        if lines and size == -1:
             # The common case: the whole line is buffered.
-            lines = self._lines
-            if lines:
-                return lines.pop()
+            return lines.popleft()
+        if size == -1:
             buf = self._rbuf
             pos = self._rpos
             nl = buf.find(b"\n", pos) + 1
@@ -553,9 +553,11 @@ class _fileobject(object):
                 self._rpos = nl
                 return buf[pos:nl]
             limit = None
+        elif size is None or size < 0:
+            return self.readline()
         else:
             self._check_open()
-            if self._lines:
+            if lines:
                 self._rbuf = self._unread()
             buf = self._rbuf
             pos = self._rpos
@@ -629,8 +631,7 @@ class _fileobject(object):
                     tail = b""
                 else:
                     del lines[-1]
-                lines.reverse()
-                self._lines = lines
+                self._lines.extend(lines)
                 self._rbuf = tail
                 self._rpos = 0
                 return
@@ -658,13 +659,7 @@ class _fileobject(object):
     def next(self):
         lines = self._lines
         if lines:
-            return lines.pop()
-        buf = self._rbuf
-        pos = self._rpos
-        nl = buf.find(b"\n", pos) + 1
-        if nl:
-            self._rpos = nl
-            return buf[pos:nl]
+            return lines.popleft()
         line = self.readline()
         if not line:
             raise StopIteration
