@@ -128,17 +128,13 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
         }
     }
 
-    /* 2: return once the peer has acknowledged all of it */
+    /* 2: return once the peer has acknowledged all of it.  The wait comes
+     * first: its poll returns at once if the ACK's timestamp is already
+     * queued, and SIOCOUTQ is asked once per wake-up. */
     for (;;) {
-        int outq = mtconn_outq(fd);
+        int outq;
         int err;
 
-        if (outq == 0)
-            break;
-        if (outq < 0) {
-            result = mtcp_tcp_conn_error(w, gen, -outq);
-            goto done;
-        }
         if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck, &rev) < 0)
             goto done;
         /* woken by POLLERR: normally the ACK timestamp, taken alone;
@@ -149,6 +145,13 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
             took = 1;
         else if (rev != 0 && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
             result = mtcp_tcp_conn_error(w, gen, err);
+            goto done;
+        }
+        outq = mtconn_outq(fd);
+        if (outq == 0)
+            break;
+        if (outq < 0) {
+            result = mtcp_tcp_conn_error(w, gen, -outq);
             goto done;
         }
         if (recheck < SEND_RECHECK_MAX_MS)
