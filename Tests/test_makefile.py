@@ -844,6 +844,58 @@ def test_other_errors_propagate_and_keep_what_was_read():
     assert f.readline() == b""
 
 
+def test_lines_buffered_from_one_receive_mix_with_every_read():
+    # One receive brings many lines: readline() keeps the whole ones ready
+    # and every other way of reading continues exactly after the last line.
+    sock = Scripted(reads=[b"a\nbb\nccc\ndddd\neeeee\nf", b"g\nh\ni",
+                           socket.timeout("timed out"), b"j\nk\nl\nm\n",
+                           b"tail", b"", b"", b""])
+    f = socket._fileobject(sock, "rb")
+    assert f.readline() == b"a\n"
+    assert f.read(4) == b"bb\nc"
+    assert f.readline() == b"cc\n"
+    assert f.readline(2) == b"dd"
+    assert f.readline() == b"dd\n"
+    assert next(f) == b"eeeee\n"
+    buf = bytearray(1)
+    assert f.readinto(buf) == 1 and bytes(buf) == b"f"
+    assert f.readline() == b"g\n"
+    assert f.readline() == b"h\n"
+    with pytest.raises(socket.timeout):
+        f.readline()
+    assert f.readlines(4) == [b"ij\n", b"k\n"]
+    assert list(f) == [b"l\n", b"m\n", b"tail"]
+    assert f.readline() == b""
+    f.close()
+
+
+def test_lines_with_carriage_returns_split_at_newlines_only():
+    sock = Scripted(reads=[b"x\none\r\ntwo\rthree\nfour\r", b"\nfive\n\r",
+                           b"\r\n", b""])
+    f = socket._fileobject(sock, "rb")
+    assert f.readline() == b"x\n"
+    assert f.readlines() == [b"one\r\n", b"two\rthree\n", b"four\r\n",
+                             b"five\n", b"\r\r\n"]
+    f.close()
+    sock = Scripted(reads=[b"h\r\nk: v\r\n\r\nbody", b""])
+    f = socket._fileobject(sock, "rb")
+    assert [f.readline(), f.readline(), f.readline()] == [
+        b"h\r\n", b"k: v\r\n", b"\r\n"]
+    assert f.read() == b"body"
+    f.close()
+
+
+def test_closing_drops_buffered_lines():
+    sock = Scripted(reads=[b"1\n2\n3\n"])
+    f = socket._fileobject(sock, "rb")
+    assert f.readline() == b"1\n"
+    f.close()
+    with pytest.raises(ValueError):
+        f.readline()
+    with pytest.raises(ValueError):
+        f.read(1)
+
+
 def test_interrupted_and_failed_sends():
     sock = Scripted(sends=[sent_error((errno.EINTR, "Interrupted"), 3),
                            None,
