@@ -261,6 +261,42 @@ def test_close_makes_every_method_fail_with_ebadf():
         b.close()
 
 
+def test_close_after_the_data_methods_were_used():
+    # The data methods are bound on first use; close() must replace those
+    # already bound as well as keep the others failing.
+    a, b = socket.socketpair()
+    try:
+        raw = a._sock
+        a.send(b"x")
+        assert b.recv(1) == b"x"
+        b.send(b"y")
+        assert a.recv(1) == b"y"
+        assert a.send.__self__ is raw and a.recv.__self__ is raw
+        a.close()
+        for name in ("recv", "recv_into", "recvfrom", "recvfrom_into"):
+            method = getattr(a, name)
+            assert getattr(method, "__self__", None) is not raw
+            _ebadf(method, 1)
+        _ebadf(a.send, b"x")
+        _ebadf(a.sendto, b"x", "/nonexistent")
+        assert b.recv(10) == b""
+    finally:
+        b.close()
+
+
+def test_missing_attributes_raise_attribute_error():
+    s = socket.socket()
+    try:
+        assert not hasattr(s, "no_such_method")
+        with pytest.raises(AttributeError) as info:
+            s.no_such_method
+        assert "no_such_method" in str(info.value)
+        s.close()
+        assert not hasattr(s, "no_such_method")
+    finally:
+        s.close()
+
+
 def test_context_manager_closes():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         assert s.fileno() >= 0
