@@ -38,6 +38,25 @@ take_reports(mtcp_watch *w, int fd)
     return got;
 }
 
+/* Send is allowed in Established and Close Wait; otherwise raises and
+ * returns -1 */
+static int
+refuse_state(int state)
+{
+    char msg[64];
+
+    if (state == MT_STATE_ESTABLISHED || state == MT_STATE_CLOSE_WAIT)
+        return 0;
+    if (state == MT_STATE_CLOSED) {
+        mterr_raise(MT_connectionDoesntExist);
+        return -1;
+    }
+    snprintf(msg, sizeof(msg), "Operation not allowed, connection state=%d",
+             state);
+    mterr_raise_msg(msg);
+    return -1;
+}
+
 PyObject *
 tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
 {
@@ -51,7 +70,7 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
     unsigned gen;
     int recheck = SEND_RECHECK_MS;
     int fd;
-    int state;
+    int fin_sent;
     int took = 0;
     short rev = 0;
     PyObject *result = NULL;
@@ -64,28 +83,19 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
     if (fd < 0)
         goto done;
     mtdrv_lock();
-    state = mtconn_mac_state(fd);
-    if (w->fin_sent) {
-        mtdrv_unlock();
+    fin_sent = w->fin_sent;
+    mtdrv_unlock();
+    if (fin_sent) {
         mterr_raise(MT_connectionClosing);
         goto done;
     }
-    mtdrv_unlock();
-    if (state != MT_STATE_ESTABLISHED && state != MT_STATE_CLOSE_WAIT) {
-        if (state == MT_STATE_CLOSED) {
-            mterr_raise(MT_connectionDoesntExist);
-        }
-        else {
-            char msg[64];
-
-            snprintf(msg, sizeof(msg),
-                     "Operation not allowed, connection state=%d", state);
-            mterr_raise_msg(msg);
-        }
-        goto done;
-    }
+    /* Without our FIN the connection is in Established, Close Wait or,
+     * once reset, CLOSE, where send() fails without sending anything: the
+     * state is asked only then (and for an empty buf, whose error depends
+     * on it). */
     if (buf.len == 0) {
-        mterr_raise(MT_invalidLength);
+        if (refuse_state(mtconn_mac_state(fd)) == 0)
+            mterr_raise(MT_invalidLength);
         goto done;
     }
     if (mtcp_op_begin(w) < 0)
@@ -114,6 +124,21 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
             continue;
         }
         if (err != EAGAIN && err != EWOULDBLOCK) {
+            int state = off == 0 ? mtconn_mac_state(fd)
+                                 : MT_STATE_ESTABLISHED;
+
+            if (state != MT_STATE_ESTABLISHED
+                && state != MT_STATE_CLOSE_WAIT) {
+                /* refused as before the first send: the error send()
+                 * consumed is kept for the calls that follow */
+                mtdrv_lock();
+                if (w->conn_gen == gen)
+                    mtconn_failed(w, err);
+                mtdrv_unlock();
+                mtcp_op_end(w);
+                (void)refuse_state(state);
+                goto done;
+            }
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
         }

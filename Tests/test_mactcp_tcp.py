@@ -278,6 +278,19 @@ def test_both_ends_close_at_once_after_bulk_data():
             pin(0, saved)
 
 
+def test_send_after_a_reset_is_refused_and_the_reset_still_reported():
+    """Send does not ask the state first: on a reset connection send()
+    fails without sending, and Send raises what the state implies; the
+    reset's error it consumed is still what Rcv reports."""
+    import support
+    server, client = M.connected_pair()
+    client.Abort()
+    assert support.wait_until(
+        lambda: server.Status().connectionState == 0)
+    assert error_code(server.Send, b"x") == M.connectionDoesntExist
+    assert error_code(server.Rcv, 1) == M.connectionTerminated
+
+
 def test_abort_resets_and_the_stream_is_reusable():
     server, client = M.connected_pair()
     rec = M.Recorder()
