@@ -618,9 +618,10 @@ class _fileobject(object):
     def _keep(self, data, cut, split):
         """Buffers data[cut:], the rest of a receive that readline() has
         taken a line from: as whole lines for the next readline() calls
-        when `split` is true and data's carriage returns, if any, are all
-        in CR LF pairs (what splitlines() cuts at then is just after each
-        newline); else as it is, from the offset cut."""
+        when `split` is true and the carriage returns of that rest, if
+        any, are all in CR LF pairs (splitlines() then cuts just after
+        each newline, and nowhere else); else as it is, from the offset
+        cut."""
         if split and data.find(b"\n", cut) >= 0:
             rest = data[cut:]
             if (b"\r" not in rest
