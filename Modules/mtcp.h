@@ -121,6 +121,8 @@ typedef struct mtcp_watch {
     int fin_sent;           /* Close() shut our side down */
     int in_urgent;          /* Rcv returned urgent data, not yet the mark */
     int sock_err;           /* errno that ended the connection, or 0 */
+    uint32_t sent;          /* bytes sent on it, modulo 2**32 (only the
+                             * thread of the Send in progress uses it) */
     uint32_t last_host;     /* GetSockName of the last descriptor */
     int last_port;
 } mtcp_watch;
@@ -160,7 +162,7 @@ int mtconn_outq(int fd);                    /* SIOCOUTQ or -errno */
 int mtconn_urgent_pending(int fd);          /* 1 if urgent data waits */
 int mtconn_drain_errqueue(int fd);          /* ICMP reports read */
 /* the same, one message at most; *got: 1 if one was read */
-int mtconn_take_errqueue(int fd, int *got);
+int mtconn_take_errqueue(int fd, int *got, uint32_t *key);
 short mtconn_poll_now(int fd, short events);    /* revents, no waiting */
 int mtconn_is_soft_error(int err);          /* ICMP-style, not fatal */
 int mtconn_sockname(int fd, int peer, uint32_t *host, int *port);

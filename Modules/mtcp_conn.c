@@ -113,12 +113,16 @@ mtconn_udp_socket(int bufsize, int port)
 /* After the connection is up: the kernel queues a timestamp on the error
  * queue when the last byte of each send() is acknowledged.  That makes the
  * peer's ACK a wake-up (POLLERR) for Send, which returns only once all its
- * data is acknowledged; without it Send would have to poll TCP_INFO. */
+ * data is acknowledged; without it Send would have to poll TCP_INFO.
+ * With OPT_ID each timestamp carries the number of the byte it is for,
+ * counted from 0 at this point (before any data is sent), modulo 2**32:
+ * the kernel acknowledges cumulatively, so the timestamp of the last byte
+ * Send handed over says that all of it is acknowledged. */
 int
 mtconn_tcp_connected(int fd)
 {
     int flags = SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_SOFTWARE
-                | SOF_TIMESTAMPING_OPT_TSONLY;
+                | SOF_TIMESTAMPING_OPT_TSONLY | SOF_TIMESTAMPING_OPT_ID;
     int err;
 
     err = set_int(fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
@@ -211,9 +215,10 @@ mtconn_urgent_pending(int fd)
 /* Reads up to `limit` messages (limit < 0: all) from the error queue.
  * Returns the number of ICMP reports among them; the acknowledgement
  * timestamps that Send uses as wake-ups are dropped.  *got: how many
- * messages were read. */
+ * messages were read; *key: the byte number of the last timestamp read
+ * (see mtconn_tcp_connected), left alone when there was none. */
 static int
-read_errqueue(int fd, int limit, int *got)
+read_errqueue(int fd, int limit, int *got, uint32_t *key)
 {
     int icmp = 0;
 
@@ -251,7 +256,9 @@ read_errqueue(int fd, int limit, int *got)
                 struct sock_extended_err ee;
 
                 memcpy(&ee, CMSG_DATA(c), sizeof(ee));
-                if (ee.ee_origin == SO_EE_ORIGIN_ICMP
+                if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING)
+                    *key = ee.ee_data;
+                else if (ee.ee_origin == SO_EE_ORIGIN_ICMP
                     || ee.ee_origin == SO_EE_ORIGIN_ICMP6)
                     icmp++;
             }
@@ -264,14 +271,15 @@ int
 mtconn_drain_errqueue(int fd)
 {
     int got;
+    uint32_t key;
 
-    return read_errqueue(fd, -1, &got);
+    return read_errqueue(fd, -1, &got, &key);
 }
 
 int
-mtconn_take_errqueue(int fd, int *got)
+mtconn_take_errqueue(int fd, int *got, uint32_t *key)
 {
-    return read_errqueue(fd, 1, got);
+    return read_errqueue(fd, 1, got, key);
 }
 
 int
@@ -320,6 +328,7 @@ mtconn_reset(mtcp_watch *w)
     w->fin_sent = 0;
     w->in_urgent = 0;
     w->sock_err = 0;
+    w->sent = 0;
 }
 
 /* remember where the descriptor was bound, for GetSockName after it is

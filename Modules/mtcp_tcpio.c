@@ -22,12 +22,14 @@
 /* ---- Send --------------------------------------------------------------- */
 
 /* Reads one message from the error queue and posts it if it is an ICMP
- * report; returns 1 if there was one, else 0. */
+ * report.  Returns 2 if it was the timestamp of the last byte sent (all
+ * of it is acknowledged), 1 for another message, 0 for none. */
 static int
 take_reports(mtcp_watch *w, int fd)
 {
     int got;
-    int icmp = mtconn_take_errqueue(fd, &got);
+    uint32_t key = w->sent;     /* never the last byte's number */
+    int icmp = mtconn_take_errqueue(fd, &got, &key);
 
     if (icmp > 0) {
         mtdrv_lock();
@@ -35,6 +37,8 @@ take_reports(mtcp_watch *w, int fd)
             mtdrv_post(w, MT_TCPICMPReceived, 0);
         mtdrv_unlock();
     }
+    if (got && key == w->sent - 1)
+        return 2;
     return got;
 }
 
@@ -114,6 +118,7 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
         Py_END_ALLOW_THREADS
         if (n >= 0) {
             off += n;
+            w->sent += (uint32_t)n;
             continue;
         }
         if (err == EINTR) {
@@ -159,16 +164,22 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
     for (;;) {
         int outq;
         int err;
+        int taken;
 
         if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck, &rev) < 0)
             goto done;
-        /* woken by POLLERR: normally the ACK timestamp, taken alone;
-         * with nothing on the queue it was SO_ERROR, and a hang-up too
-         * needs the full check */
-        if ((rev & POLLERR) && !(rev & POLLHUP)
-            && take_reports(w, fd) > 0)
-            took = 1;
-        else if (rev != 0 && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
+        /* woken by POLLERR: normally the ACK timestamp, taken alone (the
+         * last byte's says all is acknowledged); with nothing on the
+         * queue it was SO_ERROR, and a hang-up too needs the full check */
+        taken = 0;
+        if ((rev & POLLERR) && !(rev & POLLHUP)) {
+            taken = take_reports(w, fd);
+            if (taken > 0)
+                took = 1;
+            if (taken == 2)
+                break;
+        }
+        if (!taken && rev != 0 && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
             result = mtcp_tcp_conn_error(w, gen, err);
             goto done;
         }
