@@ -147,6 +147,17 @@ cs_timeout_to_seconds(cs_timeout_t t)
 #define cs_init_threads() ((void)0)
 #endif
 
+/* ---- pending calls ---------------------------------------------------------
+ * CPython 3.9 to 3.11 set the main thread's eval breaker for a pending call
+ * only when Py_AddPendingCall runs in the main thread; a call added from
+ * another thread waits until the main thread next takes the GIL back
+ * (mtcp_driver.c makes that happen).  2.7, 3.8 and 3.12+ need nothing. */
+#if PY_VERSION_HEX >= 0x03090000 && PY_VERSION_HEX < 0x030C0000
+#define CS_PENDING_CALLS_NEED_GIL_KICK 1
+#else
+#define CS_PENDING_CALLS_NEED_GIL_KICK 0
+#endif
+
 /* ---- module entry points --------------------------------------------------
  * CS_MODULE(name, doc, methods, exec) defines PyInit_<name> (3.x) or
  * init<name> (2.7).  Both call `int exec(PyObject *module)`, which returns 0

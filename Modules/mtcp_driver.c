@@ -94,7 +94,7 @@ mtdrv_lock(void)
  * takes the GIL back; a thread that asks for the GIL makes it drop the
  * GIL within a switch interval and take it back.  2.7, 3.8 and 3.12 on
  * set the breaker from any thread. */
-#if PY_VERSION_HEX >= 0x03090000 && PY_VERSION_HEX < 0x030C0000
+#if CS_PENDING_CALLS_NEED_GIL_KICK
 static void
 kick_main_thread(void)
 {
