@@ -130,17 +130,24 @@ apply_timeout(sockobject *s, cs_timeout_t timeout)
 /* The address argument of bind/connect/connect_ex: (address,) or the 1998
  * form (host, port).  0, or -1 with an exception set. */
 static int
-parse_address(sockobject *s, PyObject *args, sock_addr_t *addr,
-              socklen_t *len, const char *caller)
+parse_address(sockobject *s, PyObject *const *argv, Py_ssize_t nargs,
+              sock_addr_t *addr, socklen_t *len, const char *caller)
 {
+    PyObject *args;
     PyObject *owned = NULL;
-    PyObject *obj = sockaddr_from_args(args, &owned, caller);
+    PyObject *obj;
     int rc;
 
-    if (obj == NULL)
+    if (nargs == 1)     /* the usual form, straight from the arguments */
+        return sockaddr_parse(s->sock_family, argv[0], addr, len, caller);
+    args = cs_tuple_from_array(argv, nargs);
+    if (args == NULL)
         return -1;
-    rc = sockaddr_parse(s->sock_family, obj, addr, len, caller);
+    obj = sockaddr_from_args(args, &owned, caller);
+    rc = obj == NULL ? -1
+                     : sockaddr_parse(s->sock_family, obj, addr, len, caller);
     Py_XDECREF(owned);
+    Py_DECREF(args);
     return rc;
 }
 
@@ -363,13 +370,14 @@ pair (host, port); the host must refer to the local host.  The 1998 form\n\
 bind(host, port) is accepted too.");
 
 static PyObject *
-sock_bind(PyObject *self, PyObject *args)
+sock_bind(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     sock_addr_t addr;
     socklen_t len;
 
-    if (parse_address(s, args, &addr, &len, "bind") < 0)
+    if (parse_address(s, CS_POS_ARGV, CS_POS_NARGS, &addr, &len,
+                      "bind") < 0)
         return NULL;
     if (bind(s->sock_fd, &addr.sa, len) < 0)
         return set_error();
@@ -384,13 +392,14 @@ is a pair (host, port).  The 1998 form connect(host, port) is accepted\n\
 too.");
 
 static PyObject *
-sock_connect(PyObject *self, PyObject *args)
+sock_connect(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     sock_addr_t addr;
     socklen_t len;
 
-    if (parse_address(s, args, &addr, &len, "connect") < 0)
+    if (parse_address(s, CS_POS_ARGV, CS_POS_NARGS, &addr, &len,
+                      "connect") < 0)
         return NULL;
     if (sockcall_connect(s, &addr.sa, len, 1) < 0)
         return NULL;
@@ -404,14 +413,15 @@ This is like connect(address), but returns an error code (the errno value)\n\
 instead of raising an exception when an error occurs.");
 
 static PyObject *
-sock_connect_ex(PyObject *self, PyObject *args)
+sock_connect_ex(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     sock_addr_t addr;
     socklen_t len;
     int rc;
 
-    if (parse_address(s, args, &addr, &len, "connect_ex") < 0)
+    if (parse_address(s, CS_POS_ARGV, CS_POS_NARGS, &addr, &len,
+                      "connect_ex") < 0)
         return NULL;
     rc = sockcall_connect(s, &addr.sa, len, 0);
     if (rc < 0)
@@ -574,10 +584,11 @@ sock_get_timeout_member(PyObject *self, void *closure)
 
 static PyMethodDef sock_methods[] = {
     {"accept", sock_accept, METH_NOARGS, sock_accept_doc},
-    {"bind", sock_bind, METH_VARARGS, sock_bind_doc},
+    {"bind", CS_POS_FN(sock_bind), CS_METH_POS, sock_bind_doc},
     {"close", sock_close, METH_NOARGS, sock_close_doc},
-    {"connect", sock_connect, METH_VARARGS, sock_connect_doc},
-    {"connect_ex", sock_connect_ex, METH_VARARGS, sock_connect_ex_doc},
+    {"connect", CS_POS_FN(sock_connect), CS_METH_POS, sock_connect_doc},
+    {"connect_ex", CS_POS_FN(sock_connect_ex), CS_METH_POS,
+     sock_connect_ex_doc},
     {"dup", sock_dup, METH_NOARGS, sock_dup_doc},
     {"fileno", sock_fileno, METH_NOARGS, sock_fileno_doc},
     {"getpeername", sock_getpeername, METH_NOARGS, sock_getpeername_doc},
