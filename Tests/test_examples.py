@@ -8,10 +8,8 @@ from __future__ import print_function
 
 import errno
 import os
-import select
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -23,9 +21,10 @@ EXAMPLES = os.path.join(support.ROOT, "Doc", "examples")
 RECEIVED = ("Received 'Hello, world'", "Received b'Hello, world'")
 
 
-class Program(object):
+class Program(support.Peer):
     """An example program in a child interpreter, with our socket module or
-    the standard library's."""
+    the standard library's.  It prints no READY line: first_line() reads
+    whatever it prints first."""
 
     def __init__(self, name, args, ours=True, launcher=False):
         path = os.path.join(EXAMPLES, name)
@@ -39,37 +38,7 @@ class Program(object):
 
     def first_line(self, timeout=20.0):
         """The first line of output, or '' if the program ended first."""
-        fd = self.proc.stdout.fileno()
-        deadline = time.time() + timeout
-        data = b""
-        while not data.endswith(b"\n"):
-            left = deadline - time.time()
-            if left <= 0:
-                raise AssertionError("program silent; got %r" % data)
-            if not select.select([fd], [], [], left)[0]:
-                continue
-            chunk = os.read(fd, 1)
-            if not chunk:
-                break
-            data += chunk
-        return data.decode("utf-8", "replace").strip()
-
-    def finish(self, timeout=30.0):
-        """(status, rest of stdout, stderr) once the program has ended;
-        killed at the deadline."""
-        deadline = time.time() + timeout
-        while self.proc.poll() is None and time.time() < deadline:
-            select.select([], [], [], 0.01)
-        if self.proc.poll() is None:
-            self.proc.kill()
-        out, err = self.proc.communicate()
-        return (self.proc.returncode, out.decode("utf-8", "replace"),
-                err.decode("utf-8", "replace"))
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.communicate()
+        return self.readline(timeout)
 
 
 def free_port():
