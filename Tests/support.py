@@ -14,6 +14,33 @@ LIB = os.path.join(ROOT, "Lib")
 PY3 = sys.version_info[0] >= 3
 
 
+# A peer that accepts one connection, reads everything until EOF and prints
+# 'GOT <length> <md5>'.  Given an argument, it first prints 'ACCEPTED' and
+# holds off reading until a line arrives on its stdin (so that the sender
+# can fill the socket buffers and time out).
+SINK = """
+import hashlib, socket, sys
+srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+srv.bind(('127.0.0.1', 0))
+srv.listen(1)
+print('READY %d' % srv.getsockname()[1])
+conn, addr = srv.accept()
+if len(sys.argv) > 1:
+    print('ACCEPTED')
+    sys.stdin.readline()
+digest = hashlib.md5()
+total = 0
+while True:
+    data = conn.recv(65536)
+    if not data:
+        break
+    total += len(data)
+    digest.update(data)
+print('GOT %d %s' % (total, digest.hexdigest()))
+conn.close()
+"""
+
+
 def wait_until(predicate, timeout=10.0, interval=0.005):
     """Polls predicate() until it is true or the deadline passes; returns
     its last value.  The short waits go through poll() on nothing."""

@@ -14,28 +14,6 @@ import support
 
 PY3 = sys.version_info[0] >= 3
 
-# Reads everything until EOF, then reports the length and md5 of what came.
-SINK = """
-import hashlib, socket, sys
-srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-srv.bind(('127.0.0.1', 0))
-srv.listen(1)
-print('READY %d' % srv.getsockname()[1])
-conn, addr = srv.accept()
-if len(sys.argv) > 1:
-    sys.stdin.readline()        # hold off reading until told
-digest = hashlib.md5()
-total = 0
-while True:
-    data = conn.recv(65536)
-    if not data:
-        break
-    total += len(data)
-    digest.update(data)
-print('GOT %d %s' % (total, digest.hexdigest()))
-conn.close()
-"""
-
 # Sends `count` bytes of a known pattern, then closes.
 SOURCE = """
 import socket, sys
@@ -366,7 +344,7 @@ def test_send_flags_and_partial_nonblocking(pair):
 def test_sendall_several_megabytes_to_stdlib_sink():
     count = 6 * 1024 * 1024 + 5
     payload = pattern(count)
-    peer = support.Peer(SINK)
+    peer = support.Peer(support.SINK)
     try:
         c = _socket.socket()
         try:

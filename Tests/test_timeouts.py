@@ -37,27 +37,6 @@ while True:
 conn.close()
 """
 
-# Accepts, waits for a line on stdin, then reads until EOF and reports.
-SLOW_SINK = """
-import hashlib, socket, sys
-srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-srv.bind(('127.0.0.1', 0))
-srv.listen(1)
-print('READY %d' % srv.getsockname()[1])
-conn, addr = srv.accept()
-print('ACCEPTED')
-sys.stdin.readline()
-digest = hashlib.md5()
-total = 0
-while True:
-    data = conn.recv(65536)
-    if not data:
-        break
-    total += len(data)
-    digest.update(data)
-print('GOT %d %s' % (total, digest.hexdigest()))
-"""
-
 
 def nonblocking(sock):
     return bool(fcntl.fcntl(sock.fileno(), fcntl.F_GETFL) & os.O_NONBLOCK)
@@ -398,7 +377,7 @@ def test_sendall_timeout_reports_sent_and_loses_nothing(pair):
 
 def test_sendall_timeout_against_stdlib_peer():
     data = payload(32 * 1024 * 1024)
-    peer = support.Peer(SLOW_SINK)
+    peer = support.Peer(support.SINK, args=("hold",))
     try:
         c = _socket.socket()
         try:
