@@ -475,4 +475,88 @@ cs_fast_writable(PyObject *obj, Py_buffer *view)
     return 1;
 }
 
+/* ---- names looked up often: an interned native str ------------------------ */
+#if CS_PY3
+#define cs_intern(s) PyUnicode_InternFromString(s)
+#else
+#define cs_intern(s) PyString_InternFromString(s)
+#endif
+
+/* ---- data written to a file object ----------------------------------------
+ * cs_write_bytes(obj): the bytes a socket file's write() sends for obj, as
+ * a new bytes (2.7: str) reference, or NULL.  3.x: any bytes-like object
+ * (str raises TypeError); 2.7: a str as it is, a memoryview's bytes, else
+ * str(obj), as 2.7's socket._fileobject wrote. */
+#if CS_PY3
+static inline PyObject *
+cs_write_bytes(PyObject *obj)
+{
+    Py_buffer view;
+    PyObject *bytes;
+
+    if (PyBytes_CheckExact(obj)) {
+        Py_INCREF(obj);
+        return obj;
+    }
+    if (PyObject_GetBuffer(obj, &view, PyBUF_FULL_RO) < 0)
+        return NULL;
+    bytes = PyBytes_FromStringAndSize(NULL, view.len);
+    if (bytes != NULL
+        && PyBuffer_ToContiguous(PyBytes_AS_STRING(bytes), &view, view.len,
+                                 'C') < 0)
+        Py_CLEAR(bytes);
+    PyBuffer_Release(&view);
+    return bytes;
+}
+#else
+static inline PyObject *
+cs_write_bytes(PyObject *obj)
+{
+    if (PyString_CheckExact(obj)) {
+        Py_INCREF(obj);
+        return obj;
+    }
+    if (PyMemoryView_Check(obj))
+        return PyObject_CallMethod(obj, "tobytes", NULL);
+    return PyObject_Str(obj);
+}
+#endif
+
+/* ---- finalizers -------------------------------------------------------------
+ * A type whose objects must be closed when collected names its finalizer
+ * `void fn(PyObject *self)` (which keeps any exception being raised) with
+ * CS_TP_FINALIZE(fn) as the last entry of its type initializer, and starts
+ * its tp_dealloc with
+ *     if (cs_dealloc_finalize(self, &obj->weakreflist, fn) < 0)
+ *         return;     (resurrected by the finalizer)
+ * 3.x: fn is tp_finalize, run (once) with the object alive, before the
+ * collector clears a cycle.  2.7 has no tp_finalize: fn runs from
+ * tp_dealloc, with the reference count at 0, once the object is untracked
+ * and its weak references cleared, so that no Python code can reach it;
+ * fn must not touch its reference count.  (As 2.7's own objects with
+ * __del__, one in a reference cycle is not finalized there.) */
+#if CS_PY3
+#define CS_TP_FINALIZE(fn) .tp_finalize = (fn),
+static inline int
+cs_dealloc_finalize(PyObject *self, PyObject **weakreflist,
+                    void (*fn)(PyObject *))
+{
+    (void)weakreflist;
+    (void)fn;
+    return PyObject_CallFinalizerFromDealloc(self);
+}
+#else
+#define CS_TP_FINALIZE(fn)
+static inline int
+cs_dealloc_finalize(PyObject *self, PyObject **weakreflist,
+                    void (*fn)(PyObject *))
+{
+    PyObject_GC_UnTrack(self);
+    if (*weakreflist != NULL)
+        PyObject_ClearWeakRefs(self);
+    fn(self);
+    return 0;
+}
+#endif
+
 #endif /* CLASSICSOCKET_COMPAT_H */
