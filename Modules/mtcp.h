@@ -220,6 +220,8 @@ typedef struct mtcp_stream {
     PyObject_HEAD
     PyObject *asr;          /* owned: None or a callable; tp_clear clears */
     int port;               /* UDP: the bound port */
+    char *rbuf;             /* owned: TCP Rcv's read buffer (PyMem), made
+                             * at its first use, freed by dealloc */
     mtcp_watch w;           /* registered with the driver while alive */
 } mtcp_stream;
 
@@ -257,6 +259,11 @@ PyObject *mtcp_host_object(uint32_t host);
 /* op bracket for blocking calls: refuses a call from a second thread */
 int mtcp_op_begin(mtcp_watch *w);           /* 0 or -1 with exception */
 void mtcp_op_end(mtcp_watch *w);
+/* the same with the module lock held; begin: 0, or -1 (no exception)
+ * when another thread is using the stream, then raise mtcp_op_busy() */
+int mtcp_op_begin_locked(mtcp_watch *w);
+void mtcp_op_end_locked(mtcp_watch *w);
+PyObject *mtcp_op_busy(void);               /* raises; NULL */
 
 /* ---- mtcp_tcp.c: the connection checks the TCP methods share ---------- */
 /* The stream's connection, even one that has ended (its data can still be
@@ -265,6 +272,13 @@ void mtcp_op_end(mtcp_watch *w);
 int mtcp_tcp_conn(mtcp_watch *w, unsigned *gen);
 /* The same, for a connection that has not failed. */
 int mtcp_tcp_live_conn(mtcp_watch *w, unsigned *gen);
+/* The data path's start: the checks of mtcp_tcp_conn(), with MTCP_LIVE
+ * those of mtcp_tcp_live_conn(), with MTCP_NO_FIN connectionClosing after
+ * our Close(), then mtcp_op_begin(), all under one lock and raising in
+ * that order.  The descriptor, or -1 with an exception. */
+#define MTCP_LIVE 1
+#define MTCP_NO_FIN 2
+int mtcp_tcp_op_begin(mtcp_watch *w, int checks, unsigned *gen);
 /* In a blocking call: the connection failed with err; records it, ends
  * the call (mtcp_op_end) and raises; returns NULL. */
 PyObject *mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err);
@@ -280,7 +294,7 @@ int mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
 int mtcp_tcp_check_conn(mtcp_watch *w, int fd);
 
 /* ---- mtcp_tcpio.c: the data path, in the TCP method table --------------- */
-PyObject *tcps_Send(PyObject *self, PyObject *args, PyObject *kwds);
-PyObject *tcps_Rcv(PyObject *self, PyObject *args);
+PyObject *tcps_Send(PyObject *self, CS_POSKW_PARAMS);
+PyObject *tcps_Rcv(PyObject *self, CS_POS_PARAMS);
 
 #endif /* CLASSICSOCKET_MTCP_H */

@@ -48,6 +48,7 @@ mtcp_stream_new(PyTypeObject *type, int kind, int bufsize)
         return NULL;
     /* what mtcp_stream_dealloc looks at, before anything can fail */
     s->asr = NULL;
+    s->rbuf = NULL;
     s->w.serial = 0;
     s->w.fd = -1;
     if (stream_init(s, kind, bufsize) < 0) {
@@ -79,6 +80,8 @@ mtcp_stream_dealloc(PyObject *self)
         w->fd = -1;
     }
     Py_CLEAR(s->asr);
+    PyMem_Free(s->rbuf);
+    s->rbuf = NULL;
     Py_TYPE(self)->tp_free(self);
 }
 
@@ -135,32 +138,52 @@ mtcp_stream_clear(PyObject *self)
 }
 
 int
-mtcp_op_begin(mtcp_watch *w)
+mtcp_op_begin_locked(mtcp_watch *w)
 {
     unsigned long me = cs_thread_ident();
 
-    mtdrv_lock();
-    if (w->ops > 0 && w->owner != me) {
-        mtdrv_unlock();
-        mterr_raise_msg("Operation not allowed, another thread is using "
-                        "this stream");
+    if (w->ops > 0 && w->owner != me)
         return -1;
-    }
     w->ops++;
     w->owner = me;
     mtdrv_forget_fd(w);     /* the driver keeps off while we use fd */
-    mtdrv_unlock();
     return 0;
+}
+
+PyObject *
+mtcp_op_busy(void)
+{
+    return mterr_raise_msg("Operation not allowed, another thread is using "
+                           "this stream");
+}
+
+int
+mtcp_op_begin(mtcp_watch *w)
+{
+    int rc;
+
+    mtdrv_lock();
+    rc = mtcp_op_begin_locked(w);
+    mtdrv_unlock();
+    if (rc < 0)
+        mtcp_op_busy();
+    return rc;
+}
+
+void
+mtcp_op_end_locked(mtcp_watch *w)
+{
+    if (w->ops > 0)
+        w->ops--;
+    if (w->ops == 0)
+        mtconn_service(w, 0);
 }
 
 void
 mtcp_op_end(mtcp_watch *w)
 {
     mtdrv_lock();
-    if (w->ops > 0)
-        w->ops--;
-    if (w->ops == 0)
-        mtconn_service(w, 0);
+    mtcp_op_end_locked(w);
     mtdrv_unlock();
 }
 

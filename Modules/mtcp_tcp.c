@@ -89,6 +89,50 @@ mtcp_tcp_live_conn(mtcp_watch *w, unsigned *gen)
     return fd;
 }
 
+int
+mtcp_tcp_op_begin(mtcp_watch *w, int checks, unsigned *gen)
+{
+    enum { READY, PASSIVE, NO_CONN, FAILED, CLOSING, BUSY } why = READY;
+    int fd;
+    int err;
+
+    mtdrv_lock();
+    fd = w->phase == MTC_CONN ? w->fd : -1;
+    *gen = w->conn_gen;
+    err = w->sock_err;
+    if (w->phase == MTC_LISTEN)
+        why = PASSIVE;
+    else if (fd < 0)
+        why = NO_CONN;
+    else if ((checks & MTCP_LIVE) && err != 0)
+        why = FAILED;
+    else if ((checks & MTCP_NO_FIN) && w->fin_sent)
+        why = CLOSING;
+    else if (mtcp_op_begin_locked(w) < 0)
+        why = BUSY;
+    mtdrv_unlock();
+    switch (why) {
+    case READY:
+        return fd;
+    case PASSIVE:
+        mterr_passive_busy();
+        break;
+    case NO_CONN:
+        mterr_raise(MT_connectionDoesntExist);
+        break;
+    case FAILED:
+        mterr_raise_errno(0, err);
+        break;
+    case CLOSING:
+        mterr_raise(MT_connectionClosing);
+        break;
+    case BUSY:
+        mtcp_op_busy();
+        break;
+    }
+    return -1;
+}
+
 PyObject *
 mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err)
 {
@@ -486,11 +530,10 @@ static PyMethodDef tcps_methods[] = {
      "GetSockName() -> (host, port) of this side"},
     {"ActiveOpen", tcps_ActiveOpen, METH_VARARGS,
      "ActiveOpen(lport, host, rport): connect; blocks until up or failed"},
-    {"Send", (PyCFunction)(void (*)(void))tcps_Send,
-     METH_VARARGS | METH_KEYWORDS,
+    {"Send", CS_POS_FN(tcps_Send), CS_METH_POSKW,
      "Send(buf, push=0, urgent=0): returns when the peer has acknowledged "
      "all of buf"},
-    {"Rcv", tcps_Rcv, METH_VARARGS,
+    {"Rcv", CS_POS_FN(tcps_Rcv), CS_METH_POS,
      "Rcv(timeout) -> (data, urgent, mark); timeout in seconds, 0 = forever"},
     {"Close", tcps_Close, METH_NOARGS,
      "Close(): send our FIN; returns when it is acknowledged"},

@@ -19,6 +19,12 @@
 #define SEND_RECHECK_MS 50
 #define SEND_RECHECK_MAX_MS 1000
 
+/* send() and recv() here never wait (MSG_DONTWAIT): waits are poll()s in
+ * mtwait_fd(), which release the GIL.  Up to this many bytes they keep
+ * the GIL, as a copy that small costs less than releasing it and taking
+ * it back; larger copies release it. */
+#define KEEP_GIL_MAX 16384
+
 /* ---- Send --------------------------------------------------------------- */
 
 /* Reads one message from the error queue and posts it if it is an ICMP
@@ -61,10 +67,66 @@ refuse_state(int state)
     return -1;
 }
 
-PyObject *
-tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
+/* Send of an empty buf: its error depends on the state; raises */
+static void
+refuse_empty(mtcp_watch *w)
+{
+    unsigned gen;
+    int fd = mtcp_tcp_live_conn(w, &gen);
+    int fin_sent;
+
+    if (fd < 0)
+        return;
+    mtdrv_lock();
+    fin_sent = w->fin_sent;
+    mtdrv_unlock();
+    if (fin_sent)
+        mterr_raise(MT_connectionClosing);
+    else if (refuse_state(mtconn_mac_state(fd)) == 0)
+        mterr_raise(MT_invalidLength);
+}
+
+/* (buf[, push[, urgent]]): the usual positional call without the
+ * argument parser; anything else through it (CS_BUF "|ii:Send").  Fills
+ * *buf, to be released.  0 or -1. */
+static int
+parse_send_args(PyObject *const *argv, Py_ssize_t nargs, PyObject *kw,
+                Py_buffer *buf, int *push, int *urgent)
 {
     static char *kwlist[] = {"buf", "push", "urgent", NULL};
+
+    if (cs_no_keywords(kw) && nargs >= 1 && nargs <= 3
+        && cs_fast_data(argv[0], buf)) {
+        if ((nargs < 2 || cs_fast_int(argv[1], push))
+            && (nargs < 3 || cs_fast_int(argv[2], urgent)))
+            return 0;
+        PyBuffer_Release(buf);
+    }
+    return cs_parse_array_kw(argv, nargs, kw, CS_BUF "|ii:Send", kwlist,
+                             buf, push, urgent) ? 0 : -1;
+}
+
+static ssize_t
+send_some(int fd, const char *p, size_t len, int flags, int *err)
+{
+    ssize_t n;
+
+    flags |= MSG_NOSIGNAL | MSG_DONTWAIT;
+    if (len <= KEEP_GIL_MAX) {
+        n = send(fd, p, len, flags);
+        *err = errno;
+        return n;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    n = send(fd, p, len, flags);
+    *err = errno;
+    Py_END_ALLOW_THREADS
+    return n;
+}
+
+PyObject *
+tcps_Send(PyObject *self, CS_POSKW_PARAMS)
+{
     mtcp_watch *w = MTCP_WATCH(self);
     mtcp_deadline forever;
     Py_buffer buf;
@@ -74,35 +136,23 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
     unsigned gen;
     int recheck = SEND_RECHECK_MS;
     int fd;
-    int fin_sent;
     int took = 0;
     short rev = 0;
     PyObject *result = NULL;
 
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, CS_BUF "|ii:Send", kwlist,
-                                     &buf, &push, &urgent))
+    if (parse_send_args(CS_POS_ARGV, CS_POS_NARGS, CS_KW, &buf, &push,
+                        &urgent) < 0)
         return NULL;
     (void)push;     /* Linux pushes at the end of every send() */
-    fd = mtcp_tcp_live_conn(w, &gen);
-    if (fd < 0)
-        goto done;
-    mtdrv_lock();
-    fin_sent = w->fin_sent;
-    mtdrv_unlock();
-    if (fin_sent) {
-        mterr_raise(MT_connectionClosing);
+    if (buf.len == 0) {
+        refuse_empty(w);
         goto done;
     }
     /* Without our FIN the connection is in Established, Close Wait or,
      * once reset, CLOSE, where send() fails without sending anything: the
-     * state is asked only then (and for an empty buf, whose error depends
-     * on it). */
-    if (buf.len == 0) {
-        if (refuse_state(mtconn_mac_state(fd)) == 0)
-            mterr_raise(MT_invalidLength);
-        goto done;
-    }
-    if (mtcp_op_begin(w) < 0)
+     * state is asked only then. */
+    fd = mtcp_tcp_op_begin(w, MTCP_LIVE | MTCP_NO_FIN, &gen);
+    if (fd < 0)
         goto done;
     mtwait_deadline(&forever, 0);
 
@@ -111,11 +161,8 @@ tcps_Send(PyObject *self, PyObject *args, PyObject *kwds)
         ssize_t n;
         int err;
 
-        Py_BEGIN_ALLOW_THREADS
-        n = send(fd, (const char *)buf.buf + off, (size_t)(buf.len - off),
-                 MSG_NOSIGNAL | MSG_DONTWAIT | (urgent ? MSG_OOB : 0));
-        err = errno;
-        Py_END_ALLOW_THREADS
+        n = send_some(fd, (const char *)buf.buf + off,
+                      (size_t)(buf.len - off), urgent ? MSG_OOB : 0, &err);
         if (n >= 0) {
             off += n;
             w->sent += (uint32_t)n;
@@ -219,95 +266,135 @@ at_mark(int fd)
 }
 
 static ssize_t
-recv_nogil(int fd, char *p, size_t len, int flags, int *err)
+recv_some(int fd, char *p, size_t len, int *err)
 {
     ssize_t n;
 
+    if (len <= KEEP_GIL_MAX) {
+        n = recv(fd, p, len, MSG_DONTWAIT);
+        *err = errno;
+        return n;
+    }
     Py_BEGIN_ALLOW_THREADS
-    n = recv(fd, p, len, flags | MSG_DONTWAIT);
+    n = recv(fd, p, len, MSG_DONTWAIT);
     *err = errno;
     Py_END_ALLOW_THREADS
     return n;
 }
 
-/* Rcv allocates its result at the stream's buffer size and reads into
- * it directly, up to this size; a larger buffer asks SIOCINQ first (a
- * big allocation would cost more than the ioctl). */
+/* Reads at most want bytes into p, urgent telling whether urgent data is
+ * pending: the urgent data up to its mark, or normal data.  Returns what
+ * recv() returned; *mark: 1 if the data ends at the mark. */
+static ssize_t
+read_into(int fd, char *p, Py_ssize_t want, int urgent, int *err, int *mark)
+{
+    ssize_t n;
+
+    *mark = 0;
+    if (urgent && at_mark(fd)) {
+        /* the byte at the mark ends the urgent data */
+        n = recv_some(fd, p, 1, err);
+        *mark = n == 1;
+        return n;
+    }
+    /* the kernel stops a read just before the urgent byte */
+    n = recv_some(fd, p, (size_t)want, err);
+    if (urgent && n > 0 && n < want && at_mark(fd)) {
+        int err2;
+
+        if (recv_some(fd, p + n, 1, &err2) == 1) {
+            n++;
+            *mark = 1;
+        }
+    }
+    return n;
+}
+
+/* Rcv reads at the stream's buffer size.  Up to RCV_COPY_MAX it reads into
+ * the stream's own buffer and copies what came (small reads are the
+ * common case, and a result allocated at the full size would have to be
+ * shrunk); larger buffers are read into the result directly, and above
+ * RCV_DIRECT_MAX after asking SIOCINQ (a big allocation would cost more
+ * than the ioctl). */
+#define RCV_COPY_MAX KEEP_GIL_MAX
 #define RCV_DIRECT_MAX 65536
 
-/* One attempt to read, urgent telling whether urgent data is pending.
- * Returns a (data, urgent, mark) tuple, or NULL: with an exception, or
+/* One attempt to read.  Returns the data, or NULL: with an exception, or
  * with *err set to the errno of a failed recv (EAGAIN: nothing yet), or
  * with *err = 0 and *eof = 1 at the end of the data. */
 static PyObject *
-rcv_once(mtcp_watch *w, int fd, int urgent, int *err, int *eof)
+rcv_once(mtcp_stream *s, int fd, int urgent, int *err, int *eof, int *mark)
 {
-    int mark = 0;
-    int uflag = 0;
-    Py_ssize_t want = w->bufsize;
+    Py_ssize_t want = s->w.bufsize;
     PyObject *data;
-    char *p;
     ssize_t n;
 
     *err = 0;
     *eof = 0;
-    if (want > RCV_DIRECT_MAX) {
-        int inq = mtconn_inq(fd);
-
-        if (inq > 0 && inq < want)
-            want = inq;
-        else if (inq <= 0)
-            want = RCV_DIRECT_MAX;  /* EOF, an error, or just arrived */
-    }
-    data = PyBytes_FromStringAndSize(NULL, want);
-    if (data == NULL)
-        return NULL;
-    p = PyBytes_AS_STRING(data);
-    if (urgent && at_mark(fd)) {
-        /* the byte at the mark ends the urgent data */
-        n = recv_nogil(fd, p, 1, 0, err);
-        mark = n == 1;
+    if (want <= RCV_COPY_MAX) {
+        if (s->rbuf == NULL) {
+            s->rbuf = PyMem_Malloc((size_t)want);
+            if (s->rbuf == NULL)
+                return PyErr_NoMemory();
+        }
+        n = read_into(fd, s->rbuf, want, urgent, err, mark);
+        if (n > 0)
+            return PyBytes_FromStringAndSize(s->rbuf, n);
+        data = NULL;
     }
     else {
-        /* the kernel stops a read just before the urgent byte */
-        n = recv_nogil(fd, p, (size_t)want, 0, err);
-        if (urgent && n > 0 && n < want && at_mark(fd)) {
-            int err2;
+        if (want > RCV_DIRECT_MAX) {
+            int inq = mtconn_inq(fd);
 
-            if (recv_nogil(fd, p + n, 1, 0, &err2) == 1) {
-                n++;
-                mark = 1;
-            }
+            if (inq > 0 && inq < want)
+                want = inq;
+            else if (inq <= 0)
+                want = RCV_DIRECT_MAX;  /* EOF, an error, or just came */
+        }
+        data = PyBytes_FromStringAndSize(NULL, want);
+        if (data == NULL)
+            return NULL;
+        n = read_into(fd, PyBytes_AS_STRING(data), want, urgent, err, mark);
+        if (n > 0) {
+            if (n < want && _PyBytes_Resize(&data, n) < 0)
+                return NULL;
+            return data;
         }
     }
-    if (n <= 0) {
+    Py_XDECREF(data);
+    if (n == 0) {
+        *err = 0;
+        *eof = 1;
+    }
+    return NULL;
+}
+
+/* (data, urgent, mark); steals data */
+static PyObject *
+rcv_result(PyObject *data, int urgent, int mark)
+{
+    PyObject *uflag = cs_int_from_long(urgent);
+    PyObject *mflag = cs_int_from_long(mark);
+    PyObject *result = NULL;
+
+    if (uflag != NULL && mflag != NULL)
+        result = PyTuple_New(3);
+    if (result == NULL) {
         Py_DECREF(data);
-        if (n == 0) {
-            *err = 0;
-            *eof = 1;
-        }
+        Py_XDECREF(uflag);
+        Py_XDECREF(mflag);
         return NULL;
     }
-    if (n < want && _PyBytes_Resize(&data, n) < 0)
-        return NULL;
-    mtdrv_lock();
-    if (urgent) {
-        uflag = !w->in_urgent;
-        w->in_urgent = !mark;
-        if (mark)
-            w->urg_armed = 1;
-    }
-    else
-        w->in_urgent = 0;
-    w->data_armed = 1;
-    mtdrv_unlock();
-    return Py_BuildValue("(NNN)", data, cs_int_from_long(uflag),
-                         cs_int_from_long(mark));
+    PyTuple_SET_ITEM(result, 0, data);     /* stolen */
+    PyTuple_SET_ITEM(result, 1, uflag);
+    PyTuple_SET_ITEM(result, 2, mflag);
+    return result;
 }
 
 PyObject *
-tcps_Rcv(PyObject *self, PyObject *args)
+tcps_Rcv(PyObject *self, CS_POS_PARAMS)
 {
+    mtcp_stream *s = (mtcp_stream *)self;
     mtcp_watch *w = MTCP_WATCH(self);
     mtcp_deadline deadline;
     double timeout = 0;
@@ -315,7 +402,13 @@ tcps_Rcv(PyObject *self, PyObject *args)
     int fd;
     short rev;
 
-    if (!PyArg_ParseTuple(args, "|O&:Rcv", mtcp_timeout_converter, &timeout))
+    if (CS_POS_NARGS == 1) {
+        if (!mtcp_timeout_converter(CS_POS_ARGV[0], &timeout))
+            return NULL;
+    }
+    else if (CS_POS_NARGS != 0
+             && !cs_parse_array(CS_POS_ARGV, CS_POS_NARGS, "|O&:Rcv",
+                                mtcp_timeout_converter, &timeout))
         return NULL;
     if (timeout < 0) {
         PyErr_SetString(PyExc_ValueError,
@@ -323,10 +416,8 @@ tcps_Rcv(PyObject *self, PyObject *args)
         return NULL;
     }
     /* buffered data is still delivered after the connection ended */
-    fd = mtcp_tcp_conn(w, &gen);
+    fd = mtcp_tcp_op_begin(w, 0, &gen);
     if (fd < 0)
-        return NULL;
-    if (mtcp_op_begin(w) < 0)
         return NULL;
     mtwait_deadline(&deadline, timeout);
     /* what the descriptor reports decides what to do: no FIONREAD or
@@ -334,9 +425,10 @@ tcps_Rcv(PyObject *self, PyObject *args)
      * POLLERR, and after a wait its revents serve for the next look */
     rev = 0;    /* the wait's poll returns at once when there is data */
     for (;;) {
-        PyObject *res;
+        PyObject *data;
         int err;
         int eof;
+        int mark;
         int rc;
 
         if (rev & POLLERR) {
@@ -345,10 +437,24 @@ tcps_Rcv(PyObject *self, PyObject *args)
             (void)mtcp_tcp_check_conn(w, fd);
         }
         if (rev & (POLLIN | POLLPRI | POLLRDHUP | POLLHUP | POLLERR)) {
-            res = rcv_once(w, fd, (rev & POLLPRI) != 0, &err, &eof);
-            if (res != NULL) {
-                mtcp_op_end(w);
-                return res;
+            int urgent = (rev & POLLPRI) != 0;
+            int uflag = 0;
+
+            data = rcv_once(s, fd, urgent, &err, &eof, &mark);
+            if (data != NULL) {
+                mtdrv_lock();
+                if (urgent) {
+                    uflag = !w->in_urgent;
+                    w->in_urgent = !mark;
+                    if (mark)
+                        w->urg_armed = 1;
+                }
+                else
+                    w->in_urgent = 0;
+                w->data_armed = 1;
+                mtcp_op_end_locked(w);
+                mtdrv_unlock();
+                return rcv_result(data, uflag, mark);
             }
             if (PyErr_Occurred()) {
                 mtcp_op_end(w);
