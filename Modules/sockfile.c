@@ -583,7 +583,7 @@ sockfile_readinto(PyObject *self, PyObject *arg)
     struct fbuf b;
     Py_ssize_t n = -1;
 
-    if (PyObject_GetBuffer(arg, &view, PyBUF_WRITABLE) < 0)
+    if (!PyArg_Parse(arg, "w*:readinto", &view))
         return NULL;
     if (check_open(f) < 0)
         goto done;

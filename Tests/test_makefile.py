@@ -20,6 +20,7 @@ import select
 import signal
 import threading
 import time
+import weakref
 
 import pytest
 
@@ -910,3 +911,333 @@ def test_interrupted_and_failed_sends():
     assert b"".join(sock.sent) == b"ijk"
     f.close()
     assert not sock.closed         # close=False by default
+
+
+# -- the C file object: buffering, _sock, class attributes, arguments ---------
+
+def test_partial_line_after_whole_ones_is_kept_through_a_timeout(pair):
+    a, b = pair
+    a.settimeout(0.05)
+    f = a.makefile("rb")
+    b.sendall(b"one\ntwo\nthr")            # one receive: two lines and a part
+    assert f.readline() == b"one\n"
+    assert f.readline() == b"two\n"
+    with pytest.raises(socket.timeout):
+        f.readline()
+    with pytest.raises(socket.timeout):
+        f.readline(10)                     # a limit beyond what is there
+    assert f.readline(2) == b"th"          # a limit within it: no wait
+    b.sendall(b"ee\nfour")
+    assert f.readline() == b"ree\n"
+    with pytest.raises(socket.timeout):
+        next(f)
+    b.sendall(b"\n")
+    assert next(f) == b"four\n"
+    f.close()
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no setitimer")
+def test_signal_handler_raising_in_a_read_keeps_what_came(pair):
+    a, b = pair
+    f = a.makefile("rb")
+
+    class Stop(Exception):
+        pass
+
+    def handler(signum, frame):
+        raise Stop()
+
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        b.sendall(b"before the signal, ")
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        with pytest.raises(Stop):
+            f.readline()                   # blocks: no newline yet
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    b.sendall(b"after it\n")
+    assert f.readline() == b"before the signal, after it\n"
+    f.close()
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="no setitimer")
+def test_file_used_by_a_signal_handler_during_a_read(pair):
+    # The handler reads from the file that the interrupted call is reading
+    # into: the order of what each gets is the handler's business, but
+    # nothing is lost or duplicated and nothing breaks.
+    a, b = pair
+    f = a.makefile("rb")
+    got = []
+
+    def handler(signum, frame):
+        b.sendall(b"mid\n")
+        got.append(f.readline())
+
+    old = signal.signal(signal.SIGALRM, handler)
+    try:
+        b.sendall(b"head ")
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        thread = threading.Thread(target=lambda: support.wait_until(
+            lambda: got, 20) and b.sendall(b"tail\n"))
+        thread.start()
+        try:
+            got.append(f.readline())
+        finally:
+            thread.join()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    b.shutdown(socket.SHUT_WR)
+    got.extend(f.readlines())
+    assert sorted(b"".join(got).split()) == [b"head", b"mid", b"tail"]
+    f.close()
+
+
+class Recorder(object):
+    """Stands between a file and its socket (as CPython 2.7's test_socket
+    wraps f._sock): records the data methods used."""
+
+    def __init__(self, sock):
+        self._sock = sock
+        self.calls = []
+
+    def recv(self, size):
+        data = self._sock.recv(size)
+        self.calls.append(("recv", data))
+        return data
+
+    def sendall(self, data):
+        self._sock.sendall(data)
+        self.calls.append(("sendall", memoryview(data).tobytes()))
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
+def test_sock_replaced_while_the_file_is_open(pair):
+    a, b = pair
+    f = a.makefile("rwb", 1)
+    c_sock = f._sock
+    assert isinstance(c_sock, socket._realsocket)
+    b.sendall(b"1\n2\n3")
+    assert f.readline() == b"1\n"
+    f._sock = Recorder(c_sock)
+    assert f.readline() == b"2\n"          # buffered: no recv
+    b.sendall(b"\n")
+    assert f.readline() == b"3\n"
+    f.write(b"via the wrapper\n")
+    assert f._sock.calls == [("recv", b"\n"),
+                             ("sendall", b"via the wrapper\n")]
+    assert recv_exactly(b, 16) == b"via the wrapper\n"
+    f._sock = c_sock                       # and back to the C socket
+    f.write(b"direct\n")
+    assert recv_exactly(b, 7) == b"direct\n"
+    f._sock = None                         # what close() leaves
+    assert f.closed
+    with pytest.raises(ValueError):
+        f.readline()
+    f._sock = c_sock
+    f.close()                              # close=True closes it
+    assert c_sock.fileno() == -1
+
+
+@pytest.fixture
+def restore_default_bufsize():
+    old = socket._fileobject.default_bufsize
+    yield
+    socket._fileobject.default_bufsize = old
+
+
+def test_default_bufsize_set_on_the_class(pair, restore_default_bufsize):
+    a, b = pair
+    before = a.makefile("rb")
+    socket._fileobject.default_bufsize = 100
+    f = a.makefile("rb")
+    g = a.makefile("wb", 1)
+    h = a.makefile("rb", 300)
+    try:
+        assert (f.bufsize, f._rbufsize, f._wbufsize) == (100, 100, 100)
+        assert (g.bufsize, g._rbufsize, g._wbufsize) == (1, 100, 1)
+        assert (h.bufsize, h._rbufsize) == (300, 300)
+        assert before.bufsize == 8192      # files made before keep theirs
+        # the new size is what a buffered read asks the socket for
+        b.sendall(b"x" * 250 + b"\n")
+        rec = f._sock = Recorder(f._sock)
+        assert f.readline() == b"x" * 250 + b"\n"
+        assert [len(data) for _, data in rec.calls] == [100, 100, 51]
+    finally:
+        before.close()
+        f.close()
+        g.close()
+        h.close()
+
+
+def test_subclasses_and_their_default_bufsize(pair):
+    a, b = pair
+
+    class Small(socket._fileobject):
+        default_bufsize = 16
+
+    class WithDict(socket._fileobject):
+        def readline_upper(self):
+            return self.readline().upper()
+
+    f = Small(a.dup(), "rb", close=True)
+    g = WithDict(a.dup(), "rb", -1, True)
+    try:
+        assert f.bufsize == 16 and g.bufsize == 8192
+        g.note = "instances of a subclass without __slots__ have a dict"
+        b.sendall(b"lower\n")
+        assert g.readline_upper() == b"LOWER\n"
+        ref = weakref.ref(f)
+        assert ref() is f
+    finally:
+        f.close()
+        g.close()
+    del f
+    gc.collect()
+    assert ref() is None
+
+
+def test_readline_size_arguments(pair):
+    a, b = pair
+    f = a.makefile("rb")
+    b.sendall(b"abcdef\nghijkl\nmnop\nqrst\nuvw\n")
+    assert f.readline(None) == b"abcdef\n"
+    assert f.readline(-5) == b"ghijkl\n"
+    assert f.readline(size=2) == b"mn"
+    assert f.readline(2 ** 100) == b"op\n"     # clipped: no limit
+    assert f.read(size=3) == b"qrs"
+    assert f.readline(1) == b"t"
+    assert f.readline(1) == b"\n"
+    assert f.readlines(sizehint=1) == [b"uvw\n"]
+    f.close()
+
+
+def test_readline_limit_across_receives():
+    sock = Scripted(reads=[b"ab", b"cd", b"ef\ng", b"h", b"", b""])
+    f = socket._fileobject(sock, "rb", 4)
+    assert f.readline(5) == b"abcde"       # three receives of up to 4
+    assert f.readline(5) == b"f\n"
+    assert f.readline(5) == b"gh"          # end of file
+    assert f.readline() == b""
+    f.close()
+
+
+def test_unbuffered_file_leaves_the_rest_for_the_next_reader(pair):
+    a, b = pair
+    b.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n\r\nbody")
+    f = a.makefile("rb", 0)
+    assert f.readline() == b"GET / HTTP/1.0\r\n"
+    f.close()
+    g = a.makefile("rb", 0)                 # as httplib does
+    assert g.readline() == b"Host: x\r\n"
+    assert g.readline() == b"\r\n"
+    g.close()
+    assert recv_exactly(a, 4) == b"body"
+
+
+def test_softspace(pair):
+    a, b = pair
+    f = a.makefile("wb", 0)
+    assert f.softspace is False
+    f.softspace = 1
+    assert f.softspace == 1
+    f.softspace = 0
+    if not support.PY3:
+        # Python 2's print statement keeps its state in f.softspace
+        code = compile("print >> f, 'one',\nprint >> f, 'two'\n", "<print>",
+                       "exec", 0, True)
+        exec(code, {"f": f})
+        assert recv_exactly(b, 8) == b"one two\n"
+        assert f.softspace == 0
+    f.close()
+
+
+def test_collected_file_is_flushed_and_closed(pair):
+    a, b = pair
+    f = a.makefile("wb")
+    f.write(b"buffered, never flushed")
+    del f
+    gc.collect()
+    assert recv_exactly(b, 23) == b"buffered, never flushed"
+    a.close()
+    assert pending(b) == b"<EOF>"          # the file's descriptor too
+
+
+def test_collected_file_on_another_object():
+    sock = Scripted()
+    f = socket._fileobject(sock, "wb", close=True)
+    f.write(b"data")
+    del f
+    gc.collect()
+    assert sock.sent == [b"data"] and sock.closed
+
+
+def test_collected_file_ignores_errors():
+    sock = Scripted(sends=[socket.error(errno.EPIPE, "Broken pipe")])
+    f = socket._fileobject(sock, "wb", close=True)
+    f.write(b"lost")
+    del f                                   # nothing raised or printed
+    gc.collect()
+    assert sock.closed
+
+
+def test_bad_arguments(pair, restore_default_bufsize):
+    a, b = pair
+    with pytest.raises(TypeError):
+        socket._fileobject()
+    with pytest.raises(TypeError):
+        socket._fileobject(a, "rb", "big")
+    with pytest.raises(TypeError):
+        socket._fileobject(a, "rb", 1.5)
+    with pytest.raises(TypeError):
+        socket._fileobject(a, "rb", -1, False, "extra")
+    with pytest.raises(TypeError):
+        socket._fileobject(a, bogus=1)
+    socket._fileobject.default_bufsize = "big"
+    with pytest.raises(TypeError):
+        socket._fileobject(a)
+    socket._fileobject.default_bufsize = 8192
+    f = a.makefile("rwb")
+    try:
+        for call, args in ((f.readline, ("3",)), (f.readline, (1.5,)),
+                           (f.readline, (1, 2)), (f.read, ("x",)),
+                           (f.readlines, ([],)), (f.readinto, (b"const",)),
+                           (f.readinto, (42,)), (f.writelines, (42,)),
+                           (f.write, ()), (f.flush, (1,))):
+            with pytest.raises(TypeError):
+                call(*args)
+        if support.PY3:
+            with pytest.raises(TypeError):
+                f.write(None)
+            with pytest.raises(TypeError):
+                f.writelines([b"ok", u"text"])
+            f.flush()
+            assert recv_exactly(b, 2) == b"ok"  # what came before the error
+    finally:
+        f.close()
+    g = socket._fileobject(Scripted(reads=[[1, 2]]))
+    with pytest.raises(TypeError):
+        g.read(4)
+    h = socket._fileobject.__new__(socket._fileobject)   # no __init__
+    assert h.closed
+    with pytest.raises(ValueError):
+        h.readline()
+    h.close()
+
+
+def test_large_lines_and_reads_grow_the_buffer(pair):
+    a, b = pair
+    f = a.makefile("rb", 64)
+    line = os.urandom(300000).replace(b"\n", b" ") + b"\n"
+    thread = threading.Thread(target=b.sendall, args=(line * 3,))
+    thread.start()
+    try:
+        assert f.readline() == line
+        assert f.read(len(line) + 5) == line + line[:5]
+        assert f.readline() == line[5:]
+    finally:
+        thread.join()
+    f.close()
