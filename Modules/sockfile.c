@@ -47,6 +47,16 @@ buffer_len(const struct fbuf *b)
     return b->end - b->start;
 }
 
+/* The first byte held.  Never NULL: before anything is allocated it is an
+ * empty array (NULL + 0 is no pointer to hand to memcpy and friends). */
+static char *
+buffer_head(const struct fbuf *b)
+{
+    static char nothing[1];
+
+    return b->data != NULL ? b->data + b->start : nothing;
+}
+
 static void
 buffer_free(struct fbuf *b)
 {
@@ -105,6 +115,8 @@ buffer_reserve(struct fbuf *b, Py_ssize_t n)
 static int
 buffer_append(struct fbuf *b, const char *p, Py_ssize_t n)
 {
+    if (n == 0)
+        return 0;
     if (buffer_reserve(b, n) < 0)
         return -1;
     memcpy(b->data + b->end, p, (size_t)n);
@@ -423,11 +435,11 @@ read_line_slow(sockfile *f, Py_ssize_t limit)
         Py_ssize_t upto = limit >= 0 && limit < len ? limit : len;
         const char *nl;
 
-        nl = upto > scanned ? memchr(b.data + b.start + scanned, '\n',
+        nl = upto > scanned ? memchr(buffer_head(&b) + scanned, '\n',
                                      (size_t)(upto - scanned))
                             : NULL;
         if (nl != NULL) {
-            n = nl - (b.data + b.start) + 1;
+            n = nl - buffer_head(&b) + 1;
             break;
         }
         if (limit >= 0 && len >= limit) {
@@ -444,7 +456,7 @@ read_line_slow(sockfile *f, Py_ssize_t limit)
             break;
         }
     }
-    line = PyBytes_FromStringAndSize(b.data + b.start, n);
+    line = PyBytes_FromStringAndSize(buffer_head(&b), n);
     if (line != NULL)
         buffer_consume(&b, n);
 done:
@@ -515,7 +527,7 @@ read_all(sockfile *f)
         if (got < 0)
             goto done;
     } while (got > 0);
-    data = PyBytes_FromStringAndSize(b.data + b.start, buffer_len(&b));
+    data = PyBytes_FromStringAndSize(buffer_head(&b), buffer_len(&b));
     if (data != NULL)
         buffer_consume(&b, buffer_len(&b));
 done:
@@ -531,7 +543,7 @@ read_size(sockfile *f, Py_ssize_t size)
     PyObject *data = NULL;
 
     if (buffer_len(&f->rbuf) >= size) {
-        data = PyBytes_FromStringAndSize(f->rbuf.data + f->rbuf.start, size);
+        data = PyBytes_FromStringAndSize(buffer_head(&f->rbuf), size);
         if (data != NULL)
             buffer_consume(&f->rbuf, size);
         return data;
@@ -540,7 +552,7 @@ read_size(sockfile *f, Py_ssize_t size)
     if (fill(f, &b, size) == 0) {
         if (size > buffer_len(&b))
             size = buffer_len(&b);
-        data = PyBytes_FromStringAndSize(b.data + b.start, size);
+        data = PyBytes_FromStringAndSize(buffer_head(&b), size);
         if (data != NULL)
             buffer_consume(&b, size);
     }
@@ -590,7 +602,7 @@ sockfile_readinto(PyObject *self, PyObject *arg)
     buffer_take(&f->rbuf, &b);
     if (fill(f, &b, view.len) == 0) {
         n = buffer_len(&b) < view.len ? buffer_len(&b) : view.len;
-        memcpy(view.buf, b.data + b.start, (size_t)n);
+        memcpy(view.buf, buffer_head(&b), (size_t)n);
         buffer_consume(&b, n);
     }
     buffer_give(&f->rbuf, &b, !is_closed(f));
