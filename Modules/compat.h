@@ -475,6 +475,14 @@ cs_fast_writable(PyObject *obj, Py_buffer *view)
     return 1;
 }
 
+/* ---- a function the compiler must not inline (to keep a hot caller
+ * short) ------------------------------------------------------------------- */
+#if defined(__GNUC__)
+#define CS_NOINLINE __attribute__((noinline))
+#else
+#define CS_NOINLINE
+#endif
+
 /* ---- names looked up often: an interned native str ------------------------ */
 #if CS_PY3
 #define cs_intern(s) PyUnicode_InternFromString(s)

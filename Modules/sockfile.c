@@ -124,12 +124,12 @@ buffer_append(struct fbuf *b, const char *p, Py_ssize_t n)
     return 0;
 }
 
+/* (An emptied buffer is moved back to its start by buffer_make_room, when
+ * room is needed; not here, on readline()'s path.) */
 static void
 buffer_consume(struct fbuf *b, Py_ssize_t n)
 {
     b->start += n;
-    if (b->start == b->end)
-        b->start = b->end = 0;
 }
 
 /* Moves the buffer *slot (of the file) into *local, leaving *slot empty. */
@@ -617,19 +617,28 @@ PyDoc_STRVAR(sockfile_readline_doc,
 "readline([size]) -> next line, newline included; at most size\n\
 bytes if size is given and not negative; '' at end of file.");
 
-static PyObject *
-sockfile_readline(PyObject *self, CS_POSKW_PARAMS)
+/* readline() with arguments; kept out of sockfile_readline so that the
+ * call without any stays as short as it can be. */
+static CS_NOINLINE PyObject *
+readline_args(PyObject *self, PyObject *const *argv, Py_ssize_t nargs,
+              PyObject *kw)
 {
     static char *keywords[] = {"size", NULL};
-    Py_ssize_t size = -1;
+    Py_ssize_t size;
 
-    if ((CS_POS_NARGS != 0 || !cs_no_keywords(CS_KW))
-        && parse_size(CS_POS_ARGV, CS_POS_NARGS, CS_KW, "|O:readline",
-                      keywords, &size) < 0)
+    if (parse_size(argv, nargs, kw, "|O:readline", keywords, &size) < 0)
         return NULL;
     if (size < 0)
         return read_line((sockfile *)self);
     return read_line_slow((sockfile *)self, size);
+}
+
+static PyObject *
+sockfile_readline(PyObject *self, CS_POSKW_PARAMS)
+{
+    if (CS_POS_NARGS == 0 && CS_KW == NULL)
+        return read_line((sockfile *)self);
+    return readline_args(self, CS_POS_ARGV, CS_POS_NARGS, CS_KW);
 }
 
 PyDoc_STRVAR(sockfile_readlines_doc,
