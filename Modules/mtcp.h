@@ -123,6 +123,11 @@ typedef struct mtcp_watch {
     int sock_err;           /* errno that ended the connection, or 0 */
     uint32_t sent;          /* bytes sent on it, modulo 2**32 (only the
                              * thread of the Send in progress uses it) */
+    /* Rcv may read at once, without a poll first: the first unread byte of
+     * connection rcv_head_gen is known and is not the urgent mark (only
+     * the thread of the Send or Rcv in progress uses these two) */
+    int rcv_head;
+    unsigned rcv_head_gen;
     uint32_t last_host;     /* GetSockName of the last descriptor */
     int last_port;
 } mtcp_watch;

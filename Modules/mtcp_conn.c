@@ -128,6 +128,10 @@ mtconn_tcp_connected(int fd)
     err = set_int(fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
     if (err < 0)
         return err;
+    /* each read reports what it left in the receive queue (TCP_CM_INQ):
+     * that is how Rcv can read without polling first (mtcp_tcpio.c);
+     * without it (before Linux 4.18) Rcv asks SIOCATMARK instead */
+    (void)set_int(fd, IPPROTO_TCP, TCP_INQ, 1);
     /* accepted sockets inherit most options; set the rest again */
     (void)set_int(fd, SOL_SOCKET, SO_OOBINLINE, 1);
     (void)set_int(fd, IPPROTO_IP, IP_RECVERR, 1);
@@ -329,6 +333,7 @@ mtconn_reset(mtcp_watch *w)
     w->in_urgent = 0;
     w->sock_err = 0;
     w->sent = 0;
+    w->rcv_head = 0;
 }
 
 /* remember where the descriptor was bound, for GetSockName after it is

@@ -6,9 +6,11 @@
 #include "mtcp.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -24,6 +26,26 @@
  * the GIL, as a copy that small costs less than releasing it and taking
  * it back; larger copies release it. */
 #define KEEP_GIL_MAX 16384
+
+/* ---- what Rcv may know before it reads ---------------------------------
+ * Rcv reads with urgent data in mind: the data up to the urgent mark is
+ * urgent, and the kernel stops a read just before the mark -- except a
+ * read that starts at the mark, which goes on past it.  So Rcv normally
+ * polls first (POLLPRI: urgent data pending).  It may read at once when
+ * the first unread byte is known not to be the mark: a read that starts
+ * on other data stops before any mark, and what the read leaves in the
+ * queue (TCP_CM_INQ) tells whether it stopped there (then SIOCATMARK
+ * decides) or took everything.  Send's wait and Rcv's own reads learn
+ * that (w->rcv_head); nothing else reads the stream. */
+
+/* A poll saw rev: the receive queue holds data and, without POLLPRI, no
+ * urgent mark, so its first byte is not the mark. */
+static void
+note_head(mtcp_watch *w, unsigned gen, short rev)
+{
+    w->rcv_head = (rev & (POLLIN | POLLPRI)) == POLLIN;
+    w->rcv_head_gen = gen;
+}
 
 /* ---- Send --------------------------------------------------------------- */
 
@@ -137,6 +159,7 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
     int recheck = SEND_RECHECK_MS;
     int fd;
     int took = 0;
+    int look;
     short rev = 0;
     PyObject *result = NULL;
 
@@ -207,14 +230,27 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
 
     /* 2: return once the peer has acknowledged all of it.  The wait comes
      * first: its poll returns at once if the ACK's timestamp is already
-     * queued, and SIOCOUTQ is asked once per wake-up. */
+     * queued, and SIOCOUTQ is asked once per wake-up.  Unless Rcv already
+     * may read at once, the wait also looks at the receive queue: the
+     * peer's answer often comes with the ACK, and then the Rcv that
+     * follows reads it without a poll of its own (see rcv_head). */
+    look = !(w->rcv_head && w->rcv_head_gen == gen);
     for (;;) {
         int outq;
         int err;
         int taken;
 
-        if (mtcp_tcp_wait(w, fd, gen, 0, &forever, recheck, &rev) < 0)
+        if (mtcp_tcp_wait(w, fd, gen, look ? POLLIN | POLLPRI : 0, &forever,
+                          recheck, &rev) < 0)
             goto done;
+        if (look && (rev & (POLLIN | POLLPRI))) {
+            /* once is enough: unread data would keep waking the wait */
+            look = 0;
+            note_head(w, gen, rev);
+            rev &= ~(POLLIN | POLLPRI);
+            if (rev == 0)
+                continue;   /* data alone: the ACK is still to come */
+        }
         /* woken by POLLERR: normally the ACK timestamp, taken alone (the
          * last byte's says all is acknowledged); with nothing on the
          * queue it was SO_ERROR, and a hang-up too needs the full check */
@@ -282,24 +318,100 @@ recv_some(int fd, char *p, size_t len, int *err)
     return n;
 }
 
-/* Reads at most want bytes into p, urgent telling whether urgent data is
- * pending: the urgent data up to its mark, or normal data.  Returns what
- * recv() returned; *mark: 1 if the data ends at the mark. */
+/* recv() that also returns what it left in the receive queue: *left, or
+ * -1 when the kernel did not say */
 static ssize_t
-read_into(int fd, char *p, Py_ssize_t want, int urgent, int *err, int *mark)
+recv_left(int fd, char *p, size_t len, int *err, int *left)
 {
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctrl;
+    struct iovec iov;
+    struct msghdr msg;
+    struct cmsghdr *c;
     ssize_t n;
 
+    iov.iov_base = p;
+    iov.iov_len = len;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctrl.buf;
+    msg.msg_controllen = sizeof(ctrl.buf);
+    if (len <= KEEP_GIL_MAX) {
+        n = recvmsg(fd, &msg, MSG_DONTWAIT);
+        *err = errno;
+    }
+    else {
+        Py_BEGIN_ALLOW_THREADS
+        n = recvmsg(fd, &msg, MSG_DONTWAIT);
+        *err = errno;
+        Py_END_ALLOW_THREADS
+    }
+    *left = -1;
+    if (n > 0) {
+        for (c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c))
+            if (c->cmsg_level == IPPROTO_TCP && c->cmsg_type == TCP_CM_INQ)
+                memcpy(left, CMSG_DATA(c), sizeof(*left));
+    }
+    return n;
+}
+
+/* Reads at most want bytes into p.  *urgent tells whether urgent data is
+ * pending (POLLPRI): 1 reads the urgent data up to its mark, 0 normal
+ * data; -1 means the first unread byte is not the mark (w->rcv_head), and
+ * the read finds out, setting *urgent to 0 or 1.  Returns what recv()
+ * returned; *mark: 1 if the data ends at the mark. */
+static ssize_t
+read_into(mtcp_watch *w, int fd, unsigned gen, char *p, Py_ssize_t want,
+          int *urgent, int *err, int *mark)
+{
+    ssize_t n;
+    int left;
+
     *mark = 0;
-    if (urgent && at_mark(fd)) {
+    if (*urgent < 0) {
+        *urgent = 0;
+        n = recv_left(fd, p, (size_t)want, err, &left);
+        if (n <= 0 || left == 0)
+            return n;   /* took all there was: no mark among it */
+        if (n < want) {
+            /* stopped short: at the mark (the data was urgent), or more
+             * came after the read */
+            if (!at_mark(fd)) {
+                w->rcv_head = 1;
+                w->rcv_head_gen = gen;
+                return n;
+            }
+            *urgent = 1;
+        }
+        else {
+            /* the buffer is full: data up to a mark further on is urgent
+             * too */
+            short rev = mtconn_poll_now(fd, POLLIN | POLLPRI);
+
+            if (rev & POLLPRI)
+                *urgent = 1;
+            else
+                note_head(w, gen, rev);
+            return n;
+        }
+    }
+    else if (*urgent && at_mark(fd)) {
         /* the byte at the mark ends the urgent data */
         n = recv_some(fd, p, 1, err);
         *mark = n == 1;
         return n;
     }
-    /* the kernel stops a read just before the urgent byte */
-    n = recv_some(fd, p, (size_t)want, err);
-    if (urgent && n > 0 && n < want && at_mark(fd)) {
+    else {
+        /* the kernel stops a read just before the urgent byte */
+        n = recv_some(fd, p, (size_t)want, err);
+        if (!*urgent || n <= 0 || n >= want || !at_mark(fd))
+            return n;
+    }
+    /* n bytes of urgent data read, and the mark is next */
+    {
         int err2;
 
         if (recv_some(fd, p + n, 1, &err2) == 1) {
@@ -319,11 +431,13 @@ read_into(int fd, char *p, Py_ssize_t want, int urgent, int *err, int *mark)
 #define RCV_COPY_MAX KEEP_GIL_MAX
 #define RCV_DIRECT_MAX 65536
 
-/* One attempt to read.  Returns the data, or NULL: with an exception, or
- * with *err set to the errno of a failed recv (EAGAIN: nothing yet), or
- * with *err = 0 and *eof = 1 at the end of the data. */
+/* One attempt to read (*urgent as for read_into).  Returns the data, or
+ * NULL: with an exception, or with *err set to the errno of a failed recv
+ * (EAGAIN: nothing yet), or with *err = 0 and *eof = 1 at the end of the
+ * data. */
 static PyObject *
-rcv_once(mtcp_stream *s, int fd, int urgent, int *err, int *eof, int *mark)
+rcv_once(mtcp_stream *s, int fd, unsigned gen, int *urgent, int *err,
+         int *eof, int *mark)
 {
     Py_ssize_t want = s->w.bufsize;
     PyObject *data;
@@ -337,7 +451,7 @@ rcv_once(mtcp_stream *s, int fd, int urgent, int *err, int *eof, int *mark)
             if (s->rbuf == NULL)
                 return PyErr_NoMemory();
         }
-        n = read_into(fd, s->rbuf, want, urgent, err, mark);
+        n = read_into(&s->w, fd, gen, s->rbuf, want, urgent, err, mark);
         if (n > 0)
             return PyBytes_FromStringAndSize(s->rbuf, n);
         data = NULL;
@@ -354,7 +468,8 @@ rcv_once(mtcp_stream *s, int fd, int urgent, int *err, int *eof, int *mark)
         data = PyBytes_FromStringAndSize(NULL, want);
         if (data == NULL)
             return NULL;
-        n = read_into(fd, PyBytes_AS_STRING(data), want, urgent, err, mark);
+        n = read_into(&s->w, fd, gen, PyBytes_AS_STRING(data), want, urgent,
+                      err, mark);
         if (n > 0) {
             if (n < want && _PyBytes_Resize(&data, n) < 0)
                 return NULL;
@@ -400,6 +515,7 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
     double timeout = 0;
     unsigned gen;
     int fd;
+    int fast;
     short rev;
 
     if (CS_POS_NARGS == 1) {
@@ -422,8 +538,13 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
     mtwait_deadline(&deadline, timeout);
     /* what the descriptor reports decides what to do: no FIONREAD or
      * probing read before the recv, the error queue read only on
-     * POLLERR, and after a wait its revents serve for the next look */
-    rev = 0;    /* the wait's poll returns at once when there is data */
+     * POLLERR, and after a wait its revents serve for the next look.
+     * When the first unread byte is known (see note_head) the read comes
+     * first; otherwise the wait, whose poll returns at once when there is
+     * data. */
+    fast = w->rcv_head && w->rcv_head_gen == gen;
+    w->rcv_head = 0;
+    rev = fast ? POLLIN : 0;
     for (;;) {
         PyObject *data;
         int err;
@@ -437,10 +558,11 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
             (void)mtcp_tcp_check_conn(w, fd);
         }
         if (rev & (POLLIN | POLLPRI | POLLRDHUP | POLLHUP | POLLERR)) {
-            int urgent = (rev & POLLPRI) != 0;
+            int urgent = fast ? -1 : (rev & POLLPRI) != 0;
             int uflag = 0;
 
-            data = rcv_once(s, fd, urgent, &err, &eof, &mark);
+            fast = 0;
+            data = rcv_once(s, fd, gen, &urgent, &err, &eof, &mark);
             if (data != NULL) {
                 mtdrv_lock();
                 if (urgent) {

@@ -383,6 +383,47 @@ def test_urgent_between_mactcp_streams():
     assert server.Rcv(5) == (b"after", 0, 0)
 
 
+def _rcv_after_a_send_that_saw_data(urgent_data, size=16384, before=b"a"):
+    """The server's Send waits while `before` sits unread in its queue (its
+    wait sees it, so the next Rcv may read without polling first); then
+    urgent data arrives; then the server's Rcvs."""
+    server, client = M.connected_pair(size)
+    for i in range(0, len(before), 500):    # within the window
+        client.Send(before[i:i + 500])  # acknowledged: it is in the queue
+    server.Send(b"y")
+    assert server.Status().amtUnackedData == 0
+    if urgent_data:
+        client.Send(urgent_data, 0, 1)
+    assert client.Rcv(5) == (b"y", 0, 0)
+    return server, client
+
+
+@pytest.mark.parametrize("urgent_data", [b"U", b"UVW"])
+def test_urgent_behind_data_a_send_saw(urgent_data):
+    server, client = _rcv_after_a_send_that_saw_data(urgent_data)
+    # the data up to the mark is urgent, with the mark: not one normal
+    # chunk, and no mark lost
+    assert server.Rcv(5) == (b"a" + urgent_data, 1, 1)
+    client.Send(b"after")
+    assert server.Rcv(5) == (b"after", 0, 0)
+
+
+def test_urgent_beyond_a_full_read_after_a_send_saw_data():
+    server, client = _rcv_after_a_send_that_saw_data(b"U", 8192,
+                                                     b"a" * 9000)
+    assert server.Rcv(5) == (b"a" * 8192, 1, 0)
+    assert server.Rcv(5) == (b"a" * 808 + b"U", 0, 1)
+    client.Send(b"after")
+    assert server.Rcv(5) == (b"after", 0, 0)
+
+
+def test_rcv_after_a_send_that_saw_data():
+    server, client = _rcv_after_a_send_that_saw_data(None, before=b"abc")
+    assert server.Rcv(5) == (b"abc", 0, 0)
+    client.Send(b"more")
+    assert server.Rcv(5) == (b"more", 0, 0)
+
+
 def test_long_urgent_data_flags_first_and_mark():
     server = mactcp.TCPCreate(4096)
     server.PassiveOpen(0)
