@@ -1241,3 +1241,60 @@ def test_large_lines_and_reads_grow_the_buffer(pair):
     finally:
         thread.join()
     f.close()
+
+
+@pytest.mark.parametrize("bufsize", [0, 7, -1])
+def test_threads_sharing_a_file_lose_and_duplicate_nothing(bufsize):
+    # Several threads reading lines from one file, several writing to
+    # another: who gets which bytes is not defined, but every byte arrives
+    # exactly once (and nothing crashes while calls that released the GIL
+    # hand their buffers back).
+    a, b = socket.socketpair()
+    a.settimeout(30)
+    b.settimeout(30)
+    reader = a.makefile("rb", bufsize)
+    writer = b.makefile("wb", bufsize)
+    lines = [("%d:" % i).encode("ascii") + b"x" * (i % 13) + b"\n"
+             for i in range(3000)]
+    got = [[] for _ in range(3)]
+    errors = []
+
+    def read(into):
+        try:
+            while True:
+                line = reader.readline()
+                if not line:
+                    break
+                into.append(line)
+        except BaseException as exc:
+            errors.append(exc)
+
+    def write(part):
+        try:
+            for line in part:
+                writer.write(line)
+            writer.flush()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read, args=(into,)) for into in got]
+    writers = [threading.Thread(target=write, args=(lines[i::3],))
+               for i in range(3)]
+    try:
+        for thread in threads + writers:
+            thread.start()
+        for thread in writers:
+            thread.join()
+        writer.close()
+        b.shutdown(socket.SHUT_WR)
+        for thread in threads:
+            thread.join()
+    finally:
+        reader.close()
+        a.close()
+        b.close()
+    assert not errors
+    received = b"".join(b"".join(part) for part in got)
+    sent = b"".join(lines)
+    assert len(received) == len(sent)
+    assert sorted(bytearray(received)) == sorted(bytearray(sent))
