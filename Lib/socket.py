@@ -43,7 +43,6 @@ work as context managers; data is bytes there.
 import _socket
 from _socket import *
 
-import _weakref
 import errno as _errno
 import sys as _sys
 
@@ -84,187 +83,30 @@ _socketmethods = (
     'getpeername', 'getsockname', 'getsockopt', 'setsockopt',
     'sendall', 'gettimeout', 'shutdown')
 
-# Methods stored on each socket object as the C socket's own bound methods
-# (the data path, kept free of a Python-level call).  They are bound on
-# first use, by __getattr__, and replaced by the closed socket's on close().
+# The data methods: as Python 2.7's socket objects, a socket object takes
+# keyword arguments for these where its C socket does (ssl.py imports
+# this name).
 _delegate_methods = ("recv", "recvfrom", "recv_into", "recvfrom_into",
                      "send", "sendto")
 
 
-class _closedsocket(object):
-    """What a socket object holds after close(): every use is EBADF."""
-    __slots__ = []
-
-    def _dummy(*args, **kwargs):
-        raise error(EBADF, 'Bad file descriptor')
-
-    send = recv = recv_into = sendto = recvfrom = recvfrom_into = _dummy
-    __getattr__ = _dummy
-
-
-def _dup(sock):
-    """An OS-level duplicate of the C socket `sock`, in the same timeout
-    mode (the descriptors share their blocking flag, so both objects must
-    agree on it)."""
-    new = sock.dup()
-    try:
-        new.settimeout(sock.gettimeout())
-    except BaseException:
-        new.close()
-        raise
-    return new
-
-
-class _socketobject(object):
-
+class _socketobject(_socket._socketobject):
+    # The work is done by the C type _socket._socketobject
+    # (Modules/sockwrap.c): the object holds its C socket in `_sock`,
+    # passes every method on to it, and adds close(), dup(), makefile() and
+    # the context manager; after close() its `_sock` is the _closedsocket,
+    # on which every use fails with error(EBADF).  This class is there so
+    # that class attributes can be set (and patched) as on Python 2.7's
+    # class; socket objects have no __dict__, as 2.7's do not.
     __doc__ = _realsocket.__doc__
-
-    # _files: None until makefile() is first called, then a list of weak
-    # references to the dup()ed C sockets of the files it made.
-    # _bound: whether __getattr__ has stored a delegated method.
-    __slots__ = (["_sock", "_files", "_bound", "__weakref__"]
-                 + list(_delegate_methods))
-
-    def __init__(self, family=AF_INET, type=SOCK_STREAM, proto=0, _sock=None):
-        if _sock is None:
-            _sock = _realsocket(family, type, proto)
-        self._sock = _sock
-        self._files = None
-        self._bound = False
-
-    def __getattr__(self, name, _delegated=frozenset(_delegate_methods),
-                    getattr=getattr, setattr=setattr):
-        # Reached only for what the object does not hold: a data method not
-        # used yet is fetched from the C socket once and kept in its slot,
-        # so that later calls go straight to C.
-        if name in _delegated:
-            method = getattr(self._sock, name)
-            setattr(self, name, method)
-            self._bound = True
-            return method
-        raise AttributeError("'%s' object has no attribute '%s'"
-                             % (type(self).__name__, name))
-
-    def close(self, _closed=_closedsocket(),
-              _delegate_methods=_delegate_methods, setattr=setattr):
-        """close()
-
-        Close the socket.  Every later operation on this object fails with
-        error(EBADF); other objects for the same connection (from dup(),
-        makefile()) are not affected."""
-        # Only builtins and default arguments here: close() can run from a
-        # file object's __del__ while the interpreter tears modules down.
-        sock = self._sock
-        if sock is _closed:
-            return
-        self._sock = _closed
-        if self._bound:
-            dummy = _closed._dummy
-            for name in _delegate_methods:
-                setattr(self, name, dummy)
-        sock.close()
-
-    def accept(self):
-        """accept() -> (socket object, address info)
-
-        Wait for an incoming connection.  Return a new socket representing
-        the connection, and the address of the client."""
-        sock, addr = self._sock.accept()
-        return _socketobject(_sock=sock), addr
-
-    def dup(self):
-        """dup() -> socket object
-
-        Return a new socket object for the same connection, on a new file
-        descriptor: either may be closed without affecting the other."""
-        return _socketobject(_sock=_dup(self._sock))
-
-    def makefile(self, mode='r', bufsize=-1):
-        """makefile([mode[, bufsize]]) -> file object
-
-        Return a file object for the socket.  It works on a dup()ped
-        descriptor, so the file and the socket may be closed or
-        garbage-collected independently; the socket's timeout, now and
-        as settimeout() and setblocking() change it later, is the
-        file's.  mode and bufsize are as for the built-in open(): bufsize
-        0 is unbuffered, 1 line buffered, and another positive value a
-        buffer size."""
-        sock = _dup(self._sock)
-        try:
-            f = _fileobject(sock, mode, bufsize, close=True)
-            if self._files is None:
-                self._files = []
-            self._files.append(_weakref.ref(sock))
-        except BaseException:
-            sock.close()
-            raise
-        return f
-
-    # The file's descriptor shares O_NONBLOCK with the socket's, so the two
-    # C objects must agree on the mode: a timeout change goes to both, as
-    # it does in CPython 2.7, where the file uses the socket's C object.
-    def settimeout(self, timeout):
-        """settimeout(timeout)
-
-        Set a timeout on socket operations (and on the reads and writes of
-        the files makefile() made).  timeout can be a float, giving in
-        seconds, or None.  Setting a timeout of None disables the timeout
-        feature and is equivalent to setblocking(1).  Setting a timeout of
-        zero is the same as setblocking(0)."""
-        self._sock.settimeout(timeout)
-        if self._files:
-            self._files_follow()
-
-    def setblocking(self, flag):
-        """setblocking(flag)
-
-        Set the socket to blocking (flag is true) or non-blocking (false),
-        and with it the files makefile() made.  setblocking(True) is
-        equivalent to settimeout(None); setblocking(False) is equivalent to
-        settimeout(0.0)."""
-        self._sock.setblocking(flag)
-        if self._files:
-            self._files_follow()
-
-    def _files_follow(self):
-        """Gives the C sockets of the live makefile() files the socket's
-        timeout, and forgets those that are gone."""
-        timeout = self._sock.gettimeout()
-        files = self._files
-        # A copy to walk, and removal in place: a makefile() in another
-        # thread may append meanwhile.
-        for ref in list(files):
-            sock = ref()
-            if sock is not None and sock.fileno() >= 0:
-                sock.settimeout(timeout)
-                continue
-            try:
-                files.remove(ref)
-            except ValueError:
-                pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    family = property(lambda self: self._sock.family, doc="the socket family")
-    type = property(lambda self: self._sock.type, doc="the socket type")
-    proto = property(lambda self: self._sock.proto, doc="the socket protocol")
+    __slots__ = ()
 
 
-def _delegating_method(name):
-    def method(self, *args):
-        return getattr(self._sock, name)(*args)
-    method.__name__ = name
-    method.__doc__ = getattr(_realsocket, name).__doc__
-    return method
+_closedsocket = _socket._closedsocket
 
-
-for _name in _socketmethods:
-    setattr(_socketobject, _name, _delegating_method(_name))
-del _name
+# accept() and dup() make _socketobject objects and makefile() takes
+# _fileobject from this module's namespace at each call.
+_socket._set_socket_namespace(globals())
 
 socket = SocketType = _socketobject
 

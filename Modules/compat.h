@@ -227,6 +227,21 @@ cs_thread_ident(void)
 #define CS_HAVE_FASTCALL 0
 #endif
 
+/* ---- calling a type without an argument tuple -----------------------------
+ * 3.9+ call a type through its tp_vectorcall when it has one (3.8 has the
+ * field but calls types through tp_call).  CS_TYPE_VECTORCALL(fn), as the
+ * last entry of a type initializer, names fn there:
+ *     PyObject *fn(PyObject *type, PyObject *const *args, size_t nargsf,
+ *                  PyObject *kwnames)
+ * and fn exists only #if CS_HAVE_TYPE_VECTORCALL. */
+#if PY_VERSION_HEX >= 0x03090000
+#define CS_HAVE_TYPE_VECTORCALL 1
+#define CS_TYPE_VECTORCALL(fn) .tp_vectorcall = (fn),
+#else
+#define CS_HAVE_TYPE_VECTORCALL 0
+#define CS_TYPE_VECTORCALL(fn)
+#endif
+
 
 #include <limits.h>
 #include <stdarg.h>

@@ -60,6 +60,7 @@ socket_exec(PyObject *module)
 {
     if (sockerr_add_to_module(module) < 0
         || sockobject_add_to_module(module) < 0
+        || sockwrap_add_to_module(module) < 0
         || sockfile_add_to_module(module) < 0
         || add_functions(module, sockobject_functions) < 0
         || add_functions(module, resolver_functions) < 0

@@ -17,6 +17,10 @@ extern PyMethodDef inetconv_functions[];    /* inetconv.c: inet_*, hton*, ntoh* 
 /* sockconst.c: every constant of sockconst.h; 0 or -1. */
 int sockconst_add_to_module(PyObject *module);
 
+/* sockwrap.c: _socketobject, _closedsocket and _set_socket_namespace
+ * (after sockobject_add_to_module); 0 or -1. */
+int sockwrap_add_to_module(PyObject *module);
+
 /* sockfile.c: the type _fileobject (makefile()'s file object); 0 or -1. */
 int sockfile_add_to_module(PyObject *module);
 

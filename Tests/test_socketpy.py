@@ -8,10 +8,12 @@ standard library's socket module (support.Peer)."""
 from __future__ import print_function
 
 import errno
+import gc
 import json
 import os
 import subprocess
 import sys
+import threading
 import weakref
 
 import pytest
@@ -117,6 +119,8 @@ def listener():
 
 def test_socket_is_the_wrapper_class():
     assert socket.socket is socket.SocketType is socket._socketobject
+    assert socket._socketobject.__bases__ == (_socket._socketobject,)
+    assert socket._closedsocket is _socket._closedsocket
     assert socket._realsocket is _socket.socket
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
@@ -166,13 +170,14 @@ def _closed_fd(raw):
     return False
 
 
-def test_data_methods_are_the_c_sockets_own():
+def test_data_methods_are_methods_of_the_object_with_the_c_docstrings():
     s = socket.socket()
     try:
         for name in socket._delegate_methods:
             method = getattr(s, name)
-            assert method.__self__ is s._sock, name
+            assert method.__self__ is s, name
             assert method.__name__ == name
+            assert method.__doc__ == getattr(_socket.socket, name).__doc__
         assert set(socket._delegate_methods) == set(
             ["recv", "recvfrom", "recv_into", "recvfrom_into", "send",
              "sendto"])
@@ -271,14 +276,17 @@ def test_close_after_the_data_methods_were_used():
         assert b.recv(1) == b"x"
         b.send(b"y")
         assert a.recv(1) == b"y"
-        assert a.send.__self__ is raw and a.recv.__self__ is raw
+        bound = dict((name, getattr(a, name))
+                     for name in socket._delegate_methods)
         a.close()
+        assert raw.fileno() == -1
         for name in ("recv", "recv_into", "recvfrom", "recvfrom_into"):
-            method = getattr(a, name)
-            assert getattr(method, "__self__", None) is not raw
-            _ebadf(method, 1)
-        _ebadf(a.send, b"x")
-        _ebadf(a.sendto, b"x", "/nonexistent")
+            _ebadf(getattr(a, name), 1)
+            _ebadf(bound[name], 1)
+        for send in (a.send, bound["send"]):
+            _ebadf(send, b"x")
+        for sendto in (a.sendto, bound["sendto"]):
+            _ebadf(sendto, b"x", "/nonexistent")
         assert b.recv(10) == b""
     finally:
         b.close()
@@ -371,6 +379,632 @@ def test_subclass_can_replace_the_data_methods():
         assert b.recv(1) == b""
     finally:
         b.close()
+
+
+# -- the C type (Modules/sockwrap.c): _sock, subclasses, arguments ------------
+
+class FakeSock(object):
+    """A stand-in for the C socket: records every call it gets."""
+
+    family = 1234
+    type = 5678
+    proto = 9
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+
+        def method(*args, **kwargs):
+            self.calls.append((name, args, kwargs))
+            return (name, args)
+        return method
+
+
+def test_sock_is_shared_by_objects_made_with_it():
+    a, b = socket.socketpair()
+    try:
+        twin = socket.socket(_sock=a._sock)
+        assert twin._sock is a._sock
+        assert twin.fileno() == a.fileno()
+        twin.sendall(b"from twin")
+        assert recv_exactly(b, 9) == b"from twin"
+        b.sendall(b"to a")
+        assert recv_exactly(a, 4) == b"to a"
+        # Closing one closes the C socket they share, as before.
+        twin.close()
+        _ebadf(twin.fileno)
+        assert a.fileno() == -1
+        assert b.recv(1) == b""
+    finally:
+        a.close()
+        b.close()
+
+
+def test_sock_can_be_any_object_and_is_writable():
+    s = socket.socket()
+    raw = s._sock
+    try:
+        fake = FakeSock()
+        s._sock = fake
+        assert s._sock is fake
+        assert s.bind(("x", 1)) == ("bind", (("x", 1),))
+        assert s.connect_ex("addr") == ("connect_ex", ("addr",))
+        assert s.getsockopt(1, 2, 3) == ("getsockopt", (1, 2, 3))
+        assert s.fileno() == ("fileno", ())
+        assert s.recv(10, flags=1) == ("recv", (10,))
+        assert s.recv_into(bytearray(3), nbytes=2) == ("recv_into",
+                                                        (bytearray(3),))
+        assert s.sendto(b"x", ("h", 1)) == ("sendto", (b"x", ("h", 1)))
+        assert s.settimeout(timeout=2.5) is None
+        assert s.setblocking(0) is None
+        assert (s.family, s.type, s.proto) == (1234, 5678, 9)
+        assert fake.calls == [
+            ("bind", (("x", 1),), {}), ("connect_ex", ("addr",), {}),
+            ("getsockopt", (1, 2, 3), {}), ("fileno", (), {}),
+            ("recv", (10,), {"flags": 1}),
+            ("recv_into", (bytearray(3),), {"nbytes": 2}),
+            ("sendto", (b"x", ("h", 1)), {}), ("settimeout", (2.5,), {}),
+            ("setblocking", (0,), {})]
+        # The C socket again: straight back to C.
+        s._sock = raw
+        assert s.fileno() == raw.fileno() >= 0
+        # close() closes whatever _sock holds, through its close().
+        s._sock = fake
+        s.close()
+        assert fake.calls[-1] == ("close", (), {})
+        assert isinstance(s._sock, socket._closedsocket)
+        _ebadf(s.fileno)
+    finally:
+        raw.close()
+
+
+def test_deleted_or_unset_sock_is_an_attribute_error():
+    s = socket.socket()
+    raw = s._sock
+    try:
+        del s._sock
+        with pytest.raises(AttributeError):
+            s._sock
+        with pytest.raises(AttributeError):
+            del s._sock
+        for call in (s.close, s.fileno, s.dup, s.accept, s.makefile,
+                     lambda: s.recv(1), lambda: s.settimeout(1.0),
+                     lambda: s.family):
+            with pytest.raises(AttributeError) as info:
+                call()
+            assert "_sock" in str(info.value)
+    finally:
+        raw.close()
+
+    class NoInit(socket.socket):
+        def __init__(self):
+            pass
+
+    obj = NoInit()
+    with pytest.raises(AttributeError):
+        obj.fileno()
+    bare = socket.socket.__new__(socket.socket)
+    with pytest.raises(AttributeError):
+        bare.close()
+
+
+def test_init_again_replaces_the_sock():
+    s = socket.socket()
+    raw = s._sock
+    try:
+        s.__init__(socket.AF_UNIX, socket.SOCK_DGRAM)
+        assert s._sock is not raw
+        assert (s.family, s.type) == (socket.AF_UNIX, socket.SOCK_DGRAM)
+        assert raw.fileno() >= 0        # still open: we hold it
+        socket.socket.__init__(s, _sock=raw)
+        assert s._sock is raw
+    finally:
+        s.close()
+    assert raw.fileno() == -1
+
+
+def test_constructor_arguments():
+    cases = [
+        ((), {}, (socket.AF_INET, socket.SOCK_STREAM, 0)),
+        ((socket.AF_INET6,), {}, (socket.AF_INET6, socket.SOCK_STREAM, 0)),
+        ((socket.AF_INET, socket.SOCK_DGRAM, 0), {},
+         (socket.AF_INET, socket.SOCK_DGRAM, 0)),
+        ((), {"type": socket.SOCK_DGRAM},
+         (socket.AF_INET, socket.SOCK_DGRAM, 0)),
+        ((socket.AF_UNIX,), {"_sock": None},
+         (socket.AF_UNIX, socket.SOCK_STREAM, 0)),
+        ((socket.AF_UNIX, socket.SOCK_STREAM, 0, None), {},
+         (socket.AF_UNIX, socket.SOCK_STREAM, 0)),
+        ((True, socket.SOCK_STREAM), {}, (1, socket.SOCK_STREAM, 0)),
+    ]
+    for args, kwargs, expected in cases:
+        s = socket.socket(*args, **kwargs)
+        try:
+            assert type(s._sock) is _socket.socket
+            assert (s.family, s.type, s.proto) == expected, (args, kwargs)
+        finally:
+            s.close()
+    raw = _socket.socket()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM, 0, raw)
+    assert s._sock is raw and s.family == socket.AF_INET
+    s.close()
+
+
+def test_constructor_with_a_default_timeout():
+    old = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(2.5)
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    finally:
+        socket.setdefaulttimeout(old)
+    try:
+        assert s.gettimeout() == pytest.approx(2.5)
+        assert s._sock.gettimeout() == pytest.approx(2.5)
+    finally:
+        s.close()
+
+
+def _refcount_kept(obj, call):
+    """Calls call(obj) many times, each raising TypeError/ValueError/
+    OverflowError; obj's reference count must come back as it was."""
+    before = sys.getrefcount(obj)
+    for _ in range(200):
+        with pytest.raises((TypeError, ValueError, OverflowError)):
+            call(obj)
+    assert sys.getrefcount(obj) == before
+
+
+def test_bad_arguments_raise_and_leak_nothing():
+    s = socket.socket()
+    try:
+        bad = object()
+        text = "not a number"
+        for call in (
+                lambda x: socket.socket(x),
+                lambda x: socket.socket(socket.AF_INET, x),
+                lambda x: socket.socket(1, 2, 3, None, x),
+                lambda x: socket.socket(family=x),
+                lambda x: socket.socket(nonsense=x),
+                lambda x: s.settimeout(x),
+                lambda x: s.settimeout(timeout=x, other=1),
+                lambda x: s.setblocking(x, 1),
+                lambda x: s.fileno(x),
+                lambda x: s.fileno(key=x),
+                lambda x: s.bind(x),
+                lambda x: s.listen(x),
+                lambda x: s.recv(x),
+                lambda x: s.recv(1, nonsense=x),
+                lambda x: s.send(b"", x),
+                lambda x: s.makefile("r", 1, x),
+                lambda x: s.makefile(nonsense=x),
+                lambda x: s.close(x),
+                lambda x: s.accept(x),
+                lambda x: s.dup(x)):
+            _refcount_kept(bad, call)
+            _refcount_kept(text, call)
+        with pytest.raises(TypeError):
+            s.settimeout()
+        with pytest.raises(TypeError):
+            s.setblocking()
+        with pytest.raises(TypeError):
+            s.bind()
+        with pytest.raises(ValueError):
+            s.settimeout(-1.0)
+        with pytest.raises(OverflowError):
+            s.bind(("127.0.0.1", 70000))
+        with pytest.raises(AttributeError):
+            s.family = 3
+        with pytest.raises(AttributeError):
+            s.no_such_attribute = 1
+        assert s.fileno() >= 0          # none of it harmed the socket
+    finally:
+        s.close()
+
+
+def test_wrong_arity_errors_are_the_c_sockets():
+    s = socket.socket()
+    try:
+        for name, args in (("fileno", (1,)), ("listen", ()),
+                           ("listen", (1, 2)), ("shutdown", ()),
+                           ("getsockname", (1,)), ("recv", ())):
+            with pytest.raises(TypeError) as ours:
+                getattr(s, name)(*args)
+            with pytest.raises(TypeError) as theirs:
+                getattr(s._sock, name)(*args)
+            assert str(ours.value) == str(theirs.value), name
+    finally:
+        s.close()
+
+
+def test_every_method_fails_with_ebadf_after_close():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    a, b = socket.socketpair()
+    try:
+        for s in (listener, a):
+            s.close()
+            s.close()
+            assert isinstance(s._sock, socket._closedsocket)
+            for name in socket._socketmethods:
+                args = {"bind": (("127.0.0.1", 0),),
+                        "connect": (("127.0.0.1", 1),),
+                        "connect_ex": (("127.0.0.1", 1),),
+                        "listen": (1,), "getsockopt": (1, 2),
+                        "setsockopt": (1, 2, 3), "sendall": (b"x",),
+                        "shutdown": (socket.SHUT_RDWR,)}.get(name, ())
+                _ebadf(getattr(s, name), *args)
+            for name in ("recv", "recvfrom"):
+                _ebadf(getattr(s, name), 1)
+            for name in ("recv_into", "recvfrom_into"):
+                _ebadf(getattr(s, name), bytearray(1))
+            _ebadf(s.send, b"x")
+            _ebadf(s.sendto, b"x", ("127.0.0.1", 1))
+            for name in ("accept", "dup", "makefile"):
+                _ebadf(getattr(s, name))
+            _ebadf(s.settimeout, None)
+            _ebadf(s.setblocking, True)
+            for name in ("family", "type", "proto"):
+                _ebadf(getattr, s, name)
+            with s:             # __exit__'s close() is harmless too
+                pass
+        assert b.recv(1) == b""
+    finally:
+        b.close()
+
+
+def test_close_keeps_dup_and_file_open():
+    a, b = socket.socketpair()
+    try:
+        c = a.dup()
+        f = a.makefile("rb")
+        a.close()
+        b.sendall(b"one\n")
+        assert f.readline() == b"one\n"
+        b.sendall(b"two")
+        assert recv_exactly(c, 3) == b"two"
+        f.close()
+        c.sendall(b"back")
+        assert recv_exactly(b, 4) == b"back"
+        c.close()
+        assert b.recv(1) == b""
+    finally:
+        b.close()
+
+
+def test_closedsocket_itself():
+    closed = socket._closedsocket()
+    for name in socket._delegate_methods:
+        _ebadf(getattr(closed, name))
+    _ebadf(lambda: closed._dummy(1, x=2))
+    _ebadf(getattr, closed, "fileno")
+    _ebadf(getattr, closed, "family")
+
+
+def test_accept_returns_the_base_type_from_a_subclass():
+    class Listener(socket.socket):
+        pass
+
+    lst = Listener()
+    try:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen(1)
+        c = socket.create_connection(lst.getsockname())
+        try:
+            conn, addr = lst.accept()
+            try:
+                assert type(conn) is socket.socket
+                assert type(conn._sock) is _socket.socket
+                assert addr == c.getsockname()
+            finally:
+                conn.close()
+        finally:
+            c.close()
+    finally:
+        lst.close()
+
+
+def test_accept_through_a_python_sock():
+    a, b = socket.socketpair()
+
+    class Accepting(object):
+        def accept(self):
+            return [a._sock, "peer"]
+
+    s = socket.socket(_sock=Accepting())
+    try:
+        conn, addr = s.accept()
+        assert type(conn) is socket.socket
+        assert conn._sock is a._sock and addr == "peer"
+        Accepting.accept = lambda self: (1, 2, 3)
+        with pytest.raises(ValueError):
+            s.accept()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_subclass_methods_and_context_manager():
+    closed = []
+
+    class Recording(socket.socket):
+        def close(self):
+            closed.append(self)
+            socket.socket.close(self)
+
+        def sendall(self, data, flags=0):
+            return socket.socket.sendall(self, data.upper(), flags)
+
+    a, b = socket.socketpair()
+    try:
+        w = Recording(_sock=a._sock)
+        w.extra = "subclasses have a __dict__"
+        with w as entered:
+            assert entered is w
+            w.sendall(b"shout")
+            assert recv_exactly(b, 5) == b"SHOUT"
+        assert closed == [w]
+        _ebadf(w.fileno)
+        with pytest.raises(AttributeError):
+            delattr(socket.socket(_sock=a._sock), "recv")
+    finally:
+        a.close()
+        b.close()
+
+
+def test_weak_references_and_collection():
+    s = socket.socket()
+    gone = []
+    ref = weakref.ref(s, gone.append)
+    raw = weakref.ref(s._sock)
+    assert ref() is s
+    del s
+    assert ref() is None and gone == [ref]
+    assert raw() is None                # the C socket went with it
+    # A cycle through _sock is collected.
+    s = socket.socket()
+    raw_sock = s._sock
+    holder = FakeSock()
+    holder.owner = s
+    s._sock = holder
+    ref = weakref.ref(s)
+    del s, holder
+    gc.collect()
+    assert ref() is None
+    raw_sock.close()
+
+
+def test_repr_and_docs():
+    s = socket.socket()
+    try:
+        assert repr(s).startswith("<socket._socketobject object at ")
+        assert socket.socket.__name__ == "_socketobject"
+        assert socket.socket.__module__ == "socket"
+        assert socket.socket.__doc__ == _socket.socket.__doc__
+        for name in ("close", "accept", "dup", "makefile", "settimeout",
+                     "setblocking"):
+            assert getattr(socket.socket, name).__doc__.startswith(name)
+    finally:
+        s.close()
+
+
+def test_class_attributes_can_be_patched(monkeypatch):
+    calls = []
+    original = socket.socket.connect_ex
+
+    def connect_ex(self, address):
+        calls.append(address)
+        return original(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket.socket, "marker", "set on the class",
+                        raising=False)
+    s = socket.socket()
+    try:
+        assert s.marker == "set on the class"
+        holder, port = _refused_port()
+        try:
+            assert s.connect_ex(("127.0.0.1", port)) == errno.ECONNREFUSED
+        finally:
+            holder.close()
+        assert calls == [("127.0.0.1", port)]
+    finally:
+        s.close()
+
+
+def test_patched_init_and_class_apply_to_new_objects(monkeypatch):
+    made = []
+    original = socket.socket.__init__
+
+    def __init__(self, *args, **kwargs):
+        made.append(args)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "__init__", __init__)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        assert made == [(socket.AF_INET, socket.SOCK_DGRAM)]
+        assert s.type == socket.SOCK_DGRAM
+        c = s.dup()             # _socketobject(_sock=...) as 2.7 makes it
+        assert made[-1] == () and type(c) is socket.socket
+        c.close()
+    finally:
+        s.close()
+    monkeypatch.undo()
+
+    class Other(socket.socket):
+        pass
+
+    monkeypatch.setattr(socket, "_socketobject", Other)
+    s = socket.socket()
+    try:
+        assert type(s) is socket.socket
+        c = s.dup()
+        assert type(c) is Other
+        c.close()
+    finally:
+        s.close()
+
+
+def test_makefile_takes_the_current_fileobject_and_files_follow(monkeypatch):
+    made = []
+
+    class Recorder(object):
+        def __init__(self, sock, mode="rb", bufsize=-1, close=False):
+            made.append((sock, mode, bufsize, close))
+
+    a, b = socket.socketpair()
+    try:
+        monkeypatch.setattr(socket, "_fileobject", Recorder)
+        assert a._files is None
+        a.makefile()
+        a.makefile("wb", 0)
+        a.makefile(bufsize=5, mode="r+b")
+        assert [m[1:] for m in made] == [("r", -1, True), ("wb", 0, True),
+                                         ("r+b", 5, True)]
+        socks = [m[0] for m in made]
+        for sock in socks:
+            assert type(sock) is _socket.socket
+            assert sock.fileno() not in (-1, a.fileno())
+        assert len(a._files) == 3
+        a.settimeout(4.0)
+        assert [sock.gettimeout() for sock in socks] == [4.0] * 3
+        socks[0].close()
+        a.setblocking(False)
+        assert [sock.gettimeout() for sock in socks[1:]] == [0.0] * 2
+        assert len(a._files) == 2
+        del made[:]
+        for sock in socks:
+            sock.close()
+        del socks, sock
+        a.settimeout(None)
+        assert a._files == []
+        monkeypatch.delattr(socket, "_fileobject")
+        with pytest.raises(NameError):      # as a global of socket.py
+            a.makefile()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_makefile_failure_closes_the_duplicate(monkeypatch):
+    made = []
+
+    def failing(sock, *args, **kwargs):
+        made.append(sock)
+        raise RuntimeError("no file today")
+
+    a, b = socket.socketpair()
+    try:
+        monkeypatch.setattr(socket, "_fileobject", failing)
+        with pytest.raises(RuntimeError):
+            a.makefile()
+        assert made[0].fileno() == -1
+        assert not a._files
+    finally:
+        a.close()
+        b.close()
+
+
+def test_dup_through_a_python_sock():
+    a, b = socket.socketpair()
+    a.settimeout(3.0)
+
+    class Duplicating(object):
+        def dup(self):
+            return a._sock.dup()
+
+        def gettimeout(self):
+            return 1.5
+
+    try:
+        s = socket.socket(_sock=Duplicating())
+        c = s.dup()
+        try:
+            assert type(c) is socket.socket
+            assert c.gettimeout() == 1.5        # the Python sock's timeout
+            c.sendall(b"dup")
+            assert recv_exactly(b, 3) == b"dup"
+        finally:
+            c.close()
+    finally:
+        a.close()
+        b.close()
+
+
+def test_close_from_another_thread_during_recv():
+    a, b = socket.socketpair()
+    outcome = []
+    started = threading.Event()
+
+    def reader():
+        started.set()
+        try:
+            outcome.append(a.recv(10))
+        except socket.error as exc:
+            outcome.append(exc.args[0])
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        started.wait(10)
+        a.close()
+        try:
+            b.sendall(b"x")     # wakes a recv() that began before close()
+        except socket.error as exc:
+            assert exc.args[0] == errno.EPIPE   # it had not begun
+    finally:
+        thread.join(10)
+        b.close()
+    assert not thread.is_alive()
+    assert outcome in ([b"x"], [errno.EBADF])
+
+
+@pytest.mark.skipif(support.PY3, reason="Python 2.7's ssl module")
+def test_python27_ssl_sockets_on_our_socket_objects():
+    import ssl
+    cert = os.path.join(os.path.dirname(os.__file__), "test", "keycert.pem")
+    if not os.path.exists(cert):
+        pytest.skip("no test certificate at %s" % cert)
+    a, b = socket.socketpair()
+    server = client = None
+    try:
+        server = ssl.wrap_socket(a, server_side=True, certfile=cert,
+                                 do_handshake_on_connect=False)
+        client = ssl.wrap_socket(b, cert_reqs=ssl.CERT_NONE,
+                                 do_handshake_on_connect=False)
+        assert server._sock is a._sock and client._sock is b._sock
+        # ssl.py's own data methods, not ours
+        assert server.recv.__func__ is ssl.SSLSocket.__dict__["recv"]
+        errors = []
+
+        def handshake():
+            try:
+                server.do_handshake()
+            except Exception as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=handshake)
+        thread.start()
+        client.do_handshake()
+        thread.join(10)
+        assert not errors
+        client.sendall(b"secret")
+        assert server.recv(6) == b"secret"
+        f = server.makefile("wb")
+        f.write(b"a line\n")
+        f.close()
+        g = client.makefile("rb")
+        assert g.readline() == b"a line\n"
+        g.close()
+        assert server.fileno() == a.fileno() >= 0
+    finally:
+        for s in (server, client, a, b):
+            if s is not None:
+                s.close()
 
 
 # -- fromfd, socketpair -------------------------------------------------------
