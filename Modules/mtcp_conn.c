@@ -117,12 +117,15 @@ mtconn_udp_socket(int bufsize, int port)
  * With OPT_ID each timestamp carries the number of the byte it is for,
  * counted from 0 at this point (before any data is sent), modulo 2**32:
  * the kernel acknowledges cumulatively, so the timestamp of the last byte
- * Send handed over says that all of it is acknowledged. */
+ * Send handed over says that all of it is acknowledged.  That number is in
+ * the IP_RECVERR message; the time itself is not wanted, so no reporting
+ * flag (SOF_TIMESTAMPING_SOFTWARE) asks the kernel for a second control
+ * message with it. */
 int
 mtconn_tcp_connected(int fd)
 {
-    int flags = SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_SOFTWARE
-                | SOF_TIMESTAMPING_OPT_TSONLY | SOF_TIMESTAMPING_OPT_ID;
+    int flags = SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_OPT_TSONLY
+                | SOF_TIMESTAMPING_OPT_ID;
     int err;
 
     err = set_int(fd, SOL_SOCKET, SO_TIMESTAMPING, flags);
