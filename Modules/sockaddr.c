@@ -83,16 +83,29 @@ set_inet_any(sock_addr_t *addr, int family, int broadcast)
     return (int)sizeof(addr->in4);
 }
 
-int
-sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
+/* sockaddr_resolve_host(); *fixed tells whether the name has a meaning
+ * of its own (a numeric address, '' or '<broadcast>'), which no lookup
+ * can change, so that the address may be remembered for it. */
+static int
+resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
 {
     struct addrinfo hints;
     struct addrinfo *res = NULL;
     int rc;
 
+    *fixed = 1;
     if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC) {
         set_error_code(EAFNOSUPPORT);
         return -1;
+    }
+    /* A dotted quad first: the special names below start with no digit,
+     * and "255.255.255.255" parses to INADDR_BROADCAST as it should. */
+    if (name[0] >= '0' && name[0] <= '9' && family != AF_INET6) {
+        memset(addr, 0, sizeof(addr->in4));
+        if (resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
+            addr->in4.sin_family = AF_INET;
+            return (int)sizeof(addr->in4);
+        }
     }
     if (name[0] == '\0') {
         /* The wildcard is 0.0.0.0 or ::, one per family: with AF_UNSPEC
@@ -108,18 +121,15 @@ sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
         || strcmp(name, "255.255.255.255") == 0)
         return set_inet_any(addr, family, 1);
 
-    /* Numeric fast path: no resolver, no GIL release. */
+    /* Numeric IPv6: no resolver, no GIL release. */
     memset(addr, 0, sizeof(*addr));
-    if (family != AF_INET6 && resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
-        addr->in4.sin_family = AF_INET;
-        return (int)sizeof(addr->in4);
-    }
     if (family != AF_INET
         && inet_pton(AF_INET6, name, &addr->in6.sin6_addr) == 1) {
         addr->in6.sin6_family = AF_INET6;
         return (int)sizeof(addr->in6);
     }
 
+    *fixed = 0;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = family;
     Py_BEGIN_ALLOW_THREADS
@@ -132,6 +142,14 @@ sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
     rc = copy_addrinfo(res, addr);
     freeaddrinfo(res);
     return rc;
+}
+
+int
+sockaddr_resolve_host(const char *name, int family, sock_addr_t *addr)
+{
+    int fixed;
+
+    return resolve_name(name, family, addr, &fixed);
 }
 
 /* ---- Python -> struct sockaddr ------------------------------------------ */
@@ -171,31 +189,69 @@ check_tuple(PyObject *obj, Py_ssize_t min, Py_ssize_t max, const char *what,
     return 0;
 }
 
-/* Resolves the host item of an address tuple for `family`. */
+/* Whether host is the host of the cache's address, for `family`: the same
+ * object, or an equal one of the same immutable type. */
 static int
-host_item(PyObject *host, int family, sock_addr_t *addr, const char *caller)
+cached_host(const struct sockaddr_parse_cache *cache, PyObject *host,
+            int family)
+{
+    int eq;
+
+    if (cache == NULL || cache->host == NULL || cache->family != family)
+        return 0;
+    if (host == cache->host)
+        return 1;
+    if (Py_TYPE(host) != Py_TYPE(cache->host))
+        return 0;
+    eq = PyObject_RichCompareBool(host, cache->host, Py_EQ);
+    if (eq < 0)
+        PyErr_Clear();
+    return eq > 0;
+}
+
+/* Resolves the host item of an address tuple for `family`; with a cache,
+ * through it (see sockaddr_parse_cached). */
+static int
+host_item(PyObject *host, int family, sock_addr_t *addr, const char *caller,
+          struct sockaddr_parse_cache *cache)
 {
     PyObject *keep = NULL;
-    const char *name = resolver_host_chars(host, &keep, caller);
+    const char *name;
+    int fixed;
     int len;
 
+    if (cached_host(cache, host, family)) {
+        memcpy(addr, &cache->addr, cache->len);
+        return (int)cache->len;
+    }
+    name = resolver_host_chars(host, &keep, caller);
     if (name == NULL)
         return -1;
-    len = sockaddr_resolve_host(name, family, addr);
+    len = resolve_name(name, family, addr, &fixed);
     Py_XDECREF(keep);
+    /* Only immutable hosts whose meaning is fixed are remembered. */
+    if (cache != NULL && len > 0 && fixed
+        && (size_t)len <= sizeof(cache->addr)
+        && (PyUnicode_CheckExact(host) || PyBytes_CheckExact(host))) {
+        Py_XSETREF(cache->host, Py_NewRef(host));
+        cache->family = family;
+        cache->len = (socklen_t)len;
+        memcpy(&cache->addr, addr, (size_t)len);
+    }
     return len;
 }
 
 static int
 parse_inet(PyObject *obj, sock_addr_t *addr, socklen_t *len,
-           const char *caller)
+           const char *caller, struct sockaddr_parse_cache *cache)
 {
     in_port_t port;
 
     if (check_tuple(obj, 2, 2, "AF_INET", "a pair (host, port)",
                     caller) < 0
         || port_arg(PyTuple_GET_ITEM(obj, 1), caller, &port) < 0
-        || host_item(PyTuple_GET_ITEM(obj, 0), AF_INET, addr, caller) < 0)
+        || host_item(PyTuple_GET_ITEM(obj, 0), AF_INET, addr, caller,
+                     cache) < 0)
         return -1;
     addr->in4.sin_port = port;
     *len = sizeof(addr->in4);
@@ -204,7 +260,7 @@ parse_inet(PyObject *obj, sock_addr_t *addr, socklen_t *len,
 
 static int
 parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
-            const char *caller)
+            const char *caller, struct sockaddr_parse_cache *cache)
 {
     in_port_t port;
     unsigned long flowinfo = 0;
@@ -235,7 +291,8 @@ parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
         if (rc != 0)
             return -1;
     }
-    if (host_item(PyTuple_GET_ITEM(obj, 0), AF_INET6, addr, caller) < 0)
+    if (host_item(PyTuple_GET_ITEM(obj, 0), AF_INET6, addr, caller,
+                  cache) < 0)
         return -1;
     addr->in6.sin6_port = port;
     addr->in6.sin6_flowinfo = htonl((uint32_t)flowinfo);
@@ -324,14 +381,15 @@ parse_netlink(PyObject *obj, sock_addr_t *addr, socklen_t *len,
 #endif
 
 int
-sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
-               socklen_t *len, const char *caller)
+sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
+                      PyObject *obj, sock_addr_t *addr, socklen_t *len,
+                      const char *caller)
 {
     switch (family) {
     case AF_INET:
-        return parse_inet(obj, addr, len, caller);
+        return parse_inet(obj, addr, len, caller, cache);
     case AF_INET6:
-        return parse_inet6(obj, addr, len, caller);
+        return parse_inet6(obj, addr, len, caller, cache);
     case AF_UNIX:
         return parse_unix(obj, addr, len, caller);
 #ifdef AF_NETLINK
@@ -342,6 +400,13 @@ sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
         PyErr_Format(sock_error, "%s(): bad family", caller);
         return -1;
     }
+}
+
+int
+sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
+               socklen_t *len, const char *caller)
+{
+    return sockaddr_parse_cached(NULL, family, obj, addr, len, caller);
 }
 
 /* ---- struct sockaddr -> Python ------------------------------------------ */
@@ -464,6 +529,51 @@ sockaddr_build(const struct sockaddr *addr, socklen_t len)
     result = Py_BuildValue("(iO)", (int)addr->sa_family, raw);
     Py_DECREF(raw);
     return result;
+}
+
+/* Whether sockaddr_build() gives its result from the bytes of the address
+ * alone, so that equal bytes may share one result. */
+static int
+build_is_pure(const struct sockaddr *addr, socklen_t len)
+{
+#if !CS_PY3
+    /* 2.7 names the scope of a scoped IPv6 address by its interface,
+     * whose name may change. */
+    if (addr->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)
+        && ((const struct sockaddr_in6 *)addr)->sin6_scope_id != 0)
+        return 0;
+#else
+    (void)addr;
+    (void)len;
+#endif
+    return 1;
+}
+
+PyObject *
+sockaddr_build_cached(struct sockaddr_build_cache *cache,
+                      const struct sockaddr *addr, socklen_t len)
+{
+    PyObject *obj;
+
+    if (cache->obj != NULL && cache->len == len
+        && memcmp(cache->raw, addr, len) == 0)
+        return Py_NewRef(cache->obj);
+    obj = sockaddr_build(addr, len);
+    if (obj != NULL && len > 0 && len <= sizeof(cache->raw)
+        && build_is_pure(addr, len)) {
+        Py_XSETREF(cache->obj, Py_NewRef(obj));
+        cache->len = len;
+        memcpy(cache->raw, addr, len);
+    }
+    return obj;
+}
+
+void
+sockaddr_clear_caches(struct sockaddr_parse_cache *parse,
+                      struct sockaddr_build_cache *build)
+{
+    Py_CLEAR(parse->host);
+    Py_CLEAR(build->obj);
 }
 
 /* ---- the argument of bind/connect --------------------------------------- */

@@ -31,6 +31,48 @@ int sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
  * anything else.  len 0 gives None. */
 PyObject *sockaddr_build(const struct sockaddr *addr, socklen_t len);
 
+/* ---- per-socket caches: the last conversions, for sendto and recvfrom ---
+ * A socket object owns one of each (sockobject_int.h); fields start zeroed
+ * (empty) and are released by sockaddr_clear_caches(). */
+
+/* The host of the last (host, port...) address converted from a host whose
+ * meaning is fixed: a numeric address, '' or '<broadcast>'.  Names looked
+ * up with getaddrinfo are never kept (DNS answers may change). */
+struct sockaddr_parse_cache {
+    PyObject *host;         /* owned: an exact str or bytes, or NULL */
+    int family;             /* the family it was converted for */
+    socklen_t len;
+    union {
+        struct sockaddr_in in4;
+        struct sockaddr_in6 in6;
+    } addr;                 /* its address, port (flowinfo, scope) 0 */
+};
+
+/* The last address built from a received sockaddr, and its bytes. */
+struct sockaddr_build_cache {
+    PyObject *obj;          /* owned: sockaddr_build()'s result, or NULL */
+    socklen_t len;
+    unsigned char raw[sizeof(struct sockaddr_in6)];
+};
+
+/* sockaddr_parse() through a cache (NULL: none): a (host, port...) tuple
+ * whose host is the cached one (the same object, or an equal str or bytes)
+ * takes the cached address; the port and the other items are converted
+ * (and checked) every time.  Otherwise converts and remembers. */
+int sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
+                          PyObject *obj, sock_addr_t *addr, socklen_t *len,
+                          const char *caller);
+
+/* sockaddr_build() through a cache: the same bytes as last time give the
+ * same (immutable) object again (new ref).  Only what sockaddr_build()
+ * derives from the bytes alone is kept, up to the size of a sockaddr_in6. */
+PyObject *sockaddr_build_cached(struct sockaddr_build_cache *cache,
+                                const struct sockaddr *addr, socklen_t len);
+
+/* Releases what the caches hold. */
+void sockaddr_clear_caches(struct sockaddr_parse_cache *parse,
+                           struct sockaddr_build_cache *build);
+
 /* The address argument of bind/connect/connect_ex: args is the method's
  * whole argument tuple, either (address,) or the 1998 form (host, port).
  * Returns a borrowed reference (the single argument) or a new tuple in

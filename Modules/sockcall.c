@@ -29,6 +29,9 @@ struct call {
     int64_t timeout_ns;     /* <0 blocking, 0 non-blocking, >0 timeout */
     int connecting;         /* EINPROGRESS/EINTR mean "wait for it" */
     int in_progress;        /* a connect is under way: wait, then SO_ERROR */
+    int wait_first;         /* the call was just refused (sockcall_try):
+                               a socket with a timeout waits before it */
+    int quiet;              /* sockcall_finish: EINTR ends the call */
     int have_deadline;
     int64_t deadline;       /* CLOCK_MONOTONIC, nanoseconds */
 };
@@ -85,6 +88,12 @@ attempt(struct call *c)
 {
     int err;
 
+    if (c->wait_first && c->timeout_ns > 0) {
+        c->wait_first = 0;
+        err = wait_ready(c);
+        if (err != 0)
+            return err;
+    }
     for (;;) {
         if (c->in_progress) {
             err = wait_ready(c);
@@ -129,7 +138,7 @@ run(struct call *c, int raise_errors)
         Py_BEGIN_ALLOW_THREADS
         rc = attempt(c);
         Py_END_ALLOW_THREADS
-        if (rc != -EINTR)
+        if (rc != -EINTR || c->quiet)
             break;
         if (PyErr_CheckSignals() < 0)
             return -1;
@@ -159,6 +168,8 @@ call_init(struct call *c, sockobject *s, int want, sockcall_fn fn,
     c->timeout_ns = CS_TIMEOUT_NS(s->sock_timeout);
     c->connecting = 0;
     c->in_progress = 0;
+    c->wait_first = 0;
+    c->quiet = 0;
     c->have_deadline = 0;
     c->deadline = 0;
 }
@@ -170,6 +181,50 @@ sockcall_run(sockobject *s, int want, sockcall_fn fn, void *ctx)
 
     call_init(&c, s, want, fn, ctx);
     return run(&c, 1);
+}
+
+int
+sockcall_try(sockobject *s, sockcall_fn fn, void *ctx)
+{
+    int err;
+
+    for (;;) {
+        err = fn(s, ctx);
+        if (err == 0)
+            return 1;
+        if (err != -EINTR)
+            break;
+        if (PyErr_CheckSignals() < 0)
+            return -1;
+    }
+    if (err == -EAGAIN || err == -EWOULDBLOCK) {
+        /* A non-blocking socket raises now, as sockcall_run() would after
+         * the same refusal; the others go on to sockcall_resume(). */
+        if (CS_TIMEOUT_NS(s->sock_timeout) != 0)
+            return 0;
+    }
+    set_error_code(-err);
+    return -1;
+}
+
+int
+sockcall_resume(sockobject *s, int want, sockcall_fn fn, void *ctx)
+{
+    struct call c;
+
+    call_init(&c, s, want, fn, ctx);
+    c.wait_first = 1;
+    return run(&c, 1);
+}
+
+int
+sockcall_finish(sockobject *s, int want, sockcall_fn fn, void *ctx)
+{
+    struct call c;
+
+    call_init(&c, s, want, fn, ctx);
+    c.quiet = 1;
+    return run(&c, 0);
 }
 
 struct connect_ctx {

@@ -24,6 +24,53 @@ typedef int (*sockcall_fn)(sockobject *s, void *ctx);
  * and raises timeout when the time is up.  0, or -1 with an exception set. */
 int sockcall_run(sockobject *s, int want, sockcall_fn fn, void *ctx);
 
+/* Calls that cannot block may skip the GIL release.  Releasing and taking
+ * back the GIL costs about 400 instructions on 3.x (two mutex round trips
+ * and a condition signal), more than a small send(2) spends in user space,
+ * and no other thread gains from a release that lasts a short copy.  So a
+ * call may first be made with the GIL held, with MSG_DONTWAIT:
+ *
+ *     rc = sockcall_try(s, fn, ctx);          fn's call has MSG_DONTWAIT
+ *     if (rc == 0)                            it would block:
+ *         rc = sockcall_resume(s, want, fn, ctx);     fn's, without it
+ *
+ * Errors, EINTR and the socket's timeout behave exactly as with
+ * sockcall_run() alone.  The rule (sockio.c):
+ *   - only AF_INET, AF_INET6 and AF_UNIX, whose protocols honour
+ *     MSG_DONTWAIT, and only for calls of at most SOCKCALL_TRY_MAX bytes,
+ *     whose copy takes a few microseconds at most, far below the
+ *     interpreter's 5 ms switch interval;
+ *   - a socket with a timeout (or non-blocking) tries every such call:
+ *     sockcall_run() would make the same non-blocking call first anyway;
+ *   - a blocking socket tries sends of at most SOCKCALL_TRY_SEND_MAX bytes
+ *     (one page, which seldom finds the buffer full: a refused try costs a
+ *     syscall), and receives on a datagram socket while they find data
+ *     waiting (after a refusal the tries are spaced out).  Stream receives
+ *     are not tried: MSG_DONTWAIT may return less than a blocking recv()
+ *     waits for (MSG_WAITALL, SO_RCVLOWAT), and a ping-pong finds no data.
+ */
+#define SOCKCALL_TRY_MAX 65536
+#define SOCKCALL_TRY_SEND_MAX 4096
+
+/* Makes fn's call once with the GIL held; fn must not block.  1 when it
+ * succeeded; 0 when it would block and the socket is blocking or has a
+ * timeout (go on with sockcall_resume()); -1 with an exception set: the
+ * call's error (error(EAGAIN) on a non-blocking socket), as sockcall_run()
+ * raises it, or one from a signal handler run after EINTR. */
+int sockcall_try(sockobject *s, sockcall_fn fn, void *ctx);
+
+/* sockcall_run() after sockcall_try() returned 0: a socket with a timeout
+ * first waits for readiness, since the call was just refused. */
+int sockcall_resume(sockobject *s, int want, sockcall_fn fn, void *ctx);
+
+/* For the rest of a send on a blocking socket after sockcall_try() sent
+ * part of the data: runs fn as sockcall_run() does but never raises.
+ * Returns 0, or the errno that ended the call, EINTR included (the signal's
+ * Python handlers then run at the interpreter's next check, as after a
+ * blocking send(2) that a signal cut short once some data had gone: the
+ * caller reports the bytes sent, as the kernel does). */
+int sockcall_finish(sockobject *s, int want, sockcall_fn fn, void *ctx);
+
 /* connect(2) with the same rules; an interrupted or in-progress connect is
  * waited for (writability) and its outcome read from SO_ERROR.  With
  * raise_errors, returns 0 or -1 with an exception set (connect()).

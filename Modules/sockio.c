@@ -11,6 +11,9 @@
 #include "sockcall.h"
 #include "sockerr.h"
 
+/* The socket type without Linux's SOCK_NONBLOCK / SOCK_CLOEXEC bits. */
+#define SOCK_TYPE_BITS 0xf
+
 /* ---- the calls (no GIL, no Python objects) -------------------------------- */
 
 struct recv_ctx {
@@ -83,6 +86,60 @@ sendto_impl(sockobject *s, void *data)
     return 0;
 }
 
+/* ---- trying first with the GIL held (the rule is in sockcall.h) --------- */
+
+/* Families whose protocols honour MSG_DONTWAIT on every call. */
+static int
+dontwait_family(const sockobject *s)
+{
+    return s->sock_family == AF_INET || s->sock_family == AF_INET6
+           || s->sock_family == AF_UNIX;
+}
+
+/* A blocking socket keeps trying its receives first while they find data;
+ * after a refusal it skips the next `gap` tries, gap doubling with each
+ * refusal up to RECV_GAP_MAX, so that a socket that usually waits pays for
+ * one refused try in RECV_GAP_MAX + 1 receives. */
+#define RECV_GAP_MAX 64
+
+static int
+may_try_recv(sockobject *s, Py_ssize_t len, int flags)
+{
+    sockobject_instance *inst = (sockobject_instance *)s;
+
+    if (len > SOCKCALL_TRY_MAX || !dontwait_family(s))
+        return 0;
+    if (s->sock_timeout >= 0)
+        return 1;   /* the call cannot block: nothing to lose */
+    /* A stream receive with MSG_DONTWAIT may return fewer bytes than a
+     * blocking one would wait for (MSG_WAITALL, SO_RCVLOWAT). */
+    if ((s->sock_type & SOCK_TYPE_BITS) == SOCK_STREAM
+        || (flags & MSG_WAITALL))
+        return 0;
+    if (inst->recv_skip > 0) {
+        inst->recv_skip--;
+        return 0;
+    }
+    return 1;
+}
+
+static void
+note_recv_try(sockobject *s, int found_data)
+{
+    sockobject_instance *inst = (sockobject_instance *)s;
+
+    if (s->sock_timeout >= 0)
+        return;
+    if (found_data)
+        inst->recv_gap = 0;
+    else {
+        inst->recv_gap = inst->recv_gap == 0 ? 1
+                       : inst->recv_gap >= RECV_GAP_MAX / 2 ? RECV_GAP_MAX
+                       : (unsigned short)(inst->recv_gap * 2);
+        inst->recv_skip = inst->recv_gap;
+    }
+}
+
 /* Receives up to len bytes into buf; with addr, also the sender's address
  * (into *addr, its length into *addrlen).  The number of bytes, or -1 with
  * an exception set. */
@@ -91,6 +148,8 @@ receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
         sock_addr_t *addr, socklen_t *addrlen)
 {
     struct recv_ctx ctx;
+    sockcall_fn fn = addr ? recvfrom_impl : recv_impl;
+    int rc;
 
     ctx.buf = buf;
     ctx.len = (size_t)len;
@@ -100,8 +159,18 @@ receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
     ctx.result = 0;
     if (addr != NULL)
         memset(addr, 0, sizeof(*addr));
-    if (sockcall_run(s, SOCK_WANT_READ, addr ? recvfrom_impl : recv_impl,
-                     &ctx) < 0)
+    if (may_try_recv(s, len, flags)) {
+        ctx.flags = flags | MSG_DONTWAIT;
+        rc = sockcall_try(s, fn, &ctx);
+        ctx.flags = flags;
+        if (rc >= 0)
+            note_recv_try(s, rc);
+        if (rc == 0)
+            rc = sockcall_resume(s, SOCK_WANT_READ, fn, &ctx);
+    }
+    else
+        rc = sockcall_run(s, SOCK_WANT_READ, fn, &ctx);
+    if (rc < 0)
         return -1;
     if (addrlen != NULL) {
         /* the kernel reports the full length of a truncated address */
@@ -134,23 +203,26 @@ receive_bytes(sockobject *s, Py_ssize_t n, int flags, sock_addr_t *addr,
     return buf;
 }
 
-/* (first, address) from a received sender address (steals first). */
+/* (first, address) from the sender address s received (steals first). */
 static PyObject *
-with_address(PyObject *first, const sock_addr_t *addr, socklen_t addrlen)
+with_address(sockobject *s, PyObject *first, const sock_addr_t *addr,
+             socklen_t addrlen)
 {
     PyObject *addrobj;
     PyObject *result;
 
     if (first == NULL)
         return NULL;
-    addrobj = sockaddr_build(&addr->sa, addrlen);
-    if (addrobj == NULL) {
+    addrobj = sockaddr_build_cached(
+        &((sockobject_instance *)s)->recvfrom_cache, &addr->sa, addrlen);
+    result = addrobj ? PyTuple_New(2) : NULL;
+    if (result == NULL) {
         Py_DECREF(first);
+        Py_XDECREF(addrobj);
         return NULL;
     }
-    result = PyTuple_Pack(2, first, addrobj);
-    Py_DECREF(first);
-    Py_DECREF(addrobj);
+    PyTuple_SET_ITEM(result, 0, first);         /* stolen */
+    PyTuple_SET_ITEM(result, 1, addrobj);       /* stolen */
     return result;
 }
 
@@ -230,7 +302,7 @@ sock_recvfrom(PyObject *self, CS_POS_PARAMS)
                         "recvfrom", &n, &flags) < 0)
         return NULL;
     data = receive_bytes((sockobject *)self, n, flags, &addr, &addrlen);
-    return with_address(data, &addr, addrlen);
+    return with_address((sockobject *)self, data, &addr, addrlen);
 }
 
 /* The (buffer, nbytes, flags) arguments of recv_into and recvfrom_into:
@@ -328,17 +400,35 @@ sock_recvfrom_into(PyObject *self, CS_POSKW_PARAMS)
     PyBuffer_Release(&view);
     if (got < 0)
         return NULL;
-    return with_address(cs_int_from_long((long)got), &addr, addrlen);
+    return with_address((sockobject *)self, cs_int_from_long((long)got),
+                        &addr, addrlen);
 }
 
 /* ---- sending -------------------------------------------------------------- */
 
-/* Sends from buf once (to addr if not NULL): the count sent, or -1. */
+/* Whether a send of len bytes on s may be tried first with the GIL held:
+ * on a blocking socket only a small one, which seldom finds the buffer
+ * full (a refused try costs a syscall). */
+static int
+may_try_send(const sockobject *s, Py_ssize_t len)
+{
+    return dontwait_family(s)
+           && len <= (s->sock_timeout >= 0 ? SOCKCALL_TRY_MAX
+                                           : SOCKCALL_TRY_SEND_MAX);
+}
+
+/* Sends from buf once (to addr if not NULL): the count sent, or -1.  A
+ * send may be tried first without releasing the GIL (sockcall.h).  On a
+ * blocking socket a send(2) returns only when all the data is queued,
+ * unless a signal or an error cuts it short after some went out: a try
+ * that sent part of the data goes on with the rest the same way. */
 static Py_ssize_t
 transmit(sockobject *s, const char *buf, Py_ssize_t len, int flags,
          const sock_addr_t *addr, socklen_t addrlen)
 {
     struct send_ctx ctx;
+    sockcall_fn fn = addr ? sendto_impl : send_impl;
+    int rc;
 
     ctx.buf = buf;
     ctx.len = (size_t)len;
@@ -346,9 +436,30 @@ transmit(sockobject *s, const char *buf, Py_ssize_t len, int flags,
     ctx.addr = addr;
     ctx.addrlen = addrlen;
     ctx.result = 0;
-    if (sockcall_run(s, SOCK_WANT_WRITE, addr ? sendto_impl : send_impl,
-                     &ctx) < 0)
+    if (!may_try_send(s, len))
+        return sockcall_run(s, SOCK_WANT_WRITE, fn, &ctx) < 0 ? -1
+                                                               : ctx.result;
+    ctx.flags = flags | MSG_DONTWAIT;
+    rc = sockcall_try(s, fn, &ctx);
+    ctx.flags = flags;
+    if (rc < 0)
         return -1;
+    if (rc == 0)
+        return sockcall_resume(s, SOCK_WANT_WRITE, fn, &ctx) < 0 ? -1
+                                                                  : ctx.result;
+    if (ctx.result > 0 && ctx.result < len && s->sock_timeout < 0
+        && !(flags & MSG_DONTWAIT)) {
+        Py_ssize_t done = ctx.result;
+
+        ctx.buf = buf + done;
+        ctx.len = (size_t)(len - done);
+        ctx.result = 0;
+        /* an error here ends the send, as in the kernel: the bytes sent
+         * are reported, and a persistent error comes back next time */
+        if (sockcall_finish(s, SOCK_WANT_WRITE, fn, &ctx) == 0)
+            done += ctx.result;
+        return done;
+    }
     return ctx.result;
 }
 
@@ -481,8 +592,9 @@ sock_sendto(PyObject *self, CS_POS_PARAMS)
     if (parse_sendto_args(CS_POS_ARGV, CS_POS_NARGS, &view, &flags,
                           &addrobj) < 0)
         return NULL;
-    if (sockaddr_parse(s->sock_family, addrobj, &addr, &addrlen,
-                       "sendto") < 0) {
+    if (sockaddr_parse_cached(&((sockobject_instance *)s)->sendto_cache,
+                              s->sock_family, addrobj, &addr, &addrlen,
+                              "sendto") < 0) {
         PyBuffer_Release(&view);
         return NULL;
     }

@@ -226,6 +226,8 @@ sock_dealloc(PyObject *self)
 
     if (((sockobject_instance *)self)->weakreflist != NULL)
         PyObject_ClearWeakRefs(self);
+    sockaddr_clear_caches(&((sockobject_instance *)self)->sendto_cache,
+                          &((sockobject_instance *)self)->recvfrom_cache);
     if (s->sock_fd != -1) {
         int fd = s->sock_fd;
 
