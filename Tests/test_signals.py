@@ -305,5 +305,153 @@ def test_python_layer_is_interrupted_too(alarm):
         b.close()
 
 
+
+# ---- calls tried first without releasing the GIL (Modules/sockcall.h) ---------
+# A small send or a datagram receive that cannot go at once blocks with the
+# GIL released, as before: signals interrupt it by the same rules.
+
+def fill(sock):
+    total = 0
+    while True:
+        try:
+            total += sock.send(b"f" * 1024, _socket.MSG_DONTWAIT)
+        except _socket.error as e:
+            assert e.args[0] in (errno.EAGAIN, errno.EWOULDBLOCK)
+            return total
+
+
+@pytest.mark.parametrize("kind", [_socket.SOCK_STREAM, _socket.SOCK_DGRAM])
+def test_raising_handler_interrupts_small_send_on_full_buffer(alarm, kind):
+    a, b = _socket.socketpair(_socket.AF_UNIX, kind)
+    try:
+        queued = fill(a)
+        alarm(raise_interrupted, 0.2)
+        info, elapsed = timed_raises(Interrupted, a.send, b"x")
+        assert 0.2 - EPSILON <= elapsed < UPPER
+        # nothing of the interrupted send went out
+        if kind == _socket.SOCK_STREAM:
+            assert drain(b) == b"f" * queued
+        else:
+            b.setblocking(False)
+            assert [b.recv(2048) for _ in range(queued // 1024)] == \
+                [b"f" * 1024] * (queued // 1024)
+            with pytest.raises(_socket.error):
+                b.recv(2048)
+    finally:
+        close_all(a, b)
+
+
+@pytest.mark.parametrize("kind", [_socket.SOCK_STREAM, _socket.SOCK_DGRAM])
+def test_returning_handler_lets_small_send_on_full_buffer_complete(alarm,
+                                                                   kind):
+    a, b = _socket.socketpair(_socket.AF_UNIX, kind)
+    calls = []
+    received = []
+
+    def handler(signum, frame):
+        calls.append(signum)
+        if len(calls) == 2:
+            disarm()
+            b.setblocking(False)
+            while True:
+                try:
+                    received.append(b.recv(65536))
+                except _socket.error:
+                    break
+            b.setblocking(True)
+
+    try:
+        queued = fill(a)
+        alarm(handler, 0.05, 0.05)
+        assert a.send(b"small") == 5
+        assert len(calls) == 2
+        assert b"".join(received) == b"f" * queued
+        assert b.recv(65536) == b"small"
+    finally:
+        close_all(a, b)
+
+
+def partly_full_pair():
+    """A socketpair whose small send buffer is partly used: a page sent on
+    it goes out partly at once, and its rest waits for the reader."""
+    a, b = _socket.socketpair()
+    a.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDBUF, 4096)
+    first = a.send(b"y" * 3000)
+    return a, b, first
+
+
+def test_returning_handler_ends_a_partly_done_send_with_its_count(alarm):
+    # As the kernel does for a blocking send(2) that a signal cuts short
+    # once some data went: the call returns the count sent so far.
+    a, b, first = partly_full_pair()
+    data = payload(4096)
+    calls = []
+    try:
+        alarm(lambda signum, frame: calls.append(signum), 0.2)
+        start = clock()
+        sent = a.send(data)
+        elapsed = clock() - start
+        if sent == len(data) and not calls:
+            pytest.skip("the send buffer took the whole page at once")
+        assert 0 < sent < len(data)
+        assert 0.2 - EPSILON <= elapsed < UPPER
+        assert calls == [signal.SIGALRM]
+        assert drain(b) == b"y" * first + data[:sent]
+    finally:
+        close_all(a, b)
+
+
+def test_raising_handler_after_a_partly_done_send(alarm):
+    a, b, first = partly_full_pair()
+    data = payload(4096)
+    try:
+        alarm(raise_interrupted, 0.2)
+        info, elapsed = timed_raises(Interrupted, a.send, data)
+        assert 0.2 - EPSILON <= elapsed < UPPER
+        got = drain(b)
+        assert got[:first] == b"y" * first
+        assert got[first:] == data[:len(got) - first]
+        assert len(got) - first < len(data)
+    finally:
+        close_all(a, b)
+
+
+def test_raising_handler_interrupts_blocking_datagram_recv(alarm):
+    a, b = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_DGRAM)
+    try:
+        a.send(b"waiting")
+        assert b.recv(16) == b"waiting"     # found data: tried first
+        for call in (b.recv, b.recvfrom):
+            alarm(raise_interrupted, 0.2)
+            info, elapsed = timed_raises(Interrupted, call, 16)
+            assert 0.2 - EPSILON <= elapsed < UPPER
+        a.send(b"after")
+        assert b.recv(16) == b"after"
+    finally:
+        close_all(a, b)
+
+
+def test_returning_handler_lets_datagram_recvfrom_complete(alarm):
+    a = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    b = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    calls = []
+
+    def handler(signum, frame):
+        calls.append(signum)
+        if len(calls) == 2:
+            disarm()
+            a.sendto(b"second", b.getsockname())
+
+    try:
+        a.bind(("127.0.0.1", 0))
+        b.bind(("127.0.0.1", 0))
+        a.sendto(b"first", b.getsockname())
+        assert b.recvfrom(16) == (b"first", a.getsockname())
+        alarm(handler, 0.05, 0.05)
+        assert b.recvfrom(16) == (b"second", a.getsockname())
+        assert len(calls) == 2
+    finally:
+        close_all(a, b)
+
 if sys.platform != "linux" and not sys.platform.startswith("linux"):
     pytestmark = pytest.mark.skip("Linux only")

@@ -454,3 +454,166 @@ def test_msg_trunc_never_returns_more_than_asked():
     finally:
         a.close()
         b.close()
+
+
+# ---- calls tried first without releasing the GIL (Modules/sockcall.h) --------
+# A small send, and a datagram receive, first go out with MSG_DONTWAIT while
+# the GIL is held; only when that would block does the usual call follow.
+# What a blocking, non-blocking or timeout socket does must not change.
+
+EAGAIN = (errno.EAGAIN, errno.EWOULDBLOCK)
+UPPER = 20.0
+
+
+def fill(sock):
+    """Sends with MSG_DONTWAIT until the socket's buffer (or its peer's
+    datagram queue) is full; returns the number of bytes queued."""
+    total = 0
+    while True:
+        try:
+            total += sock.send(b"f" * 1024, _socket.MSG_DONTWAIT)
+        except _socket.error as e:
+            assert e.args[0] in EAGAIN
+            return total
+
+
+def in_thread(call, *args):
+    """Starts call(*args) in a thread; returns (thread, result list)."""
+    import threading
+    result = []
+
+    def run():
+        try:
+            result.append(call(*args))
+        except Exception as exc:  # noqa: B902 - checked by the caller
+            result.append(exc)
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def receive_all(sock, count):
+    chunks = []
+    while count > 0:
+        data = sock.recv(count)
+        assert data
+        chunks.append(data)
+        count -= len(data)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize("kind", [_socket.SOCK_STREAM, _socket.SOCK_DGRAM])
+def test_small_send_on_a_full_buffer_blocks_until_room(kind):
+    a, b = _socket.socketpair(_socket.AF_UNIX, kind)
+    try:
+        queued = fill(a)
+        thread, result = in_thread(a.send, b"small")
+        thread.join(0.3)
+        assert thread.is_alive(), result       # blocked, not refused
+        if kind == _socket.SOCK_STREAM:
+            assert receive_all(b, queued) == b"f" * queued
+        else:
+            # the writer wakes once most of its memory is free again
+            for _ in range(queued // 1024):
+                assert b.recv(2048) == b"f" * 1024
+        thread.join(UPPER)
+        assert result == [5]
+        assert receive_all(b, 5) == b"small"
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("kind", [_socket.SOCK_STREAM, _socket.SOCK_DGRAM])
+def test_small_send_on_a_full_buffer_without_blocking_raises_eagain(kind):
+    a, b = _socket.socketpair(_socket.AF_UNIX, kind)
+    try:
+        fill(a)
+        a.setblocking(False)
+        for call, args in ((a.send, (b"x",)), (a.sendall, (b"x",)),
+                           (a.send, (b"x", _socket.MSG_DONTWAIT))):
+            with pytest.raises(_socket.error) as info:
+                call(*args)
+            assert info.value.args[0] in EAGAIN
+        a.setblocking(True)
+        with pytest.raises(_socket.error) as info:
+            a.send(b"x", _socket.MSG_DONTWAIT)  # the caller's own flag
+        assert info.value.args[0] in EAGAIN
+    finally:
+        a.close()
+        b.close()
+
+
+def test_small_send_with_room_for_part_of_it_sends_it_all():
+    # A blocking send returns once all its data is queued.  With a small
+    # send buffer partly used, a non-blocking try queues only part of a
+    # page; the rest must follow as a blocking send would send it.
+    a, b = _socket.socketpair()
+    try:
+        a.setsockopt(_socket.SOL_SOCKET, _socket.SO_SNDBUF, 4096)
+        first = a.send(b"y" * 3000)
+        data = bytes(bytearray(i % 249 for i in range(4096)))
+        thread, result = in_thread(receive_all, b, first + len(data))
+        assert a.send(data) == len(data)
+        thread.join(UPPER)
+        assert result == [b"y" * first + data]
+    finally:
+        a.close()
+        b.close()
+
+
+def test_datagram_receives_block_again_once_the_data_ran_out():
+    # Blocking datagram receives are tried first while data is waiting;
+    # when none is, they block as before, round after round.
+    a, b = _socket.socketpair(_socket.AF_UNIX, _socket.SOCK_DGRAM)
+    try:
+        for rnd in range(12):
+            for i in range(3):
+                a.send(b"%d-%d" % (rnd, i) if PY3 else "%d-%d" % (rnd, i))
+            got = [b.recv(16) for _ in range(3)]
+            assert got == [("%d-%d" % (rnd, i)).encode() for i in range(3)]
+            call = b.recvfrom if rnd % 2 else b.recv
+            thread, result = in_thread(call, 16)
+            thread.join(0.05 if rnd else 0.3)
+            a.send(b"late")
+            thread.join(UPPER)
+            assert result and result[0] in (b"late", (b"late", None),
+                                            (b"late", ""), (b"late", b""))
+        with pytest.raises(_socket.error) as info:
+            b.recv(16, _socket.MSG_DONTWAIT)
+        assert info.value.args[0] in EAGAIN
+        b.settimeout(0.0)
+        with pytest.raises(_socket.error) as info:
+            b.recvfrom(16)
+        assert info.value.args[0] in EAGAIN
+    finally:
+        a.close()
+        b.close()
+
+
+def test_datagram_error_is_reported_once_by_the_tried_receive():
+    # A refused datagram leaves ECONNREFUSED on the socket: the receive that
+    # finds it raises it, and the next one waits for data as usual.
+    import select
+    probe = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    closed = probe.getsockname()
+    probe.close()
+    u = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    v = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    try:
+        v.bind(("127.0.0.1", 0))
+        u.connect(closed)
+        assert u.send(b"x") == 1
+        poller = select.poll()
+        poller.register(u.fileno(), select.POLLERR)
+        assert poller.poll(UPPER * 1000)
+        with pytest.raises(_socket.error) as info:
+            u.recv(16)
+        assert info.value.args[0] == errno.ECONNREFUSED
+        u.connect(v.getsockname())
+        v.sendto(b"back", u.getsockname())
+        assert u.recv(16) == b"back"
+    finally:
+        u.close()
+        v.close()

@@ -359,6 +359,74 @@ def test_send_times_out_when_buffer_full(pair):
     assert drain(b) == b"f" * total
 
 
+# Calls on a socket with a timeout are first made with the GIL held
+# (Modules/sockcall.h); one that cannot go at once waits in poll() for the
+# rest of the timeout, as before.
+
+def fill(sock):
+    total = 0
+    while True:
+        try:
+            total += sock.send(b"f" * 1024, _socket.MSG_DONTWAIT)
+        except _socket.error as e:
+            assert e.args[0] in EAGAIN
+            return total
+
+
+@pytest.mark.parametrize("kind", [_socket.SOCK_STREAM, _socket.SOCK_DGRAM])
+def test_small_send_on_full_buffer_times_out_or_waits_for_room(kind):
+    import threading
+    a, b = _socket.socketpair(_socket.AF_UNIX, kind)
+    try:
+        queued = fill(a)
+        a.settimeout(0.2)
+        for call in (a.send, a.sendall):
+            err, elapsed = timed(call, b"x")
+            assert isinstance(err, _socket.timeout), err
+            assert 0.2 - EPSILON <= elapsed < UPPER
+        # room made while it waits: it sends within the timeout
+        a.settimeout(UPPER)
+        result = []
+        thread = threading.Thread(target=lambda: result.append(
+            a.send(b"small")))
+        thread.start()
+        thread.join(0.2)
+        assert thread.is_alive()
+        b.settimeout(UPPER)
+        for _ in range(queued // 1024 if kind == _socket.SOCK_DGRAM else 1):
+            b.recv(queued)
+        thread.join(UPPER)
+        assert result == [5]
+    finally:
+        close_all(a, b)
+
+
+def test_datagram_recv_times_out_then_gets_what_comes():
+    a = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    b = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    try:
+        a.bind(("127.0.0.1", 0))
+        b.bind(("127.0.0.1", 0))
+        b.settimeout(0.1)
+        for call, args in ((b.recv, (8,)), (b.recvfrom, (8,)),
+                           (b.recvfrom_into, (bytearray(8),))):
+            err, elapsed = timed(call, *args)
+            assert isinstance(err, _socket.timeout), (call, err)
+            assert 0.1 - EPSILON <= elapsed < UPPER
+        b.settimeout(UPPER)
+        for i in range(3):
+            a.sendto(("d%d" % i).encode("ascii"), b.getsockname())
+        assert b.recvfrom(8) == (b"d0", a.getsockname())
+        assert b.recv(8) == b"d1"
+        assert b.recvfrom_into(bytearray(8)) == (2, a.getsockname())
+        b.settimeout(0.1)
+        err, elapsed = timed(b.recv, 8)     # nothing left: waits again
+        assert isinstance(err, _socket.timeout), err
+        assert 0.1 - EPSILON <= elapsed < UPPER
+    finally:
+        close_all(a, b)
+
+
 # ---- sendall: timeouts with `sent`, nothing lost or duplicated --------------
 
 def test_sendall_timeout_reports_sent_and_loses_nothing(pair):
