@@ -391,3 +391,202 @@ def test_unix_path_errors(sockets, tmpdir_path):
     with pytest.raises(socket.error) as info:
         s.connect(os.path.join(tmpdir_path, "nobody-listens"))
     assert info.value.args[0] == errno.ENOENT
+
+
+# ---- sendto and recvfrom remember their last address -------------------------
+# A socket keeps the address of its last sendto() to a numeric host and the
+# (immutable) address object of its last recvfrom().  Whatever changes from
+# one call to the next must show.
+
+def link_local_address():
+    """(host, scope_id, interface name) of a link-local IPv6 address of
+    this machine, or None."""
+    try:
+        with open("/proc/net/if_inet6") as f:
+            lines = f.read().split("\n")
+    except (IOError, OSError):
+        return None
+    for line in lines:
+        fields = line.split()
+        if len(fields) == 6 and fields[0].startswith("fe80"):
+            raw = fields[0]
+            host = ":".join(raw[i:i + 4] for i in range(0, 32, 4))
+            packed = socket.inet_pton(socket.AF_INET6, host)
+            return (socket.inet_ntop(socket.AF_INET6, packed),
+                    int(fields[1], 16), fields[5])
+    return None
+
+
+def receivers(sockets, count, family=socket.AF_INET, host="127.0.0.1"):
+    made = []
+    for _ in range(count):
+        r = sockets(family, socket.SOCK_DGRAM)
+        r.bind((host, 0))
+        r.settimeout(10.0)      # a lost datagram fails, never hangs
+        made.append(r)
+    return made
+
+
+def test_recvfrom_address_follows_the_sender(sockets):
+    r, s1, s2 = receivers(sockets, 3)
+    to = r.getsockname()
+    seen = []
+    for sender in (s1, s1, s2, s1, s2, s2):
+        sender.sendto(b"x", to)
+        data, addr = r.recvfrom(8)
+        assert data == b"x"
+        seen.append(addr)
+    one, two = s1.getsockname(), s2.getsockname()
+    assert seen == [one, one, two, one, two, two]
+    # recvfrom_into shares the memory of the last sender
+    buf = bytearray(8)
+    s2.sendto(b"yz", to)
+    assert r.recvfrom_into(buf) == (2, two)
+    s1.sendto(b"w", to)
+    assert r.recvfrom_into(buf) == (1, one)
+
+
+def test_recvfrom_address_of_a_new_sender_on_the_same_port(sockets):
+    # Same port, other source address: the whole sockaddr counts.
+    r, s1 = receivers(sockets, 2)
+    port = s1.getsockname()[1]
+    s2 = sockets(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s2.bind(("127.0.0.2", port))
+    except socket.error:
+        pytest.skip("127.0.0.2 not usable here")
+    to = r.getsockname()
+    for sender, host in ((s1, "127.0.0.1"), (s2, "127.0.0.2"),
+                         (s1, "127.0.0.1")):
+        sender.sendto(b"x", to)
+        assert r.recvfrom(8) == (b"x", (host, port))
+
+
+@needs_ipv6
+def test_recvfrom_inet6_address_follows_the_sender(sockets):
+    r, s1, s2 = receivers(sockets, 3, socket.AF_INET6, "::1")
+    to = r.getsockname()
+    for sender in (s1, s2, s2, s1):
+        sender.sendto(b"x", to)
+        data, addr = r.recvfrom(8)
+        assert addr == sender.getsockname()
+        assert addr[0] == "::1" and addr[2:] == (0, 0)
+
+
+@needs_ipv6
+def test_inet6_scope_id_is_sent_and_received_exactly(sockets):
+    found = link_local_address()
+    if found is None:
+        pytest.skip("no link-local IPv6 address here")
+    host, scope, ifname = found
+    r = sockets(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        r.bind((host, 0, 0, scope))
+    except socket.error:
+        pytest.skip("cannot bind the link-local address")
+    r.settimeout(10.0)
+    s = sockets(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.bind((host, 0, 0, scope))
+    u = sockets(socket.AF_INET6, socket.SOCK_DGRAM)
+    port = r.getsockname()[1]
+    # 2.7 names the scope in the host, as getnameinfo() does
+    text = host + "%" + ifname if PY2 else host
+    for sender in (s, u, s, u):
+        assert sender.sendto(b"x", (host, port, 0, scope)) == 1
+        data, addr = r.recvfrom(8)
+        assert addr == (text, sender.getsockname()[1], 0, scope)
+    # a scoped sender, then one on the loopback (scope 0), to one receiver
+    lo = sockets(socket.AF_INET6, socket.SOCK_DGRAM)
+    lo.bind(("::1", 0))
+    r2 = sockets(socket.AF_INET6, socket.SOCK_DGRAM)
+    r2.bind(("::", 0))
+    r2.settimeout(10.0)
+    s.sendto(b"a", (host, r2.getsockname()[1], 0, scope))
+    assert r2.recvfrom(8)[1][1:] == (s.getsockname()[1], 0, scope)
+    lo.sendto(b"b", ("::1", r2.getsockname()[1]))
+    assert r2.recvfrom(8)[1] == ("::1", lo.getsockname()[1], 0, 0)
+
+
+def test_sendto_same_host_object_to_other_ports(sockets):
+    r1, r2, s = receivers(sockets, 3)
+    host = r1.getsockname()[0]
+    for r, tag in ((r1, b"a"), (r2, b"b"), (r2, b"c"), (r1, b"d")):
+        assert s.sendto(tag, (host, r.getsockname()[1])) == 1
+    assert [r1.recvfrom(8)[0] for _ in range(2)] == [b"a", b"d"]
+    assert [r2.recvfrom(8)[0] for _ in range(2)] == [b"b", b"c"]
+
+
+def test_sendto_follows_a_changed_host(sockets):
+    r1 = sockets(socket.AF_INET, socket.SOCK_DGRAM)
+    r1.bind(("127.0.0.1", 0))
+    port = r1.getsockname()[1]
+    r2 = sockets(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        r2.bind(("127.0.0.2", port))
+    except socket.error:
+        pytest.skip("127.0.0.2 not usable here")
+    r1.settimeout(10.0)
+    r2.settimeout(10.0)
+    s = sockets(socket.AF_INET, socket.SOCK_DGRAM)
+    # equal strings built anew, other strings, bytes, and a bytearray
+    # changed in place between two calls
+    one = "".join(["127.0.0.", "1"])
+    two = "".join(["127.0.0.", "2"])
+    mutable = bytearray(b"127.0.0.1")
+    s.sendto(b"a", (one, port))
+    s.sendto(b"b", ("".join(["127.0.", "0.1"]), port))
+    s.sendto(b"c", (two, port))
+    s.sendto(b"d", (b"127.0.0.1", port))
+    s.sendto(b"e", (b"127.0.0.2", port))
+    s.sendto(b"f", (mutable, port))
+    mutable[-1:] = b"2"
+    s.sendto(b"g", (mutable, port))
+    s.sendto(b"h", ("localhost", port))
+    s.sendto(b"i", (one, port))
+    got1 = [r1.recvfrom(8)[0] for _ in range(6)]
+    got2 = [r2.recvfrom(8)[0] for _ in range(3)]
+    assert got1 == [b"a", b"b", b"d", b"f", b"h", b"i"]
+    assert got2 == [b"c", b"e", b"g"]
+
+
+def test_sendto_checks_the_port_of_a_remembered_host(sockets):
+    r, s = receivers(sockets, 2)
+    to = r.getsockname()
+    s.sendto(b"x", to)
+    assert r.recvfrom(8)[0] == b"x"
+    for port in (-1, 65536):
+        with pytest.raises(OverflowError) as info:
+            s.sendto(b"x", (to[0], port))
+        assert str(info.value) == "sendto(): port must be 0-65535."
+    with pytest.raises(TypeError):
+        s.sendto(b"x", (to[0], "80"))
+    with pytest.raises(TypeError):
+        s.sendto(b"x", (to[0],))
+    s.sendto(b"y", to)
+    assert r.recvfrom(8) == (b"y", s.getsockname())
+
+
+@needs_ipv6
+def test_sendto_inet6_checks_flowinfo_and_scope_each_time(sockets):
+    r, s = receivers(sockets, 2, socket.AF_INET6, "::1")
+    port = r.getsockname()[1]
+    assert s.sendto(b"a", ("::1", port)) == 1
+    with pytest.raises(OverflowError) as info:
+        s.sendto(b"x", ("::1", port, 1 << 20))
+    assert str(info.value) == "sendto(): flowinfo must be 0-1048575."
+    with pytest.raises(OverflowError):
+        s.sendto(b"x", ("::1", port, 0, -1))
+    assert s.sendto(b"b", ("::1", port, 0, 0)) == 1
+    assert [r.recvfrom(8)[0] for _ in range(2)] == [b"a", b"b"]
+
+
+def test_sendto_after_init_changed_the_family(sockets):
+    r, s = receivers(sockets, 2)
+    to = r.getsockname()
+    s.sendto(b"x", to)
+    assert r.recvfrom(8)[0] == b"x"
+    raw = s._sock if hasattr(s, "_sock") else s
+    raw.__init__(socket.AF_UNIX, socket.SOCK_DGRAM)
+    # the numeric host remembered for AF_INET means nothing now
+    with pytest.raises(TypeError):
+        raw.sendto(b"x", to)
