@@ -41,19 +41,14 @@ die(const char *what)
     exit(2);
 }
 
+/* CLOCK_MONOTONIC, as Python 3's perf_counter(): one clock for all
+ * processes (the latency peers stamp it too), whose small values a double
+ * holds to the nanosecond. */
 static double
 now_mono(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double
-now_real(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -488,7 +483,7 @@ cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One-way latency: a forked peer stamps CLOCK_REALTIME into 8 bytes and
+/* One-way latency: a forked peer stamps CLOCK_MONOTONIC into 8 bytes and
  * sends them; this process, blocked in recv(), stamps the time it returns.
  * The median over n samples (after the warm-up). */
 static void
@@ -507,7 +502,7 @@ w_asr(long n)
         close(s);
         recv_exact(c, &ack, 1);
         for (i = 0; i < total; i++) {
-            double t = now_real();
+            double t = now_mono();
             sendall(c, (const char *)&t, sizeof t);
             recv_exact(c, &ack, 1);
         }
@@ -522,7 +517,7 @@ w_asr(long n)
     for (i = 0; i < total; i++) {
         double sent, got;
         recv_exact(s, (char *)&sent, sizeof sent);
-        got = now_real();
+        got = now_mono();
         lat[i] = got - sent;
         sendall(s, &ack, 1);
     }
