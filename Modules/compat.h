@@ -107,6 +107,17 @@ cs_module_add_object_ref(PyObject *m, const char *name, PyObject *value)
 
 /* ---- socket timeouts in the representation CPython's own _ssl reads ------
  * 2.7: double seconds; 3.x: _PyTime_t, int64 nanoseconds.  Negative means
+/* 2.7 keeps attribute lookups on an extension type (and on its Python
+ * subclasses) out of its method cache unless the type asks for the cache:
+ * extensions of 2.5 changed their types' tp_dict directly.  A type that
+ * changes its tp_dict only through PyType_Modified() (or never) adds
+ * CS_TPFLAGS_METHOD_CACHE to its flags; 3.x caches every type. */
+#if !CS_PY3
+#define CS_TPFLAGS_METHOD_CACHE Py_TPFLAGS_HAVE_VERSION_TAG
+#else
+#define CS_TPFLAGS_METHOD_CACHE 0
+#endif
+
  * blocking (no timeout), zero means non-blocking. */
 #if CS_PY3
 typedef int64_t cs_timeout_t;

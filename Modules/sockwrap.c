@@ -28,11 +28,22 @@
 #include "sockerr.h"
 #include "socketmodule.h"
 
+/* The data methods, which the object stores as `_sock`'s own bound
+ * methods (the C socket's: a call goes straight to C), as 2.7's does. */
+enum data_slot {
+    DM_RECV, DM_RECVFROM, DM_RECV_INTO, DM_RECVFROM_INTO, DM_SEND, DM_SENDTO,
+    DM_COUNT
+};
+
 typedef struct {
     PyObject_HEAD
     PyObject *sock;         /* `_sock`: the C socket, any object put there,
                                the closed singleton after close(), or NULL
                                before __init__ / after `del s._sock`; owned */
+    PyObject *data[DM_COUNT];   /* the data methods stored on the object:
+                               NULL until first used, then `_sock`'s bound
+                               method (or what was assigned); dropped when
+                               `_sock` changes; owned */
     PyObject *files;        /* NULL until makefile(), then a list of weak
                                references to the dup()ed C sockets of the
                                files it made; owned */
@@ -173,6 +184,16 @@ as_call_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
     return 0;
 }
 #endif
+
+/* Forgets the stored data methods: `_sock` has changed. */
+static void
+drop_data(wrapobject *w)
+{
+    int i;
+
+    for (i = 0; i < DM_COUNT; i++)
+        Py_CLEAR(w->data[i]);
+}
 
 /* name(*args, **kwargs) on obj, looked up and called at the Python level
  * (new ref).  The arguments are those of a CS_POSKW_PARAMS method. */
@@ -596,6 +617,7 @@ wrap_init(PyObject *self, PyObject *args, PyObject *kwds)
         return -1;
     old = w->sock;
     w->sock = sock;             /* the reference made above */
+    drop_data(w);
     Py_XDECREF(old);
     Py_CLEAR(w->files);
     return 0;
@@ -639,8 +661,12 @@ wrap_traverse(PyObject *self, visitproc visit, void *arg)
 {
     wrapobject *w = (wrapobject *)self;
 
+    int i;
+
     Py_VISIT(w->sock);
     Py_VISIT(w->files);
+    for (i = 0; i < DM_COUNT; i++)
+        Py_VISIT(w->data[i]);
     return 0;
 }
 
@@ -649,6 +675,7 @@ wrap_clear(PyObject *self)
 {
     wrapobject *w = (wrapobject *)self;
 
+    drop_data(w);
     Py_CLEAR(w->sock);
     Py_CLEAR(w->files);
     return 0;
@@ -686,8 +713,11 @@ wrap_close(PyObject *self, PyObject *unused)
         return no_sock(self);
     if (Py_TYPE(sock) == &closed_type)
         Py_RETURN_NONE;
-    /* closed before the C socket is: another thread sees EBADF at once */
+    /* closed before the C socket is: another thread sees EBADF at once
+     * (data methods bound already still hold the C socket, which fails
+     * with EBADF once closed) */
     w->sock = Py_NewRef(closed_singleton);
+    drop_data(w);
     result = call_sock0(sock, CM_CLOSE);       /* our reference to sock */
     Py_DECREF(sock);
     if (result == NULL)
@@ -953,9 +983,7 @@ wrap_exit(PyObject *self, PyObject *args)
 }
 
 /* ---- methods passed on to `_sock` ------------------------------------------
- * Positional arguments only, as Python 2.7's wrapper passes them; the data
- * methods (recv ... sendto) take keywords too, as the C socket's own bound
- * methods, which 2.7 stores on the object, do. */
+ * Positional arguments only, as Python 2.7's wrapper passes them. */
 
 static PyObject *
 wrap_bind(PyObject *self, CS_POS_PARAMS)
@@ -1029,42 +1057,6 @@ wrap_shutdown(PyObject *self, CS_POS_PARAMS)
     return forward(self, CM_SHUTDOWN, FWD_ARGS, NULL);
 }
 
-static PyObject *
-wrap_recv(PyObject *self, CS_POSKW_PARAMS)
-{
-    return forward(self, CM_RECV, FWD_ARGS, cs_kw);
-}
-
-static PyObject *
-wrap_recvfrom(PyObject *self, CS_POSKW_PARAMS)
-{
-    return forward(self, CM_RECVFROM, FWD_ARGS, cs_kw);
-}
-
-static PyObject *
-wrap_recv_into(PyObject *self, CS_POSKW_PARAMS)
-{
-    return forward(self, CM_RECV_INTO, FWD_ARGS, cs_kw);
-}
-
-static PyObject *
-wrap_recvfrom_into(PyObject *self, CS_POSKW_PARAMS)
-{
-    return forward(self, CM_RECVFROM_INTO, FWD_ARGS, cs_kw);
-}
-
-static PyObject *
-wrap_send(PyObject *self, CS_POSKW_PARAMS)
-{
-    return forward(self, CM_SEND, FWD_ARGS, cs_kw);
-}
-
-static PyObject *
-wrap_sendto(PyObject *self, CS_POSKW_PARAMS)
-{
-    return forward(self, CM_SENDTO, FWD_ARGS, cs_kw);
-}
-
 /* ---- attributes ------------------------------------------------------------ */
 
 static PyObject *
@@ -1089,7 +1081,61 @@ wrap_set_sock(PyObject *self, PyObject *value, void *closure)
     }
     Py_XINCREF(value);
     w->sock = value;
+    drop_data(w);
     Py_XDECREF(old);
+    return 0;
+}
+
+/* Which data method a getset entry is (its closure). */
+static struct data_method {
+    enum data_slot slot;
+    enum cmeth which;
+} data_methods[DM_COUNT] = {
+    [DM_RECV] = {DM_RECV, CM_RECV},
+    [DM_RECVFROM] = {DM_RECVFROM, CM_RECVFROM},
+    [DM_RECV_INTO] = {DM_RECV_INTO, CM_RECV_INTO},
+    [DM_RECVFROM_INTO] = {DM_RECVFROM_INTO, CM_RECVFROM_INTO},
+    [DM_SEND] = {DM_SEND, CM_SEND},
+    [DM_SENDTO] = {DM_SENDTO, CM_SENDTO},
+};
+
+/* s.recv and the other data methods: `_sock`'s bound method, stored on
+ * the object at the first use.  Calls go to it with nothing in between. */
+static PyObject *
+wrap_get_data(PyObject *self, void *closure)
+{
+    struct data_method *dm = closure;
+    wrapobject *w = (wrapobject *)self;
+    PyObject *meth = w->data[dm->slot];
+    PyObject *sock = w->sock;
+
+    if (meth != NULL)
+        return Py_NewRef(meth);
+    if (sock == NULL)
+        return no_sock(self);
+    Py_INCREF(sock);
+    meth = PyObject_GetAttr(sock, cmeth[dm->which].str);
+    /* stored unless Python code that the lookup ran changed the object */
+    if (meth != NULL && w->sock == sock && w->data[dm->slot] == NULL)
+        w->data[dm->slot] = Py_NewRef(meth);
+    Py_DECREF(sock);
+    return meth;
+}
+
+/* s.recv = f stores f on the object (until `_sock` changes); del s.recv
+ * forgets what is stored (AttributeError when nothing is) */
+static int
+wrap_set_data(PyObject *self, PyObject *value, void *closure)
+{
+    struct data_method *dm = closure;
+    wrapobject *w = (wrapobject *)self;
+
+    if (value == NULL && w->data[dm->slot] == NULL) {
+        PyErr_SetString(PyExc_AttributeError, cmeth[dm->which].name);
+        return -1;
+    }
+    Py_XINCREF(value);
+    Py_XSETREF(w->data[dm->slot], value);
     return 0;
 }
 
@@ -1132,6 +1178,17 @@ static PyGetSetDef wrap_getset[] = {
     {"family", wrap_get_sock_attr, NULL, "the socket family", &str_family},
     {"type", wrap_get_sock_attr, NULL, "the socket type", &str_type},
     {"proto", wrap_get_sock_attr, NULL, "the socket protocol", &str_proto},
+#define DATA_METHOD(name, slot) \
+    {name, wrap_get_data, wrap_set_data, \
+     "_sock." name ", stored on the object at its first use", \
+     &data_methods[slot]}
+    DATA_METHOD("recv", DM_RECV),
+    DATA_METHOD("recvfrom", DM_RECVFROM),
+    DATA_METHOD("recv_into", DM_RECV_INTO),
+    DATA_METHOD("recvfrom_into", DM_RECVFROM_INTO),
+    DATA_METHOD("send", DM_SEND),
+    DATA_METHOD("sendto", DM_SENDTO),
+#undef DATA_METHOD
     {NULL, NULL, NULL, NULL, NULL}
 };
 
@@ -1161,12 +1218,6 @@ static PyMethodDef wrap_methods[] = {
     {"sendall", CS_POS_FN(wrap_sendall), CS_METH_POS, NULL},
     {"gettimeout", CS_POS_FN(wrap_gettimeout), CS_METH_POS, NULL},
     {"shutdown", CS_POS_FN(wrap_shutdown), CS_METH_POS, NULL},
-    {"recv", CS_POS_FN(wrap_recv), CS_METH_POSKW, NULL},
-    {"recvfrom", CS_POS_FN(wrap_recvfrom), CS_METH_POSKW, NULL},
-    {"recv_into", CS_POS_FN(wrap_recv_into), CS_METH_POSKW, NULL},
-    {"recvfrom_into", CS_POS_FN(wrap_recvfrom_into), CS_METH_POSKW, NULL},
-    {"send", CS_POS_FN(wrap_send), CS_METH_POSKW, NULL},
-    {"sendto", CS_POS_FN(wrap_sendto), CS_METH_POSKW, NULL},
     {NULL, NULL, 0, NULL}
 };
 
@@ -1176,7 +1227,7 @@ static PyTypeObject wrap_type = {
     .tp_basicsize = sizeof(wrapobject),
     .tp_dealloc = wrap_dealloc,
     .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE
-                | Py_TPFLAGS_HAVE_GC,
+                | Py_TPFLAGS_HAVE_GC | CS_TPFLAGS_METHOD_CACHE,
     /* .tp_doc: the C socket type's, set at module init */
     .tp_traverse = wrap_traverse,
     .tp_clear = wrap_clear,
@@ -1234,7 +1285,8 @@ static PyTypeObject closed_type = {
     .tp_name = "socket._closedsocket",
     .tp_basicsize = sizeof(PyObject),
     .tp_getattro = closed_getattro,
-    .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE
+                | CS_TPFLAGS_METHOD_CACHE,
     .tp_doc = "What a socket object holds after close(): every use is EBADF.",
     .tp_methods = closed_methods,
     .tp_new = PyType_GenericNew,

@@ -170,19 +170,43 @@ def _closed_fd(raw):
     return False
 
 
-def test_data_methods_are_methods_of_the_object_with_the_c_docstrings():
+def test_data_methods_are_the_c_sockets_own():
     s = socket.socket()
     try:
         for name in socket._delegate_methods:
             method = getattr(s, name)
-            assert method.__self__ is s, name
+            assert method.__self__ is s._sock, name
             assert method.__name__ == name
             assert method.__doc__ == getattr(_socket.socket, name).__doc__
+            assert getattr(s, name) is method      # stored on the object
         assert set(socket._delegate_methods) == set(
             ["recv", "recvfrom", "recv_into", "recvfrom_into", "send",
              "sendto"])
     finally:
         s.close()
+
+
+def test_data_methods_can_be_replaced_and_follow_sock():
+    a, b = socket.socketpair()
+    try:
+        s = socket.socket(_sock=a._sock)
+        first = s.recv
+        assert first.__self__ is a._sock
+        s.recv = b.recv                 # per object, as 2.7's slots allow
+        assert s.recv is b.recv
+        del s.recv
+        assert s.recv.__self__ is a._sock and s.recv is not first
+        with pytest.raises(AttributeError):
+            del s.send                  # nothing stored yet
+        s.recv = "replaced"
+        s._sock = b._sock               # a new _sock: stored ones dropped
+        assert s.recv.__self__ is b._sock
+        assert s.send.__self__ is b._sock
+        s.__init__(_sock=a._sock)
+        assert s.send.__self__ is a._sock
+    finally:
+        a.close()
+        b.close()
 
 
 def test_other_methods_delegate_with_the_c_docstrings():
@@ -276,13 +300,17 @@ def test_close_after_the_data_methods_were_used():
         assert b.recv(1) == b"x"
         b.send(b"y")
         assert a.recv(1) == b"y"
+        assert a.send.__self__ is raw and a.recv.__self__ is raw
         bound = dict((name, getattr(a, name))
                      for name in socket._delegate_methods)
         a.close()
         assert raw.fileno() == -1
         for name in ("recv", "recv_into", "recvfrom", "recvfrom_into"):
-            _ebadf(getattr(a, name), 1)
-            _ebadf(bound[name], 1)
+            method = getattr(a, name)
+            assert getattr(method, "__self__", None) is not raw
+            arg = bytearray(1) if name.endswith("_into") else 1
+            _ebadf(method, arg)
+            _ebadf(bound[name], arg)    # the C socket's, closed
         for send in (a.send, bound["send"]):
             _ebadf(send, b"x")
         for sendto in (a.sendto, bound["sendto"]):
@@ -748,7 +776,7 @@ def test_subclass_methods_and_context_manager():
             assert recv_exactly(b, 5) == b"SHOUT"
         assert closed == [w]
         _ebadf(w.fileno)
-        with pytest.raises(AttributeError):
+        with pytest.raises(AttributeError):     # nothing stored
             delattr(socket.socket(_sock=a._sock), "recv")
     finally:
         a.close()
