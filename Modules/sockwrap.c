@@ -6,9 +6,11 @@
  *
  * The object holds its C socket in `_sock`, a read/write attribute that may
  * hold any object: Python 2.7's ssl.py shares another socket object's C
- * socket through socket.__init__(self, _sock=...).  Every socket method
- * forwards to `_sock`.  When `_sock` is exactly a _socket.socket, the C
- * method is called straight from its entry in that type's method table;
+ * socket through socket.__init__(self, _sock=...).  The data methods
+ * (recv ... sendto) are `_sock`'s own bound methods, stored on the object
+ * at their first use, as 2.7 stores them in __init__.  Every other socket
+ * method forwards to `_sock`: when `_sock` is exactly a _socket.socket, the
+ * C method is called straight from its entry in that type's method table;
  * anything else gets the Python-level attribute lookup and call, which is
  * also how a closed object fails: its `_sock` is the _closedsocket
  * instance, whose every attribute raises error(EBADF).
