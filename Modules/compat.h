@@ -27,9 +27,11 @@
 #if CS_PY3
 #define cs_int_from_long(v) PyLong_FromLong(v)
 #define cs_int_check(o) PyLong_Check(o)
+#define cs_int_check_exact(o) PyLong_CheckExact(o)
 #else
 #define cs_int_from_long(v) PyInt_FromLong(v)
 #define cs_int_check(o) (PyInt_Check(o) || PyLong_Check(o))
+#define cs_int_check_exact(o) (PyInt_CheckExact(o) || PyLong_CheckExact(o))
 #endif
 
 /* ---- the native str of each line ----------------------------------------- */
@@ -105,8 +107,6 @@ cs_module_add_object_ref(PyObject *m, const char *name, PyObject *value)
 #define Py_TPFLAGS_CS_DEFAULT Py_TPFLAGS_DEFAULT
 #endif
 
-/* ---- socket timeouts in the representation CPython's own _ssl reads ------
- * 2.7: double seconds; 3.x: _PyTime_t, int64 nanoseconds.  Negative means
 /* 2.7 keeps attribute lookups on an extension type (and on its Python
  * subclasses) out of its method cache unless the type asks for the cache:
  * extensions of 2.5 changed their types' tp_dict directly.  A type that
@@ -118,6 +118,8 @@ cs_module_add_object_ref(PyObject *m, const char *name, PyObject *value)
 #define CS_TPFLAGS_METHOD_CACHE 0
 #endif
 
+/* ---- socket timeouts in the representation CPython's own _ssl reads ------
+ * 2.7: double seconds; 3.x: _PyTime_t, int64 nanoseconds.  Negative means
  * blocking (no timeout), zero means non-blocking. */
 #if CS_PY3
 typedef int64_t cs_timeout_t;

@@ -221,7 +221,7 @@ host_item(PyObject *host, int family, sock_addr_t *addr, const char *caller,
     int len;
 
     if (cached_host(cache, host, family)) {
-        memcpy(addr, &cache->addr, cache->len);
+        memcpy(addr, &cache->addr, sizeof(cache->addr));
         return (int)cache->len;
     }
     name = resolver_host_chars(host, &keep, caller);
@@ -233,6 +233,7 @@ host_item(PyObject *host, int family, sock_addr_t *addr, const char *caller,
     if (cache != NULL && len > 0 && fixed
         && (size_t)len <= sizeof(cache->addr)
         && (PyUnicode_CheckExact(host) || PyBytes_CheckExact(host))) {
+        Py_CLEAR(cache->tuple);     /* it goes with the host replaced */
         Py_XSETREF(cache->host, Py_NewRef(host));
         cache->family = family;
         cache->len = (socklen_t)len;
@@ -380,16 +381,47 @@ parse_netlink(PyObject *obj, sock_addr_t *addr, socklen_t *len,
 }
 #endif
 
+/* After obj was converted to addr through the cache: keeps obj as the
+ * cache's tuple if its host is the cache's and nothing in it can change. */
+static void
+remember_tuple(struct sockaddr_parse_cache *cache, PyObject *obj,
+               const sock_addr_t *addr, socklen_t len)
+{
+    Py_ssize_t i;
+
+    if (cache->host == NULL || !PyTuple_CheckExact(obj)
+        || PyTuple_GET_ITEM(obj, 0) != cache->host
+        || len > sizeof(cache->full))
+        return;
+    for (i = 1; i < PyTuple_GET_SIZE(obj); i++) {
+        if (!cs_int_check_exact(PyTuple_GET_ITEM(obj, i)))
+            return;
+    }
+    Py_XSETREF(cache->tuple, Py_NewRef(obj));
+    cache->full_len = len;
+    memcpy(&cache->full, addr, len);
+}
+
 int
 sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
                       PyObject *obj, sock_addr_t *addr, socklen_t *len,
                       const char *caller)
 {
+    int rc;
+
+    if (cache != NULL && obj == cache->tuple && cache->family == family) {
+        /* the whole union: a fixed size, which the compiler inlines */
+        memcpy(addr, &cache->full, sizeof(cache->full));
+        *len = cache->full_len;
+        return 0;
+    }
     switch (family) {
     case AF_INET:
-        return parse_inet(obj, addr, len, caller, cache);
+        rc = parse_inet(obj, addr, len, caller, cache);
+        break;
     case AF_INET6:
-        return parse_inet6(obj, addr, len, caller, cache);
+        rc = parse_inet6(obj, addr, len, caller, cache);
+        break;
     case AF_UNIX:
         return parse_unix(obj, addr, len, caller);
 #ifdef AF_NETLINK
@@ -400,6 +432,9 @@ sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
         PyErr_Format(sock_error, "%s(): bad family", caller);
         return -1;
     }
+    if (rc == 0 && cache != NULL)
+        remember_tuple(cache, obj, addr, *len);
+    return rc;
 }
 
 int
@@ -572,6 +607,7 @@ void
 sockaddr_clear_caches(struct sockaddr_parse_cache *parse,
                       struct sockaddr_build_cache *build)
 {
+    Py_CLEAR(parse->tuple);
     Py_CLEAR(parse->host);
     Py_CLEAR(build->obj);
 }

@@ -37,15 +37,23 @@ PyObject *sockaddr_build(const struct sockaddr *addr, socklen_t len);
 
 /* The host of the last (host, port...) address converted from a host whose
  * meaning is fixed: a numeric address, '' or '<broadcast>'.  Names looked
- * up with getaddrinfo are never kept (DNS answers may change). */
+ * up with getaddrinfo are never kept (DNS answers may change).  When that
+ * address was an exact tuple of exact str/bytes and ints, which nothing
+ * can change, the tuple is kept too, with its whole sockaddr. */
+union sockaddr_inet {
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+};
+
 struct sockaddr_parse_cache {
     PyObject *host;         /* owned: an exact str or bytes, or NULL */
-    int family;             /* the family it was converted for */
+    PyObject *tuple;        /* owned: the last tuple with that host, or
+                               NULL */
+    int family;             /* the family they were converted for */
     socklen_t len;
-    union {
-        struct sockaddr_in in4;
-        struct sockaddr_in6 in6;
-    } addr;                 /* its address, port (flowinfo, scope) 0 */
+    socklen_t full_len;
+    union sockaddr_inet addr;   /* the host's address, port etc. 0 */
+    union sockaddr_inet full;   /* the tuple's address */
 };
 
 /* The last address built from a received sockaddr, and its bytes. */
@@ -55,10 +63,11 @@ struct sockaddr_build_cache {
     unsigned char raw[sizeof(struct sockaddr_in6)];
 };
 
-/* sockaddr_parse() through a cache (NULL: none): a (host, port...) tuple
- * whose host is the cached one (the same object, or an equal str or bytes)
- * takes the cached address; the port and the other items are converted
- * (and checked) every time.  Otherwise converts and remembers. */
+/* sockaddr_parse() through a cache (NULL: none): the cached tuple itself
+ * gives its address at once; another (host, port...) tuple whose host is
+ * the cached one (the same object, or an equal str or bytes) takes the
+ * host's address, its port and other items being converted (and checked)
+ * as usual.  Otherwise converts and remembers. */
 int sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
                           PyObject *obj, sock_addr_t *addr, socklen_t *len,
                           const char *caller);

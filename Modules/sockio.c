@@ -4,7 +4,6 @@
 #include "sockobject_int.h"     /* first: Python.h sets the feature macros */
 
 #include <errno.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "sockaddr.h"
@@ -157,8 +156,8 @@ receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
     ctx.addr = addr;
     ctx.addrlen = 0;
     ctx.result = 0;
-    if (addr != NULL)
-        memset(addr, 0, sizeof(*addr));
+    /* *addr is not cleared: the kernel writes every byte of the length it
+     * reports (up to the buffer's size), and no more is read. */
     if (may_try_recv(s, len, flags)) {
         ctx.flags = flags | MSG_DONTWAIT;
         rc = sockcall_try(s, fn, &ctx);
