@@ -549,6 +549,51 @@ def test_sendto_follows_a_changed_host(sockets):
     assert got2 == [b"c", b"e", b"g"]
 
 
+def test_sendto_same_tuple_with_a_changing_port_object(sockets):
+    # The same tuple object gives the same address only when nothing in it
+    # can change: a port given by __index__ is converted every time.
+    r1, r2, s = receivers(sockets, 3)
+
+    class Port(object):
+        value = r1.getsockname()[1]
+
+        def __index__(self):
+            return self.value
+    port = Port()
+    to = ("127.0.0.1", port)
+    s.sendto(b"a", to)
+    s.sendto(b"b", to)
+    port.value = r2.getsockname()[1]
+    s.sendto(b"c", to)
+    plain = ("127.0.0.1", r1.getsockname()[1])
+    s.sendto(b"d", plain)
+    s.sendto(b"e", plain)
+    assert [r1.recvfrom(8)[0] for _ in range(4)] == [b"a", b"b", b"d", b"e"]
+    assert r2.recvfrom(8)[0] == b"c"
+
+
+def test_sendto_same_tuple_after_init_changed_to_inet6(sockets):
+    r, s = receivers(sockets, 2)
+    to = r.getsockname()
+    s.sendto(b"x", to)
+    s.sendto(b"y", to)
+    assert [r.recvfrom(8)[0] for _ in range(2)] == [b"x", b"y"]
+    raw = s._sock if hasattr(s, "_sock") else s
+    raw.__init__(socket.AF_INET6, socket.SOCK_DGRAM)
+    fresh = sockets(socket.AF_INET6, socket.SOCK_DGRAM)
+    try:
+        fresh.sendto(b"z", to)
+    except Exception as e:  # noqa: B902 - whatever a new socket does
+        expected = type(e)
+    else:
+        expected = None
+    if expected is None:
+        raw.sendto(b"z", to)
+    else:
+        with pytest.raises(expected):
+            raw.sendto(b"z", to)
+
+
 def test_sendto_checks_the_port_of_a_remembered_host(sockets):
     r, s = receivers(sockets, 2)
     to = r.getsockname()
