@@ -1,25 +1,23 @@
-/* sockwrap.c - _socket._socketobject: the socket object of Python 2.7's
- * socket.py in C (socket.py's socket, SocketType and _socketobject are a
- * thin Python subclass of it, so that their class attributes can be set as
- * a Python class's can); with it _socket._closedsocket, what such an
- * object holds once closed.
+/* sockwrap.c - the type _socket._socketobject: the socket object of
+ * Python 2.7's socket.py in C (socket.py's socket, SocketType and
+ * _socketobject are a thin Python subclass of it, so that their class
+ * attributes can be set as a Python class's can), with _closedsocket, what
+ * such an object holds once closed.
  *
  * The object holds its C socket in `_sock`, a read/write attribute that may
  * hold any object: Python 2.7's ssl.py shares another socket object's C
  * socket through socket.__init__(self, _sock=...).  The data methods
  * (recv ... sendto) are `_sock`'s own bound methods, stored on the object
  * at their first use, as 2.7 stores them in __init__.  Every other socket
- * method forwards to `_sock`: when `_sock` is exactly a _socket.socket, the
- * C method is called straight from its entry in that type's method table;
- * anything else gets the Python-level attribute lookup and call, which is
- * also how a closed object fails: its `_sock` is the _closedsocket
- * instance, whose every attribute raises error(EBADF).
+ * method forwards to `_sock` (sockwrap_call.c: the C function directly
+ * when `_sock` is exactly a _socket.socket), which is also how a closed
+ * object fails: its `_sock` is the _closedsocket instance, whose every
+ * attribute raises error(EBADF).
  *
  * On top of the C socket the object adds dup() on a new descriptor,
- * makefile() on a dup()ed descriptor whose timeout follows this object's
- * later settimeout()/setblocking(), close() that leaves other objects for
- * the same connection open, and the context manager. */
-#include "sockobject_int.h"     /* first: Python.h sets the feature macros */
+ * makefile() (sockwrap_file.c), close() that leaves other objects for the
+ * same connection open, and the context manager. */
+#include "sockwrap.h"           /* first: Python.h sets the feature macros */
 
 #include <errno.h>
 #include <stddef.h>
@@ -30,29 +28,6 @@
 #include "sockerr.h"
 #include "socketmodule.h"
 
-/* The data methods, which the object stores as `_sock`'s own bound
- * methods (the C socket's: a call goes straight to C), as 2.7's does. */
-enum data_slot {
-    DM_RECV, DM_RECVFROM, DM_RECV_INTO, DM_RECVFROM_INTO, DM_SEND, DM_SENDTO,
-    DM_COUNT
-};
-
-typedef struct {
-    PyObject_HEAD
-    PyObject *sock;         /* `_sock`: the C socket, any object put there,
-                               the closed singleton after close(), or NULL
-                               before __init__ / after `del s._sock`; owned */
-    PyObject *data[DM_COUNT];   /* the data methods stored on the object:
-                               NULL until first used, then `_sock`'s bound
-                               method (or what was assigned); dropped when
-                               `_sock` changes; owned */
-    PyObject *files;        /* NULL until makefile(), then a list of weak
-                               references to the dup()ed C sockets of the
-                               files it made; owned */
-    PyObject *weakreflist;  /* weak references to this object; cleared in
-                               tp_dealloc */
-} wrapobject;
-
 static PyTypeObject wrap_type;
 static PyTypeObject closed_type;
 
@@ -62,130 +37,23 @@ static PyTypeObject closed_type;
 static PyObject *closed_singleton;  /* the _closedsocket every close() puts
                                        into `_sock` */
 static PyObject *str_close;         /* "close" */
-static PyObject *str_fileobject;    /* "_fileobject" */
 static PyObject *str_socketobject;  /* "_socketobject" */
 static PyObject *str_sock;          /* "_sock" */
 static PyObject *str_family;        /* "family" */
 static PyObject *str_type;          /* "type" */
 static PyObject *str_proto;         /* "proto" */
-static PyObject *default_mode;      /* "r", makefile()'s default mode */
-static PyObject *default_bufsize;   /* -1, makefile()'s default bufsize */
-static PyObject *close_kwargs_key;  /* "close", the keyword _fileobject
-                                       gets */
 
-/* socket.py's globals(), set through _set_socket_namespace() (owned):
- * makefile() takes `_fileobject` from it at each call, accept() and dup()
- * `_socketobject`, the class of the objects they make, as socket.py's
- * Python code would.  NULL until then: makefile() asks the module "socket",
- * and the objects are of this type. */
-static PyObject *socket_namespace;
+PyObject *sockwrap_namespace;       /* see sockwrap.h */
 
-/* ---- the C methods the wrapper forwards to ------------------------------- */
+/* ---- helpers ------------------------------------------------------------ */
 
-enum cmeth {
-    CM_ACCEPT, CM_BIND, CM_CLOSE, CM_CONNECT, CM_CONNECT_EX, CM_DUP,
-    CM_FILENO, CM_GETPEERNAME, CM_GETSOCKNAME, CM_GETSOCKOPT, CM_GETTIMEOUT,
-    CM_LISTEN, CM_RECV, CM_RECV_INTO, CM_RECVFROM, CM_RECVFROM_INTO,
-    CM_SEND, CM_SENDALL, CM_SENDTO, CM_SETBLOCKING, CM_SETSOCKOPT,
-    CM_SETTIMEOUT, CM_SHUTDOWN, CM_COUNT
-};
-
-/* Each name's entry in sockobject_type's method table (borrowed from that
- * static table) and the name as a str for the Python-level path (owned,
- * kept for the life of the process); both filled in at module init. */
-static struct {
-    const char *name;
-    PyMethodDef *def;
-    PyObject *str;
-} cmeth[CM_COUNT] = {
-    [CM_ACCEPT] = {"accept", NULL, NULL},
-    [CM_BIND] = {"bind", NULL, NULL},
-    [CM_CLOSE] = {"close", NULL, NULL},
-    [CM_CONNECT] = {"connect", NULL, NULL},
-    [CM_CONNECT_EX] = {"connect_ex", NULL, NULL},
-    [CM_DUP] = {"dup", NULL, NULL},
-    [CM_FILENO] = {"fileno", NULL, NULL},
-    [CM_GETPEERNAME] = {"getpeername", NULL, NULL},
-    [CM_GETSOCKNAME] = {"getsockname", NULL, NULL},
-    [CM_GETSOCKOPT] = {"getsockopt", NULL, NULL},
-    [CM_GETTIMEOUT] = {"gettimeout", NULL, NULL},
-    [CM_LISTEN] = {"listen", NULL, NULL},
-    [CM_RECV] = {"recv", NULL, NULL},
-    [CM_RECV_INTO] = {"recv_into", NULL, NULL},
-    [CM_RECVFROM] = {"recvfrom", NULL, NULL},
-    [CM_RECVFROM_INTO] = {"recvfrom_into", NULL, NULL},
-    [CM_SEND] = {"send", NULL, NULL},
-    [CM_SENDALL] = {"sendall", NULL, NULL},
-    [CM_SENDTO] = {"sendto", NULL, NULL},
-    [CM_SETBLOCKING] = {"setblocking", NULL, NULL},
-    [CM_SETSOCKOPT] = {"setsockopt", NULL, NULL},
-    [CM_SETTIMEOUT] = {"settimeout", NULL, NULL},
-    [CM_SHUTDOWN] = {"shutdown", NULL, NULL},
-};
-
-/* The calling conventions of compat.h's CS_POS_PARAMS / CS_POSKW_PARAMS,
- * and the arguments of such a method passed on unchanged to another. */
-typedef PyObject *(*pos_fn)(PyObject *, CS_POS_PARAMS);
-typedef PyObject *(*poskw_fn)(PyObject *, CS_POSKW_PARAMS);
-#if CS_HAVE_FASTCALL
-#define FWD_ARGS cs_argv, cs_nargs
-#else
-#define FWD_ARGS cs_args
-#endif
-
-#define IS_CSOCK(obj) (Py_TYPE(obj) == &sockobject_type)
-
-/* ---- helpers -------------------------------------------------------------- */
-
-/* `_sock` read before __init__ set it, or after it was deleted. */
-static PyObject *
-no_sock(PyObject *self)
+PyObject *
+sockwrap_no_sock(PyObject *self)
 {
     PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute "
                  "'_sock'", Py_TYPE(self)->tp_name);
     return NULL;
 }
-
-#if CS_HAVE_FASTCALL
-/* The arguments of a METH_FASTCALL | METH_KEYWORDS call as a tuple and a
- * dict for PyObject_Call (new refs; *kwargs NULL when there are no
- * keywords); 0 or -1. */
-static int
-as_call_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
-{
-    Py_ssize_t i;
-
-    *kwargs = NULL;
-    *args = cs_tuple_from_array(cs_argv, cs_nargs);
-    if (*args == NULL)
-        return -1;
-    if (cs_no_keywords(cs_kw))
-        return 0;
-    *kwargs = PyDict_New();
-    if (*kwargs == NULL)
-        goto error;
-    for (i = 0; i < PyTuple_GET_SIZE(cs_kw); i++) {
-        if (PyDict_SetItem(*kwargs, PyTuple_GET_ITEM(cs_kw, i),
-                           cs_argv[cs_nargs + i]) < 0)
-            goto error;
-    }
-    return 0;
-error:
-    Py_CLEAR(*kwargs);
-    Py_CLEAR(*args);
-    return -1;
-}
-#else
-/* 2.7: they are a tuple and a dict already (new refs). */
-static int
-as_call_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
-{
-    *args = Py_NewRef(cs_args);
-    Py_XINCREF(cs_kw);
-    *kwargs = cs_kw;
-    return 0;
-}
-#endif
 
 /* Forgets the stored data methods: `_sock` has changed. */
 static void
@@ -195,86 +63,6 @@ drop_data(wrapobject *w)
 
     for (i = 0; i < DM_COUNT; i++)
         Py_CLEAR(w->data[i]);
-}
-
-/* name(*args, **kwargs) on obj, looked up and called at the Python level
- * (new ref).  The arguments are those of a CS_POSKW_PARAMS method. */
-static PyObject *
-call_by_name(PyObject *obj, PyObject *name, CS_POSKW_PARAMS)
-{
-    PyObject *meth = PyObject_GetAttr(obj, name);
-    PyObject *args;
-    PyObject *kwargs;
-    PyObject *result;
-
-    if (meth == NULL)
-        return NULL;
-    if (as_call_args(FWD_ARGS, cs_kw, &args, &kwargs) < 0) {
-        Py_DECREF(meth);
-        return NULL;
-    }
-    result = PyObject_Call(meth, args, kwargs);
-    Py_XDECREF(kwargs);
-    Py_DECREF(args);
-    Py_DECREF(meth);
-    return result;
-}
-
-/* sock.<cmeth[which]>(*args, **kwargs) (new ref).  A _socket.socket gets
- * its C method called directly when the arguments fit the method's
- * convention; everything else (other objects, and wrong argument counts,
- * whose error message is then exactly the C socket's) goes through the
- * Python-level call. */
-static PyObject *
-call_sock(PyObject *sock, enum cmeth which, CS_POSKW_PARAMS)
-{
-    if (IS_CSOCK(sock)) {
-        PyMethodDef *def = cmeth[which].def;
-        int no_kw = cs_no_keywords(cs_kw);
-
-        switch (def->ml_flags) {
-        case METH_NOARGS:
-            if (CS_POS_NARGS == 0 && no_kw)
-                return def->ml_meth(sock, NULL);
-            break;
-        case METH_O:
-            if (CS_POS_NARGS == 1 && no_kw)
-                return def->ml_meth(sock, CS_POS_ARGV[0]);
-            break;
-        case CS_METH_POS:
-            if (no_kw)
-                return ((pos_fn)(void (*)(void))def->ml_meth)(sock,
-                                                               FWD_ARGS);
-            break;
-        case CS_METH_POSKW:
-            return ((poskw_fn)(void (*)(void))def->ml_meth)(sock, FWD_ARGS,
-                                                             cs_kw);
-        default:
-            break;
-        }
-    }
-    return call_by_name(sock, cmeth[which].str, FWD_ARGS, cs_kw);
-}
-
-/* The same with no arguments, or with one. */
-static PyObject *
-call_sock0(PyObject *sock, enum cmeth which)
-{
-    PyMethodDef *def = cmeth[which].def;
-
-    if (IS_CSOCK(sock) && def->ml_flags == METH_NOARGS)
-        return def->ml_meth(sock, NULL);
-    return PyObject_CallMethodObjArgs(sock, cmeth[which].str, NULL);
-}
-
-static PyObject *
-call_sock1(PyObject *sock, enum cmeth which, PyObject *arg)
-{
-    PyMethodDef *def = cmeth[which].def;
-
-    if (IS_CSOCK(sock) && def->ml_flags == METH_O)
-        return def->ml_meth(sock, arg);
-    return PyObject_CallMethodObjArgs(sock, cmeth[which].str, arg, NULL);
 }
 
 /* What every forwarding method does: self._sock.<which>(*args, **kwargs).
@@ -287,9 +75,9 @@ forward(PyObject *self, enum cmeth which, CS_POSKW_PARAMS)
     PyObject *result;
 
     if (sock == NULL)
-        return no_sock(self);
+        return sockwrap_no_sock(self);
     Py_INCREF(sock);
-    result = call_sock(sock, which, FWD_ARGS, cs_kw);
+    result = wrapcall_run(sock, which, FWD_ARGS, cs_kw);
     Py_DECREF(sock);
     return result;
 }
@@ -333,8 +121,8 @@ new_wrapper(PyObject *sock)
     PyObject *kwargs;
     PyObject *result;
 
-    if (socket_namespace != NULL) {
-        cls = PyDict_GetItem(socket_namespace, str_socketobject);
+    if (sockwrap_namespace != NULL) {
+        cls = PyDict_GetItem(sockwrap_namespace, str_socketobject);
         if (cls == NULL) {
             PyErr_SetString(PyExc_NameError,
                             "name '_socketobject' is not defined");
@@ -351,53 +139,6 @@ new_wrapper(PyObject *sock)
     Py_XDECREF(kwargs);
     Py_XDECREF(args);
     return result;
-}
-
-/* Calls sock.close(), keeping the exception already set, if any: the
- * clean-up of an error path.  A failing close() replaces it, as a `raise`
- * inside Python's `except` clause would. */
-static void
-close_on_error(PyObject *sock)
-{
-    PyObject *type;
-    PyObject *value;
-    PyObject *tb;
-    PyObject *result;
-
-    PyErr_Fetch(&type, &value, &tb);
-    result = call_sock0(sock, CM_CLOSE);
-    if (result == NULL) {
-        Py_XDECREF(type);
-        Py_XDECREF(value);
-        Py_XDECREF(tb);
-        return;
-    }
-    Py_DECREF(result);
-    PyErr_Restore(type, value, tb);
-}
-
-/* An OS-level duplicate of sock in the same timeout mode (new ref): the
- * descriptors share their O_NONBLOCK flag, so both objects must agree on
- * it.  A C socket's dup() already copies the timeout. */
-static PyObject *
-dup_sock(PyObject *sock)
-{
-    PyObject *copy = call_sock0(sock, CM_DUP);
-    PyObject *timeout;
-    PyObject *result;
-
-    if (copy == NULL || (IS_CSOCK(sock) && IS_CSOCK(copy)))
-        return copy;
-    timeout = call_sock0(sock, CM_GETTIMEOUT);
-    result = timeout ? call_sock1(copy, CM_SETTIMEOUT, timeout) : NULL;
-    Py_XDECREF(timeout);
-    if (result == NULL) {
-        close_on_error(copy);
-        Py_DECREF(copy);
-        return NULL;
-    }
-    Py_DECREF(result);
-    return copy;
 }
 
 /* The result of accept(): its two items, as `sock, addr = result` takes
@@ -421,110 +162,7 @@ unpack_pair(PyObject *result, PyObject **conn, PyObject **addr)
     return 0;
 }
 
-/* ---- the makefile() files follow the socket's timeout -------------------- */
-
-/* Whether a makefile() socket is still open: fileno() >= 0. */
-static int
-file_sock_open(PyObject *sock)
-{
-    PyObject *fd;
-    PyObject *zero;
-    int open;
-
-    if (IS_CSOCK(sock))
-        return ((sockobject *)sock)->sock_fd >= 0;
-    fd = call_sock0(sock, CM_FILENO);
-    if (fd == NULL)
-        return -1;
-    zero = cs_int_from_long(0);
-    open = zero ? PyObject_RichCompareBool(fd, zero, Py_GE) : -1;
-    Py_XDECREF(zero);
-    Py_DECREF(fd);
-    return open;
-}
-
-/* Removes ref (by identity) from the list, if it is still there. */
-static int
-forget_file(PyObject *files, PyObject *ref)
-{
-    Py_ssize_t i;
-
-    for (i = 0; i < PyList_GET_SIZE(files); i++) {
-        if (PyList_GET_ITEM(files, i) == ref)
-            return PyList_SetSlice(files, i, i + 1, NULL);
-    }
-    return 0;
-}
-
-/* Gives the C sockets of the live makefile() files the timeout of `sock`,
- * and forgets those that are closed or gone; 0 or -1. */
-static int
-files_follow(PyObject *sock, PyObject *files)
-{
-    PyObject *timeout;
-    PyObject *refs;
-    Py_ssize_t i;
-    int rc = -1;
-
-    timeout = call_sock0(sock, CM_GETTIMEOUT);
-    if (timeout == NULL)
-        return -1;
-    /* a copy to walk, and removal in place: a makefile() in another
-     * thread may append meanwhile */
-    refs = PyList_GetSlice(files, 0, PyList_GET_SIZE(files));
-    if (refs == NULL)
-        goto done;
-    for (i = 0; i < PyList_GET_SIZE(refs); i++) {
-        PyObject *ref = PyList_GET_ITEM(refs, i);
-        PyObject *target = PyObject_CallObject(ref, NULL);
-        int open = 0;
-
-        if (target == NULL)
-            goto done;
-        if (target != Py_None)
-            open = file_sock_open(target);
-        if (open > 0) {
-            PyObject *result = call_sock1(target, CM_SETTIMEOUT, timeout);
-
-            Py_XDECREF(result);
-            open = result ? 1 : -1;
-        }
-        Py_DECREF(target);
-        if (open < 0 || (open == 0 && forget_file(files, ref) < 0))
-            goto done;
-    }
-    rc = 0;
-done:
-    Py_XDECREF(refs);
-    Py_DECREF(timeout);
-    return rc;
-}
-
-/* After a timeout change (result: what the socket's setter returned, or
- * NULL): the files follow, if there are any.  None, or NULL. */
-static PyObject *
-after_timeout_change(wrapobject *w, PyObject *result)
-{
-    PyObject *files = w->files;
-    PyObject *sock;
-    int rc = 0;
-
-    if (result == NULL)
-        return NULL;
-    Py_DECREF(result);
-    if (files != NULL && PyList_GET_SIZE(files) > 0 && w->sock != NULL) {
-        sock = Py_NewRef(w->sock);
-        Py_INCREF(files);
-        rc = files_follow(sock, files);
-        Py_DECREF(files);
-        Py_DECREF(sock);
-    }
-    if (rc < 0)
-        return NULL;
-    Py_RETURN_NONE;
-}
-
-/* ---- creation and destruction --------------------------------------------- */
+/* ---- creation and destruction ------------------------------------------- */
 
 static PyObject *
 wrap_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
@@ -649,7 +287,7 @@ wrap_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
         Py_DECREF(sock);
         return result;
     }
-    if (as_call_args(args, nargs, kwnames, &call_args, &call_kwargs) < 0)
+    if (wrapcall_args(args, nargs, kwnames, &call_args, &call_kwargs) < 0)
         return NULL;
     result = PyType_Type.tp_call(type, call_args, call_kwargs);
     Py_XDECREF(call_kwargs);
@@ -694,7 +332,7 @@ wrap_dealloc(PyObject *self)
     Py_TYPE(self)->tp_free(self);
 }
 
-/* ---- methods of the wrapper's own ------------------------------------------ */
+/* ---- methods of the wrapper's own --------------------------------------- */
 
 PyDoc_STRVAR(wrap_close_doc,
 "close()\n\
@@ -712,7 +350,7 @@ wrap_close(PyObject *self, PyObject *unused)
 
     (void)unused;
     if (sock == NULL)
-        return no_sock(self);
+        return sockwrap_no_sock(self);
     if (Py_TYPE(sock) == &closed_type)
         Py_RETURN_NONE;
     /* closed before the C socket is: another thread sees EBADF at once
@@ -720,7 +358,7 @@ wrap_close(PyObject *self, PyObject *unused)
      * with EBADF once closed) */
     w->sock = Py_NewRef(closed_singleton);
     drop_data(w);
-    result = call_sock0(sock, CM_CLOSE);       /* our reference to sock */
+    result = wrapcall_noargs(sock, CM_CLOSE);       /* our reference to sock */
     Py_DECREF(sock);
     if (result == NULL)
         return NULL;
@@ -745,9 +383,9 @@ wrap_accept(PyObject *self, PyObject *unused)
 
     (void)unused;
     if (sock == NULL)
-        return no_sock(self);
+        return sockwrap_no_sock(self);
     Py_INCREF(sock);
-    result = call_sock0(sock, CM_ACCEPT);
+    result = wrapcall_noargs(sock, CM_ACCEPT);
     Py_DECREF(sock);
     if (result == NULL)
         return NULL;
@@ -783,181 +421,15 @@ wrap_dup(PyObject *self, PyObject *unused)
 
     (void)unused;
     if (sock == NULL)
-        return no_sock(self);
+        return sockwrap_no_sock(self);
     Py_INCREF(sock);
-    copy = dup_sock(sock);
+    copy = wrapcall_dup(sock);
     Py_DECREF(sock);
     if (copy == NULL)
         return NULL;
     result = new_wrapper(copy);
     Py_DECREF(copy);
     return result;
-}
-
-/* socket._fileobject as it is now (new ref). */
-static PyObject *
-current_fileobject(void)
-{
-    PyObject *module;
-    PyObject *cls;
-
-    if (socket_namespace != NULL) {
-        cls = PyDict_GetItem(socket_namespace, str_fileobject);
-        if (cls != NULL)
-            return Py_NewRef(cls);
-        PyErr_SetString(PyExc_NameError,
-                        "name '_fileobject' is not defined");
-        return NULL;
-    }
-    module = PyImport_ImportModule("socket");
-    if (module == NULL)
-        return NULL;
-    cls = PyObject_GetAttr(module, str_fileobject);
-    Py_DECREF(module);
-    return cls;
-}
-
-PyDoc_STRVAR(wrap_makefile_doc,
-"makefile([mode[, bufsize]]) -> file object\n\
-\n\
-Return a file object for the socket.  It works on a dup()ped\n\
-descriptor, so the file and the socket may be closed or\n\
-garbage-collected independently; the socket's timeout, now and\n\
-as settimeout() and setblocking() change it later, is the\n\
-file's.  mode and bufsize are as for the built-in open(): bufsize\n\
-0 is unbuffered, 1 line buffered, and another positive value a\n\
-buffer size.");
-
-static PyObject *
-wrap_makefile(PyObject *self, PyObject *args, PyObject *kwds)
-{
-    static char *keywords[] = {"mode", "bufsize", NULL};
-    wrapobject *w = (wrapobject *)self;
-    PyObject *mode = default_mode;
-    PyObject *bufsize = default_bufsize;
-    PyObject *sock;
-    PyObject *copy;
-    PyObject *cls = NULL;
-    PyObject *call_args = NULL;
-    PyObject *call_kwargs = NULL;
-    PyObject *file = NULL;
-    PyObject *ref = NULL;
-
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:makefile", keywords,
-                                     &mode, &bufsize))
-        return NULL;
-    sock = w->sock;
-    if (sock == NULL)
-        return no_sock(self);
-    Py_INCREF(sock);
-    copy = dup_sock(sock);
-    Py_DECREF(sock);
-    if (copy == NULL)
-        return NULL;
-    cls = current_fileobject();
-    if (cls == NULL)
-        goto error;
-    call_args = PyTuple_Pack(3, copy, mode, bufsize);
-    call_kwargs = PyDict_New();
-    if (call_args == NULL || call_kwargs == NULL
-        || PyDict_SetItem(call_kwargs, close_kwargs_key, Py_True) < 0)
-        goto error;
-    file = PyObject_Call(cls, call_args, call_kwargs);
-    if (file == NULL)
-        goto error;
-    if (w->files == NULL) {
-        w->files = PyList_New(0);
-        if (w->files == NULL)
-            goto error;
-    }
-    ref = PyWeakref_NewRef(copy, NULL);
-    if (ref == NULL || PyList_Append(w->files, ref) < 0)
-        goto error;
-    Py_DECREF(ref);
-    Py_DECREF(call_kwargs);
-    Py_DECREF(call_args);
-    Py_DECREF(cls);
-    Py_DECREF(copy);
-    return file;
-
-error:
-    close_on_error(copy);
-    Py_XDECREF(ref);
-    Py_XDECREF(file);
-    Py_XDECREF(call_kwargs);
-    Py_XDECREF(call_args);
-    Py_XDECREF(cls);
-    Py_DECREF(copy);
-    return NULL;
-}
-
-/* The one argument of settimeout(timeout) / setblocking(flag), positional
- * or by keyword (borrowed); NULL with TypeError set. */
-static PyObject *
-one_arg(CS_POSKW_PARAMS, const char *format, char **keywords)
-{
-    PyObject *arg = NULL;
-
-    if (CS_POS_NARGS == 1 && cs_no_keywords(cs_kw))
-        return CS_POS_ARGV[0];
-    if (!cs_parse_array_kw(CS_POS_ARGV, CS_POS_NARGS, cs_kw, format,
-                           keywords, &arg))
-        return NULL;
-    return arg;
-}
-
-PyDoc_STRVAR(wrap_settimeout_doc,
-"settimeout(timeout)\n\
-\n\
-Set a timeout on socket operations (and on the reads and writes of\n\
-the files makefile() made).  timeout can be a float, giving in\n\
-seconds, or None.  Setting a timeout of None disables the timeout\n\
-feature and is equivalent to setblocking(1).  Setting a timeout of\n\
-zero is the same as setblocking(0).");
-
-/* Both timeout setters: the socket, then the files; the file's descriptor
- * shares O_NONBLOCK with the socket's, so the two C objects must agree on
- * the mode, as they do in CPython 2.7, where the file uses the socket's C
- * object. */
-static PyObject *
-set_mode(PyObject *self, enum cmeth which, PyObject *arg)
-{
-    wrapobject *w = (wrapobject *)self;
-    PyObject *sock = w->sock;
-    PyObject *result;
-
-    if (sock == NULL)
-        return no_sock(self);
-    Py_INCREF(sock);
-    result = call_sock1(sock, which, arg);
-    Py_DECREF(sock);
-    return after_timeout_change(w, result);
-}
-
-static PyObject *
-wrap_settimeout(PyObject *self, CS_POSKW_PARAMS)
-{
-    static char *keywords[] = {"timeout", NULL};
-    PyObject *arg = one_arg(FWD_ARGS, cs_kw, "O:settimeout", keywords);
-
-    return arg ? set_mode(self, CM_SETTIMEOUT, arg) : NULL;
-}
-
-PyDoc_STRVAR(wrap_setblocking_doc,
-"setblocking(flag)\n\
-\n\
-Set the socket to blocking (flag is true) or non-blocking (false),\n\
-and with it the files makefile() made.  setblocking(True) is\n\
-equivalent to settimeout(None); setblocking(False) is equivalent to\n\
-settimeout(0.0).");
-
-static PyObject *
-wrap_setblocking(PyObject *self, CS_POSKW_PARAMS)
-{
-    static char *keywords[] = {"flag", NULL};
-    PyObject *arg = one_arg(FWD_ARGS, cs_kw, "O:setblocking", keywords);
-
-    return arg ? set_mode(self, CM_SETBLOCKING, arg) : NULL;
 }
 
 static PyObject *
@@ -1059,7 +531,7 @@ wrap_shutdown(PyObject *self, CS_POS_PARAMS)
     return forward(self, CM_SHUTDOWN, FWD_ARGS, NULL);
 }
 
-/* ---- attributes ------------------------------------------------------------ */
+/* ---- attributes --------------------------------------------------------- */
 
 static PyObject *
 wrap_get_sock(PyObject *self, void *closure)
@@ -1067,7 +539,7 @@ wrap_get_sock(PyObject *self, void *closure)
     PyObject *sock = ((wrapobject *)self)->sock;
 
     (void)closure;
-    return sock ? Py_NewRef(sock) : no_sock(self);
+    return sock ? Py_NewRef(sock) : sockwrap_no_sock(self);
 }
 
 static int
@@ -1078,7 +550,7 @@ wrap_set_sock(PyObject *self, PyObject *value, void *closure)
 
     (void)closure;
     if (value == NULL && old == NULL) {
-        no_sock(self);
+        sockwrap_no_sock(self);
         return -1;
     }
     Py_XINCREF(value);
@@ -1114,9 +586,9 @@ wrap_get_data(PyObject *self, void *closure)
     if (meth != NULL)
         return Py_NewRef(meth);
     if (sock == NULL)
-        return no_sock(self);
+        return sockwrap_no_sock(self);
     Py_INCREF(sock);
-    meth = PyObject_GetAttr(sock, cmeth[dm->which].str);
+    meth = PyObject_GetAttr(sock, wrapcall_methods[dm->which].str);
     /* stored unless Python code that the lookup ran changed the object */
     if (meth != NULL && w->sock == sock && w->data[dm->slot] == NULL)
         w->data[dm->slot] = Py_NewRef(meth);
@@ -1133,7 +605,8 @@ wrap_set_data(PyObject *self, PyObject *value, void *closure)
     wrapobject *w = (wrapobject *)self;
 
     if (value == NULL && w->data[dm->slot] == NULL) {
-        PyErr_SetString(PyExc_AttributeError, cmeth[dm->which].name);
+        PyErr_SetString(PyExc_AttributeError,
+                        wrapcall_methods[dm->which].name);
         return -1;
     }
     Py_XINCREF(value);
@@ -1158,7 +631,7 @@ wrap_get_sock_attr(PyObject *self, void *closure)
     PyObject *name = *(PyObject **)closure;
 
     if (sock == NULL)
-        return no_sock(self);
+        return sockwrap_no_sock(self);
     if (IS_CSOCK(sock)) {
         sockobject *s = (sockobject *)sock;
 
@@ -1200,12 +673,12 @@ static PyMethodDef wrap_methods[] = {
     {"close", wrap_close, METH_NOARGS, wrap_close_doc},
     {"accept", wrap_accept, METH_NOARGS, wrap_accept_doc},
     {"dup", wrap_dup, METH_NOARGS, wrap_dup_doc},
-    {"makefile", (PyCFunction)(void (*)(void))wrap_makefile,
-     METH_VARARGS | METH_KEYWORDS, wrap_makefile_doc},
-    {"settimeout", CS_POS_FN(wrap_settimeout), CS_METH_POSKW,
-     wrap_settimeout_doc},
-    {"setblocking", CS_POS_FN(wrap_setblocking), CS_METH_POSKW,
-     wrap_setblocking_doc},
+    {"makefile", (PyCFunction)(void (*)(void))wrapfile_makefile,
+     METH_VARARGS | METH_KEYWORDS, wrapfile_makefile_doc},
+    {"settimeout", CS_POS_FN(wrapfile_settimeout), CS_METH_POSKW,
+     wrapfile_settimeout_doc},
+    {"setblocking", CS_POS_FN(wrapfile_setblocking), CS_METH_POSKW,
+     wrapfile_setblocking_doc},
     {"__enter__", wrap_enter, METH_NOARGS, NULL},
     {"__exit__", wrap_exit, METH_VARARGS, NULL},
     {"bind", CS_POS_FN(wrap_bind), CS_METH_POS, NULL},
@@ -1243,7 +716,7 @@ static PyTypeObject wrap_type = {
     CS_TYPE_VECTORCALL(wrap_vectorcall)
 };
 
-/* ---- _closedsocket --------------------------------------------------------- */
+/* ---- _closedsocket ------------------------------------------------------ */
 
 static PyObject *
 closed_dummy(PyObject *self, PyObject *args, PyObject *kwds)
@@ -1294,7 +767,7 @@ static PyTypeObject closed_type = {
     .tp_new = PyType_GenericNew,
 };
 
-/* ---- module ----------------------------------------------------------------- */
+/* ---- module ------------------------------------------------------------- */
 
 PyDoc_STRVAR(set_socket_namespace_doc,
 "_set_socket_namespace(namespace)\n\
@@ -1315,7 +788,7 @@ set_socket_namespace(PyObject *self, PyObject *namespace)
         return NULL;
     }
     Py_INCREF(namespace);
-    Py_XSETREF(socket_namespace, namespace);
+    Py_XSETREF(sockwrap_namespace, namespace);
 #if CS_HAVE_TYPE_VECTORCALL
     /* socket.py's subclass is called as this type is (wrap_vectorcall
      * checks at each call that the class has no __new__/__init__ of its
@@ -1335,39 +808,21 @@ static PyMethodDef set_socket_namespace_def = {
     set_socket_namespace_doc
 };
 
-/* Finds each forwarded method in the C socket's table and gives the
- * wrapper's method of that name its docstring; 0 or -1. */
-static int
-find_c_methods(void)
+/* The methods passed on to `_sock` get the docstrings of the C socket's
+ * methods of the same names. */
+static void
+copy_docs(void)
 {
     PyMethodDef *def;
     int i;
 
-    for (i = 0; i < CM_COUNT; i++) {
-        for (def = sockobject_type.tp_methods; def->ml_name != NULL; def++) {
-            if (strcmp(def->ml_name, cmeth[i].name) == 0)
-                break;
-        }
-        if (def->ml_name == NULL) {
-            PyErr_Format(PyExc_SystemError, "_socket.socket has no method "
-                         "%s", cmeth[i].name);
-            return -1;
-        }
-        cmeth[i].def = def;
-        if (cmeth[i].str == NULL) {
-            cmeth[i].str = cs_native_str(def->ml_name);
-            if (cmeth[i].str == NULL)
-                return -1;
-        }
-    }
     for (def = wrap_methods; def->ml_name != NULL; def++) {
         for (i = 0; i < CM_COUNT; i++) {
-            if (def->ml_doc == NULL && strcmp(def->ml_name,
-                                              cmeth[i].name) == 0)
-                def->ml_doc = cmeth[i].def->ml_doc;
+            if (def->ml_doc == NULL
+                && strcmp(def->ml_name, wrapcall_methods[i].name) == 0)
+                def->ml_doc = wrapcall_methods[i].def->ml_doc;
         }
     }
-    return 0;
 }
 
 static int
@@ -1376,19 +831,14 @@ make_constants(void)
     if (closed_singleton != NULL)
         return 0;               /* a second init of the module */
     str_close = cs_native_str("close");
-    str_fileobject = cs_native_str("_fileobject");
     str_socketobject = cs_native_str("_socketobject");
     str_sock = cs_native_str("_sock");
     str_family = cs_native_str("family");
     str_type = cs_native_str("type");
     str_proto = cs_native_str("proto");
-    default_mode = cs_native_str("r");
-    default_bufsize = cs_int_from_long(-1);
-    close_kwargs_key = cs_native_str("close");
-    if (str_close == NULL || str_fileobject == NULL
-        || str_socketobject == NULL || str_sock == NULL || str_family == NULL
-        || str_type == NULL || str_proto == NULL || default_mode == NULL
-        || default_bufsize == NULL || close_kwargs_key == NULL)
+    if (str_close == NULL || str_socketobject == NULL || str_sock == NULL
+        || str_family == NULL || str_type == NULL || str_proto == NULL
+        || wrapfile_init() < 0)
         return -1;
     closed_singleton = PyType_GenericNew(&closed_type, NULL, NULL);
     return closed_singleton ? 0 : -1;
@@ -1403,8 +853,9 @@ sockwrap_add_to_module(PyObject *module)
     int rc;
 
     if (modname == NULL || PyType_Ready(&sockobject_type) < 0
-        || find_c_methods() < 0)
+        || wrapcall_find_methods() < 0)
         return -1;
+    copy_docs();
     wrap_type.tp_doc = sockobject_type.tp_doc;
     if (PyType_Ready(&wrap_type) < 0 || PyType_Ready(&closed_type) < 0
         || make_constants() < 0

@@ -1,0 +1,231 @@
+/* sockwrap_call.c - how a socket object (sockwrap.c) calls the methods of
+ * the object in its `_sock`: when that is exactly a _socket.socket, the C
+ * function straight from its entry in that type's method table, found by
+ * name at module init; anything else (and a C call whose arguments do not
+ * fit the function's convention, so that the error is the C socket's own)
+ * through the Python-level attribute lookup and call. */
+#include "sockwrap.h"           /* first: Python.h sets the feature macros */
+
+#include <string.h>
+
+struct wrapcall_method wrapcall_methods[CM_COUNT] = {
+    [CM_ACCEPT] = {"accept", NULL, NULL},
+    [CM_BIND] = {"bind", NULL, NULL},
+    [CM_CLOSE] = {"close", NULL, NULL},
+    [CM_CONNECT] = {"connect", NULL, NULL},
+    [CM_CONNECT_EX] = {"connect_ex", NULL, NULL},
+    [CM_DUP] = {"dup", NULL, NULL},
+    [CM_FILENO] = {"fileno", NULL, NULL},
+    [CM_GETPEERNAME] = {"getpeername", NULL, NULL},
+    [CM_GETSOCKNAME] = {"getsockname", NULL, NULL},
+    [CM_GETSOCKOPT] = {"getsockopt", NULL, NULL},
+    [CM_GETTIMEOUT] = {"gettimeout", NULL, NULL},
+    [CM_LISTEN] = {"listen", NULL, NULL},
+    [CM_RECV] = {"recv", NULL, NULL},
+    [CM_RECV_INTO] = {"recv_into", NULL, NULL},
+    [CM_RECVFROM] = {"recvfrom", NULL, NULL},
+    [CM_RECVFROM_INTO] = {"recvfrom_into", NULL, NULL},
+    [CM_SEND] = {"send", NULL, NULL},
+    [CM_SENDALL] = {"sendall", NULL, NULL},
+    [CM_SENDTO] = {"sendto", NULL, NULL},
+    [CM_SETBLOCKING] = {"setblocking", NULL, NULL},
+    [CM_SETSOCKOPT] = {"setsockopt", NULL, NULL},
+    [CM_SETTIMEOUT] = {"settimeout", NULL, NULL},
+    [CM_SHUTDOWN] = {"shutdown", NULL, NULL},
+};
+
+
+#if CS_HAVE_FASTCALL
+/* The arguments of a METH_FASTCALL | METH_KEYWORDS call as a tuple and a
+ * dict for PyObject_Call (new refs; *kwargs NULL when there are no
+ * keywords); 0 or -1. */
+int
+wrapcall_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
+{
+    Py_ssize_t i;
+
+    *kwargs = NULL;
+    *args = cs_tuple_from_array(cs_argv, cs_nargs);
+    if (*args == NULL)
+        return -1;
+    if (cs_no_keywords(cs_kw))
+        return 0;
+    *kwargs = PyDict_New();
+    if (*kwargs == NULL)
+        goto error;
+    for (i = 0; i < PyTuple_GET_SIZE(cs_kw); i++) {
+        if (PyDict_SetItem(*kwargs, PyTuple_GET_ITEM(cs_kw, i),
+                           cs_argv[cs_nargs + i]) < 0)
+            goto error;
+    }
+    return 0;
+error:
+    Py_CLEAR(*kwargs);
+    Py_CLEAR(*args);
+    return -1;
+}
+#else
+/* 2.7: they are a tuple and a dict already (new refs). */
+int
+wrapcall_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
+{
+    *args = Py_NewRef(cs_args);
+    Py_XINCREF(cs_kw);
+    *kwargs = cs_kw;
+    return 0;
+}
+#endif
+
+/* name(*args, **kwargs) on obj, looked up and called at the Python level
+ * (new ref).  The arguments are those of a CS_POSKW_PARAMS method. */
+static PyObject *
+call_by_name(PyObject *obj, PyObject *name, CS_POSKW_PARAMS)
+{
+    PyObject *meth = PyObject_GetAttr(obj, name);
+    PyObject *args;
+    PyObject *kwargs;
+    PyObject *result;
+
+    if (meth == NULL)
+        return NULL;
+    if (wrapcall_args(FWD_ARGS, cs_kw, &args, &kwargs) < 0) {
+        Py_DECREF(meth);
+        return NULL;
+    }
+    result = PyObject_Call(meth, args, kwargs);
+    Py_XDECREF(kwargs);
+    Py_DECREF(args);
+    Py_DECREF(meth);
+    return result;
+}
+
+/* sock.<which>(*args, **kwargs) (new ref).  A _socket.socket gets
+ * its C method called directly when the arguments fit the method's
+ * convention; everything else (other objects, and wrong argument counts,
+ * whose error message is then exactly the C socket's) goes through the
+ * Python-level call. */
+PyObject *
+wrapcall_run(PyObject *sock, enum cmeth which, CS_POSKW_PARAMS)
+{
+    if (IS_CSOCK(sock)) {
+        PyMethodDef *def = wrapcall_methods[which].def;
+        int no_kw = cs_no_keywords(cs_kw);
+
+        switch (def->ml_flags) {
+        case METH_NOARGS:
+            if (CS_POS_NARGS == 0 && no_kw)
+                return def->ml_meth(sock, NULL);
+            break;
+        case METH_O:
+            if (CS_POS_NARGS == 1 && no_kw)
+                return def->ml_meth(sock, CS_POS_ARGV[0]);
+            break;
+        case CS_METH_POS:
+            if (no_kw)
+                return ((pos_fn)(void (*)(void))def->ml_meth)(sock,
+                                                               FWD_ARGS);
+            break;
+        case CS_METH_POSKW:
+            return ((poskw_fn)(void (*)(void))def->ml_meth)(sock, FWD_ARGS,
+                                                             cs_kw);
+        default:
+            break;
+        }
+    }
+    return call_by_name(sock, wrapcall_methods[which].str, FWD_ARGS, cs_kw);
+}
+
+/* The same with no arguments, or with one. */
+PyObject *
+wrapcall_noargs(PyObject *sock, enum cmeth which)
+{
+    PyMethodDef *def = wrapcall_methods[which].def;
+
+    if (IS_CSOCK(sock) && def->ml_flags == METH_NOARGS)
+        return def->ml_meth(sock, NULL);
+    return PyObject_CallMethodObjArgs(sock, wrapcall_methods[which].str, NULL);
+}
+
+PyObject *
+wrapcall_onearg(PyObject *sock, enum cmeth which, PyObject *arg)
+{
+    PyMethodDef *def = wrapcall_methods[which].def;
+
+    if (IS_CSOCK(sock) && def->ml_flags == METH_O)
+        return def->ml_meth(sock, arg);
+    return PyObject_CallMethodObjArgs(sock, wrapcall_methods[which].str, arg,
+                                      NULL);
+}
+
+/* Calls sock.close(), keeping the exception already set, if any: the
+ * clean-up of an error path.  A failing close() replaces it, as a `raise`
+ * inside Python's `except` clause would. */
+void
+wrapcall_close_on_error(PyObject *sock)
+{
+    PyObject *type;
+    PyObject *value;
+    PyObject *tb;
+    PyObject *result;
+
+    PyErr_Fetch(&type, &value, &tb);
+    result = wrapcall_noargs(sock, CM_CLOSE);
+    if (result == NULL) {
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return;
+    }
+    Py_DECREF(result);
+    PyErr_Restore(type, value, tb);
+}
+
+/* An OS-level duplicate of sock in the same timeout mode (new ref): the
+ * descriptors share their O_NONBLOCK flag, so both objects must agree on
+ * it.  A C socket's dup() already copies the timeout. */
+PyObject *
+wrapcall_dup(PyObject *sock)
+{
+    PyObject *copy = wrapcall_noargs(sock, CM_DUP);
+    PyObject *timeout;
+    PyObject *result;
+
+    if (copy == NULL || (IS_CSOCK(sock) && IS_CSOCK(copy)))
+        return copy;
+    timeout = wrapcall_noargs(sock, CM_GETTIMEOUT);
+    result = timeout ? wrapcall_onearg(copy, CM_SETTIMEOUT, timeout) : NULL;
+    Py_XDECREF(timeout);
+    if (result == NULL) {
+        wrapcall_close_on_error(copy);
+        Py_DECREF(copy);
+        return NULL;
+    }
+    Py_DECREF(result);
+    return copy;
+}
+
+int
+wrapcall_find_methods(void)
+{
+    PyMethodDef *def;
+    int i;
+
+    for (i = 0; i < CM_COUNT; i++) {
+        for (def = sockobject_type.tp_methods; def->ml_name != NULL; def++) {
+            if (strcmp(def->ml_name, wrapcall_methods[i].name) == 0)
+                break;
+        }
+        if (def->ml_name == NULL) {
+            PyErr_Format(PyExc_SystemError, "_socket.socket has no method "
+                         "%s", wrapcall_methods[i].name);
+            return -1;
+        }
+        wrapcall_methods[i].def = def;
+        if (wrapcall_methods[i].str == NULL) {
+            wrapcall_methods[i].str = cs_native_str(def->ml_name);
+            if (wrapcall_methods[i].str == NULL)
+                return -1;
+        }
+    }
+    return 0;
+}
