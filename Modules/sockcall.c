@@ -5,7 +5,9 @@
  * handlers after EINTR or to raise.  A blocking socket makes exactly one
  * syscall per call: no poll(), no clock reads.  The deadline comes from
  * CLOCK_MONOTONIC and is computed at the first wait, so a call that does
- * not have to wait never reads the clock either. */
+ * not have to wait never reads the clock either.  sockcall_try() is the one
+ * exception to the release: a MSG_DONTWAIT call, made with the GIL held
+ * (sockcall.h says when). */
 #include "sockcall.h"     /* first: Python.h sets the feature macros */
 
 #include <errno.h>
