@@ -72,6 +72,16 @@ sockobject_from_fd(int fd, int family, int type, int proto)
     return new_sock(fd, family, type, proto, sock_default_timeout);
 }
 
+PyObject *
+sockobject_create(int family, int type, int proto)
+{
+    int fd = fdutil_socket(family, type, proto, sock_default_timeout >= 0);
+
+    if (fd < 0)
+        return set_error_code(-fd);
+    return new_sock(fd, family, type, proto, sock_default_timeout);
+}
+
 /* None -> -1 (blocking), else a number of seconds >= 0; 0 or -1 with
  * TypeError/ValueError/OverflowError set. */
 static int

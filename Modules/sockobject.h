@@ -48,4 +48,9 @@ int sockobject_add_to_module(PyObject *module);
  * NULL returned with an exception set. */
 PyObject *sockobject_from_fd(int fd, int family, int type, int proto);
 
+/* A new socket object on a new socket(family, type, proto) in the default
+ * timeout mode, as _socket.socket(family, type, proto) makes it (new ref,
+ * or NULL with an exception set). */
+PyObject *sockobject_create(int family, int type, int proto);
+
 #endif /* CLASSICSOCKET_SOCKOBJECT_H */

@@ -24,7 +24,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "fdutil.h"
 #include "sockerr.h"
 #include "socketmodule.h"
 
@@ -186,27 +185,20 @@ new_c_socket(PyObject *args)
 /* The usual call socket([family[, type[, proto]]]) with plain ints, as the
  * C socket's own tp_init makes it, without an argument tuple: 1 with a new
  * C socket in *sock (or NULL and an exception set), 0 (nothing done, no
- * exception) when the call is another.  Only for blocking new sockets:
- * with a default timeout the C socket's own path sets O_NONBLOCK at
- * creation, sockobject_from_fd() with one more system call. */
+ * exception) when the call is another. */
 static int
 c_socket_from_ints(PyObject *const *argv, Py_ssize_t nargs, PyObject **sock)
 {
     int value[3] = {AF_INET, SOCK_STREAM, 0};
     Py_ssize_t i;
-    int fd;
 
-    if (nargs > 3 || sock_default_timeout >= 0)
+    if (nargs > 3)
         return 0;
     for (i = 0; i < nargs; i++) {
         if (!cs_fast_int(argv[i], &value[i]))
             return 0;
     }
-    fd = fdutil_socket(value[0], value[1], value[2], 0);
-    if (fd < 0)
-        *sock = set_error_code(-fd);
-    else
-        *sock = sockobject_from_fd(fd, value[0], value[1], value[2]);
+    *sock = sockobject_create(value[0], value[1], value[2]);
     return 1;
 }
 
