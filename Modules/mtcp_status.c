@@ -127,7 +127,7 @@ PyTypeObject mtcp_status_type = {
     .tp_name = "mactcp.TCPStatus",
     .tp_basicsize = sizeof(mtcp_status),
     .tp_dealloc = status_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | CS_TPFLAGS_METHOD_CACHE,
     .tp_doc = "MacTCP connection status (from Status())",
     .tp_members = status_members,
 };

@@ -555,7 +555,8 @@ PyTypeObject mtcp_tcp_type = {
     .tp_name = "mactcp.TCPStream",
     .tp_basicsize = sizeof(mtcp_stream),
     .tp_dealloc = mtcp_stream_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC
+                | CS_TPFLAGS_METHOD_CACHE,
     .tp_doc = "MacTCP TCP stream (create with mactcp.TCPCreate)",
     .tp_traverse = mtcp_stream_traverse,
     .tp_clear = mtcp_stream_clear,

@@ -210,7 +210,8 @@ PyTypeObject mtcp_udp_type = {
     .tp_name = "mactcp.UDPStream",
     .tp_basicsize = sizeof(mtcp_stream),
     .tp_dealloc = mtcp_stream_dealloc,
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC
+                | CS_TPFLAGS_METHOD_CACHE,
     .tp_doc = "MacTCP UDP stream (create with mactcp.UDPCreate)",
     .tp_traverse = mtcp_stream_traverse,
     .tp_clear = mtcp_stream_clear,

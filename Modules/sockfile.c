@@ -1184,7 +1184,7 @@ static PyTypeObject sockfile_type = {
     .tp_basicsize = sizeof(sockfile),
     .tp_dealloc = sockfile_dealloc,
     .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE
-                | Py_TPFLAGS_HAVE_GC,
+                | Py_TPFLAGS_HAVE_GC | CS_TPFLAGS_METHOD_CACHE,
     .tp_doc = sockfile_doc,
     .tp_traverse = sockfile_traverse,
     .tp_clear = sockfile_clear,

@@ -686,7 +686,8 @@ PyTypeObject sockobject_type = {
     .tp_basicsize = sizeof(sockobject_instance),
     .tp_dealloc = sock_dealloc,
     .tp_repr = sock_repr,
-    .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .tp_flags = Py_TPFLAGS_CS_DEFAULT | Py_TPFLAGS_BASETYPE
+                | CS_TPFLAGS_METHOD_CACHE,
     .tp_doc = sock_doc,
     .tp_weaklistoffset = offsetof(sockobject_instance, weakreflist),
     .tp_methods = sock_methods,
