@@ -28,7 +28,7 @@
 #include "structmember.h"
 
 #include "sockcall.h"
-#include "sockobject.h"
+#include "sockobject_int.h"
 
 /* ---- the buffer ----------------------------------------------------------- */
 
@@ -252,36 +252,6 @@ parse_size(PyObject *const *argv, Py_ssize_t nargs, PyObject *kw,
 /* ---- receiving ------------------------------------------------------------ */
 
 /* recv(2)/send(2) on our own C socket, for sockcall_run (no GIL). */
-struct io_ctx {
-    char *buf;
-    size_t len;
-    ssize_t result;
-};
-
-static int
-recv_impl(sockobject *s, void *data)
-{
-    struct io_ctx *ctx = data;
-    ssize_t n = recv(s->sock_fd, ctx->buf, ctx->len, 0);
-
-    if (n < 0)
-        return -errno;
-    ctx->result = n;
-    return 0;
-}
-
-static int
-send_impl(sockobject *s, void *data)
-{
-    struct io_ctx *ctx = data;
-    ssize_t n = send(s->sock_fd, ctx->buf, ctx->len, 0);
-
-    if (n < 0)
-        return -errno;
-    ctx->result = n;
-    return 0;
-}
-
 /* Whether obj, an exception instance, reports EINTR: its errno attribute,
  * or its first argument (error(EINTR) has no errno attribute on 2.7). */
 static int
@@ -395,15 +365,15 @@ receive(sockfile *f, struct fbuf *b, Py_ssize_t n)
      * GIL is released, in case another thread replaces it. */
     sock = Py_NewRef(f->sock);
     if (Py_TYPE(sock) == &sockobject_type) {
-        struct io_ctx ctx;
+        struct recv_ctx ctx = {.flags = 0, .addr = NULL};
 
         got = -1;
         if (buffer_reserve(b, n) == 0) {
             ctx.buf = b->data + b->end;
             ctx.len = (size_t)n;
             ctx.result = 0;
-            if (sockcall_run((sockobject *)sock, SOCK_WANT_READ, recv_impl,
-                             &ctx) == 0) {
+            if (sockcall_run((sockobject *)sock, SOCK_WANT_READ,
+                             sockio_recv_call, &ctx) == 0) {
                 got = ctx.result;
                 b->end += got;
             }
@@ -751,14 +721,14 @@ send_buffer(sockfile *f, struct fbuf *b)
         return -1;
     sock = Py_NewRef(f->sock);
     if (Py_TYPE(sock) == &sockobject_type) {
-        struct io_ctx ctx;
+        struct send_ctx ctx = {.flags = 0, .addr = NULL};
 
         while (buffer_len(b) > 0) {
             ctx.buf = b->data + b->start;
             ctx.len = (size_t)buffer_len(b);
             ctx.result = 0;
-            if (sockcall_run((sockobject *)sock, SOCK_WANT_WRITE, send_impl,
-                             &ctx) < 0) {
+            if (sockcall_run((sockobject *)sock, SOCK_WANT_WRITE,
+                             sockio_send_call, &ctx) < 0) {
                 rc = -1;
                 break;
             }

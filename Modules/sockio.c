@@ -15,17 +15,8 @@
 
 /* ---- the calls (no GIL, no Python objects) -------------------------------- */
 
-struct recv_ctx {
-    char *buf;
-    size_t len;
-    int flags;
-    sock_addr_t *addr;      /* recvfrom: the sender's address goes here */
-    socklen_t addrlen;
-    ssize_t result;
-};
-
-static int
-recv_impl(sockobject *s, void *data)
+int
+sockio_recv_call(sockobject *s, void *data)
 {
     struct recv_ctx *ctx = data;
     ssize_t n = recv(s->sock_fd, ctx->buf, ctx->len, ctx->flags);
@@ -51,17 +42,9 @@ recvfrom_impl(sockobject *s, void *data)
     return 0;
 }
 
-struct send_ctx {
-    const char *buf;
-    size_t len;
-    int flags;
-    const sock_addr_t *addr;    /* sendto: the destination, else NULL */
-    socklen_t addrlen;
-    ssize_t result;
-};
 
-static int
-send_impl(sockobject *s, void *data)
+int
+sockio_send_call(sockobject *s, void *data)
 {
     struct send_ctx *ctx = data;
     ssize_t n = send(s->sock_fd, ctx->buf, ctx->len, ctx->flags);
@@ -147,7 +130,7 @@ receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
         sock_addr_t *addr, socklen_t *addrlen)
 {
     struct recv_ctx ctx;
-    sockcall_fn fn = addr ? recvfrom_impl : recv_impl;
+    sockcall_fn fn = addr ? recvfrom_impl : sockio_recv_call;
     int rc;
 
     ctx.buf = buf;
@@ -426,7 +409,7 @@ transmit(sockobject *s, const char *buf, Py_ssize_t len, int flags,
          const sock_addr_t *addr, socklen_t addrlen)
 {
     struct send_ctx ctx;
-    sockcall_fn fn = addr ? sendto_impl : send_impl;
+    sockcall_fn fn = addr ? sendto_impl : sockio_send_call;
     int rc;
 
     ctx.buf = buf;

@@ -1,6 +1,7 @@
 /* sockobject_int.h - what sockobject.c, sockio.c and sockopt.c share: the
  * methods that sockio.c (send/recv family) and sockopt.c (socket options)
- * define for the method table in sockobject.c, with their docstrings. */
+ * define for the method table in sockobject.c, with their docstrings; and
+ * sockio.c's recv(2)/send(2) calls, which sockfile.c makes too. */
 #ifndef CLASSICSOCKET_SOCKOBJECT_INT_H
 #define CLASSICSOCKET_SOCKOBJECT_INT_H
 
@@ -24,6 +25,29 @@ typedef struct {
     unsigned short recv_skip;
     unsigned short recv_gap;
 } sockobject_instance;
+
+/* sockio.c: the sockcall_fn (sockcall.h) of recv(2) and send(2) on the
+ * socket, with ctx->flags; their ctx structs serve recvfrom/sendto too. */
+struct recv_ctx {
+    char *buf;
+    size_t len;
+    int flags;
+    sock_addr_t *addr;      /* recvfrom: the sender's address goes here */
+    socklen_t addrlen;
+    ssize_t result;
+};
+
+struct send_ctx {
+    const char *buf;
+    size_t len;
+    int flags;
+    const sock_addr_t *addr;    /* sendto: the destination, else NULL */
+    socklen_t addrlen;
+    ssize_t result;
+};
+
+int sockio_recv_call(sockobject *s, void *ctx);   /* struct recv_ctx */
+int sockio_send_call(sockobject *s, void *ctx);   /* struct send_ctx */
 
 /* sockio.c: methods with CS_POS_PARAMS / CS_POSKW_PARAMS (compat.h) */
 PyObject *sock_recv(PyObject *self, CS_POS_PARAMS);
