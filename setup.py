@@ -20,17 +20,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE = "classicsocket"
 
 
-def sources(*patterns):
-    found = set()
-    for pattern in patterns:
-        found.update(glob.glob(os.path.join("Modules", pattern)))
-    return sorted(found)
+# One folder per extension (as CPython's Modules/_io/): every C file of the
+# folder goes into that extension, with Modules/common/ shared by all.
+COMMON = os.path.join("Modules", "common")
 
 
-SOCKET_SOURCES = sources("socketmodule.c", "sock*.c", "resolver.c",
-                         "addrinfo.c", "inetconv.c", "fdutil.c")
-MACTCP_SOURCES = sources("mactcpmodule.c", "mtcp_*.c", "fdutil.c")
-HEADERS = sources("*.h")
+def folder(name):
+    return sorted(glob.glob(os.path.join("Modules", name, "*.c")))
+
+
+def headers(*names):
+    return sorted(h for name in names
+                  for h in glob.glob(os.path.join("Modules", name, "*.h")))
+
 
 # Extra flags appended to the interpreter's own (CI: -Wall -Wextra -Werror;
 # the sanitizer run: -fsanitize=...).  Not CFLAGS: recent setuptools lets
@@ -39,8 +41,12 @@ EXTRA_CFLAGS = os.environ.get("CLASSICSOCKET_CFLAGS", "").split()
 EXTRA_LDFLAGS = os.environ.get("CLASSICSOCKET_LDFLAGS", "").split()
 
 
-def extension(name, sources):
-    return Extension(name, sources, depends=HEADERS,
+def extension(name):
+    """The extension `name`, built from Modules/<name>/ and Modules/common/."""
+    here = os.path.join("Modules", name)
+    return Extension(name, folder(name) + folder("common"),
+                     include_dirs=[here, COMMON],
+                     depends=headers(name, "common"),
                      extra_compile_args=EXTRA_CFLAGS,
                      extra_link_args=EXTRA_LDFLAGS)
 
@@ -102,8 +108,8 @@ setup(
     packages=[PACKAGE],
     py_modules=["MACTCPconst"],
     ext_modules=[
-        extension("_socket", SOCKET_SOURCES),
-        extension("mactcp", MACTCP_SOURCES),
+        extension("_socket"),
+        extension("mactcp"),
     ],
     cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
     python_requires=">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, "

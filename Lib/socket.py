@@ -92,7 +92,7 @@ _delegate_methods = ("recv", "recvfrom", "recv_into", "recvfrom_into",
 
 class _socketobject(_socket._socketobject):
     # The work is done by the C type _socket._socketobject
-    # (Modules/sockwrap.c): the object holds its C socket in `_sock`,
+    # (Modules/_socket/sockwrap.c): the object holds its C socket in `_sock`,
     # passes every method on to it, and adds close(), dup(), makefile() and
     # the context manager; after close() its `_sock` is the _closedsocket,
     # on which every use fails with error(EBADF).  This class is there so

@@ -1,4 +1,4 @@
-"""The integer constants of _socket (Modules/sockconst.h) against the ones
+"""The integer constants of _socket (Modules/_socket/sockconst.h) against the ones
 of the interpreter's own standard-library _socket, which a child process
 with our Lib/ off its path reports."""
 import json

@@ -1,5 +1,5 @@
 """inet_aton/inet_ntoa/inet_pton/inet_ntop and htons/htonl/ntohs/ntohl
-(Modules/inetconv.c): CPython 2.7's results, checked directly and against
+(Modules/_socket/inetconv.c): CPython 2.7's results, checked directly and against
 the standard library's module in a child process."""
 import json
 import random

@@ -1,5 +1,5 @@
 """getaddrinfo, getnameinfo, gethostby*, gethostname, getprotobyname and
-getservby* (Modules/resolver.c).
+getservby* (Modules/_socket/resolver.c).
 
 Only loopback, numeric addresses, /etc/hosts, /etc/services and
 /etc/protocols are relied on: no test needs a working DNS.  Names that must

@@ -306,7 +306,7 @@ def test_python_layer_is_interrupted_too(alarm):
 
 
 
-# ---- calls tried first without releasing the GIL (Modules/sockcall.h) ---------
+# ---- calls tried first without releasing the GIL (Modules/_socket/sockcall.h) ---------
 # A small send or a datagram receive that cannot go at once blocks with the
 # GIL released, as before: signals interrupt it by the same rules.
 

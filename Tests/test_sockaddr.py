@@ -1,4 +1,4 @@
-"""Every address form (Modules/sockaddr.c) through bind, connect, accept,
+"""Every address form (Modules/_socket/sockaddr.c) through bind, connect, accept,
 sendto/recvfrom, getsockname and getpeername on real loopback sockets, with
 peers running the standard library's socket module where a second party is
 needed."""

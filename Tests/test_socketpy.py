@@ -409,7 +409,7 @@ def test_subclass_can_replace_the_data_methods():
         b.close()
 
 
-# -- the C type (Modules/sockwrap.c): _sock, subclasses, arguments ------------
+# -- the C type (Modules/_socket/sockwrap.c): _sock, subclasses, arguments ------------
 
 class FakeSock(object):
     """A stand-in for the C socket: records every call it gets."""

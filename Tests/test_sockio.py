@@ -456,7 +456,7 @@ def test_msg_trunc_never_returns_more_than_asked():
         b.close()
 
 
-# ---- calls tried first without releasing the GIL (Modules/sockcall.h) --------
+# ---- calls tried first without releasing the GIL (Modules/_socket/sockcall.h) --------
 # A small send, and a datagram receive, first go out with MSG_DONTWAIT while
 # the GIL is held; only when that would block does the usual call follow.
 # What a blocking, non-blocking or timeout socket does must not change.

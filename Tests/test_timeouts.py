@@ -360,7 +360,7 @@ def test_send_times_out_when_buffer_full(pair):
 
 
 # Calls on a socket with a timeout are first made with the GIL held
-# (Modules/sockcall.h); one that cannot go at once waits in poll() for the
+# (Modules/_socket/sockcall.h); one that cannot go at once waits in poll() for the
 # rest of the timeout, as before.
 
 def fill(sock):

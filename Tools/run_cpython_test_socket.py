@@ -40,7 +40,8 @@ test_support.use_resources is set to the same value (no optional resources,
 in particular no 'network') on both sides.
 
 Our 2.7 _socket.so must be in <lib> and, in a source tree, newer than the
-sources of _socket in Modules/: a stale build is refused rather than tested.
+sources of _socket (Modules/_socket/ and Modules/common/): a stale build is
+refused rather than tested.
 
 Exit status: 0 when there is no regression and the list holds, 1 otherwise,
 2 when the run could not be made (missing interpreter, module guard failed,
@@ -454,11 +455,18 @@ def read_expected(path):
     return listed
 
 
-def socket_source(name):
-    """Whether Modules/<name> may go into _socket: every C source and
-    header except mactcp's own (mactcpmodule.c, mtcp*)."""
-    return (name.endswith((".c", ".h"))
-            and not name.startswith(("mtcp", "mactcp")))
+# The folders whose sources make up _socket (setup.py builds each extension
+# from its folder plus Modules/common/).
+SOCKET_FOLDERS = ("_socket", "common")
+
+
+def socket_sources(modules):
+    """Every C source and header of _socket under `modules`, relative."""
+    return [os.path.join(folder, name)
+            for folder in SOCKET_FOLDERS
+            if os.path.isdir(os.path.join(modules, folder))
+            for name in os.listdir(os.path.join(modules, folder))
+            if name.endswith((".c", ".h"))]
 
 
 def check_build(lib):
@@ -477,9 +485,8 @@ def check_build(lib):
     if not os.path.isdir(modules):
         return
     so_time = os.path.getmtime(built[0])
-    newer = sorted(name for name in os.listdir(modules)
-                   if socket_source(name)
-                   and os.path.getmtime(os.path.join(modules, name)) > so_time)
+    newer = sorted(name for name in socket_sources(modules)
+                   if os.path.getmtime(os.path.join(modules, name)) > so_time)
     if newer:
         raise RunnerError(
             "%s is older than %s: rebuild it with 'python2.7 setup.py "

@@ -1,4 +1,4 @@
-/* mtcp_conn.c - the socket side of a stream, without the GIL: socket
+/* conn.c - the socket side of a stream, without the GIL: socket
  * options, kernel state queries, and mtconn_service(), which reads the real
  * state of a watched descriptor, posts the asr events it implies and arms
  * the descriptor again for what is still of interest.
@@ -7,7 +7,7 @@
  * epoll reports a descriptor and from a stream method when its blocking
  * call ends (or when the asr is set).  It trusts no epoll report: it polls
  * the descriptor with a zero timeout and decides from what it sees. */
-#include "mtcp.h"
+#include "mactcp.h"
 #include "fdutil.h"
 
 #include <errno.h>
@@ -132,7 +132,7 @@ mtconn_tcp_connected(int fd)
     if (err < 0)
         return err;
     /* each read reports what it left in the receive queue (TCP_CM_INQ):
-     * that is how Rcv can read without polling first (mtcp_tcpio.c);
+     * that is how Rcv can read without polling first (tcpio.c);
      * without it (before Linux 4.18) Rcv asks SIOCATMARK instead */
     (void)set_int(fd, IPPROTO_TCP, TCP_INQ, 1);
     /* accepted sockets inherit most options; set the rest again */

@@ -1,8 +1,8 @@
-/* mtcp_stream.c - what the TCP and UDP stream objects share: creation and
+/* stream.c - what the TCP and UDP stream objects share: creation and
  * release, the asr attribute, registration with the driver, the bracket
  * around blocking calls, and the argument converters for sizes, hosts,
  * ports and timeouts. */
-#include "mtcp.h"
+#include "mactcp.h"
 #include "fdutil.h"
 
 #include <limits.h>

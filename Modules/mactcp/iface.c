@@ -1,9 +1,9 @@
-/* mtcp_iface.c - the "primary interface" behind MTU(), IPAddr() and
+/* iface.c - the "primary interface" behind MTU(), IPAddr() and
  * NetMask(): the interface holding the IPv4 default route (lowest metric);
  * else the first interface that is up, not loopback and has an IPv4
  * address; else loopback.  Everything is read from the kernel:
  * /proc/net/route, getifaddrs() and SIOCGIFMTU. */
-#include "mtcp.h"
+#include "mactcp.h"
 #include "fdutil.h"
 
 #include <errno.h>

@@ -1,8 +1,8 @@
-/* mtcp.h - what the mactcp files share: MacTCP's numbers, the watch that
+/* mactcp.h - what the mactcp files share: MacTCP's numbers, the watch that
  * the driver thread and the stream objects both see, and the prototypes of
  * the helpers each file exports.
  *
- * Threads.  One driver thread (mtcp_driver.c) watches every stream with
+ * Threads.  One driver thread (driver.c) watches every stream with
  * epoll and never holds a Python reference, nor the GIL except for an
  * instant with no lock held (on 3.9 to 3.11, see kick_main_thread).  A stream's C state
  * lives in a `mtcp_watch` embedded in its Python object; the driver finds it
@@ -139,7 +139,7 @@ typedef struct mtcp_event {
     int detail;
 } mtcp_event;
 
-/* ---- mtcp_driver.c: registry, epoll thread, event FIFO ------------------ */
+/* ---- driver.c: registry, epoll thread, event FIFO ------------------ */
 void mtdrv_lock(void);
 void mtdrv_unlock(void);        /* also schedules the asr pending call */
 int mtdrv_attach(mtcp_watch *w);    /* GIL held; 0 or -errno */
@@ -154,7 +154,7 @@ int mtdrv_pop(mtcp_event *out);         /* 1 popped, 0 empty */
 int mtdrv_asr_fd(void);                 /* readable while events wait */
 void mtdrv_reschedule(void);    /* GIL held: events remain after an error */
 
-/* ---- mtcp_conn.c: socket chores without the GIL ------------------------- */
+/* ---- conn.c: socket chores without the GIL ------------------------- */
 int mtconn_tcp_socket(int bufsize);         /* fd or -errno */
 int mtconn_udp_socket(int bufsize, int port);       /* fd or -errno */
 int mtconn_bind_any(int fd, int port);      /* 0 or -errno */
@@ -183,7 +183,7 @@ int mtconn_ended(mtcp_watch *w);    /* no connection, or it ended */
 void mtconn_closed_without_error(mtcp_watch *w, int fd);  /* CLOSE seen */
 void mtconn_passive_failed(mtcp_watch *w, int code, int err);
 
-/* ---- mtcp_iface.c: the primary interface -------------------------------- */
+/* ---- iface.c: the primary interface -------------------------------- */
 typedef struct mtcp_iface {
     uint32_t addr;          /* host order */
     uint32_t mask;
@@ -191,7 +191,7 @@ typedef struct mtcp_iface {
 } mtcp_iface;
 int mtiface_primary(mtcp_iface *out);       /* 0 or -errno */
 
-/* ---- mtcp_errors.c ------------------------------------------------------ */
+/* ---- errors.c ------------------------------------------------------ */
 extern PyObject *mterr_error;   /* mactcp.error; owned for the process */
 int mterr_add_to_module(PyObject *module);
 int mterr_code_for_errno(int err);          /* GIL-free */
@@ -201,7 +201,7 @@ PyObject *mterr_raise_errno(int code, int err); /* code 0: from table */
 PyObject *mterr_raise_msg(const char *msg); /* error(msg) */
 PyObject *mterr_passive_busy(void);
 
-/* ---- mtcp_wait.c -------------------------------------------------------- */
+/* ---- wait.c -------------------------------------------------------- */
 typedef struct mtcp_deadline {
     int infinite;
     double at;              /* CLOCK_MONOTONIC seconds */
@@ -215,12 +215,12 @@ int mtwait_fd_rev(int fd, short events, const mtcp_deadline *d, int max_ms,
 void mtwait_set_main_thread(unsigned long ident);
 int mtwait_is_main_thread(void);
 
-/* ---- mtcp_asr.c --------------------------------------------------------- */
+/* ---- asr.c --------------------------------------------------------- */
 int mtasr_pending(void *arg);   /* the Py_AddPendingCall callback */
 int mtasr_drain(void);          /* 0, or -1 with the asr's exception */
 int mtasr_draining(void);
 
-/* ---- mtcp_stream.c: what TCP and UDP stream objects share --------------- */
+/* ---- stream.c: what TCP and UDP stream objects share --------------- */
 typedef struct mtcp_stream {
     PyObject_HEAD
     PyObject *asr;          /* owned: None or a callable; tp_clear clears */
@@ -270,7 +270,7 @@ int mtcp_op_begin_locked(mtcp_watch *w);
 void mtcp_op_end_locked(mtcp_watch *w);
 PyObject *mtcp_op_busy(void);               /* raises; NULL */
 
-/* ---- mtcp_tcp.c: the connection checks the TCP methods share ---------- */
+/* ---- tcp.c: the connection checks the TCP methods share ---------- */
 /* The stream's connection, even one that has ended (its data can still be
  * read): its descriptor (and *gen, its generation), or -1 with an
  * exception when a PassiveOpen is pending or there is no connection. */
@@ -298,7 +298,7 @@ int mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
  * ended in order: 0. */
 int mtcp_tcp_check_conn(mtcp_watch *w, int fd);
 
-/* ---- mtcp_tcpio.c: the data path, in the TCP method table --------------- */
+/* ---- tcpio.c: the data path, in the TCP method table --------------- */
 PyObject *tcps_Send(PyObject *self, CS_POSKW_PARAMS);
 PyObject *tcps_Rcv(PyObject *self, CS_POS_PARAMS);
 

@@ -164,7 +164,7 @@ cs_timeout_to_seconds(cs_timeout_t t)
  * CPython 3.9 to 3.11 set the main thread's eval breaker for a pending call
  * only when Py_AddPendingCall runs in the main thread; a call added from
  * another thread waits until the main thread next takes the GIL back
- * (mtcp_driver.c makes that happen).  2.7, 3.8 and 3.12+ need nothing. */
+ * (driver.c makes that happen).  2.7, 3.8 and 3.12+ need nothing. */
 #if PY_VERSION_HEX >= 0x03090000 && PY_VERSION_HEX < 0x030C0000
 #define CS_PENDING_CALLS_NEED_GIL_KICK 1
 #else

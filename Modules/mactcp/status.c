@@ -1,4 +1,4 @@
-/* mtcp_status.c - the TCP status object ("MacTCP connection status"): a
+/* status.c - the TCP status object ("MacTCP connection status"): a
  * snapshot of the kernel's view of a connection, taken by Status().
  *
  * Sources: TCP_INFO, SIOCOUTQ/SIOCINQ, getsockname/getpeername and IP_TOS.
@@ -6,7 +6,7 @@
  * three sequence fields are relative (the SYN is 0, the first data byte
  * is 1), as tcpdump and Wireshark show them; Doc/mactcp.rst lists every
  * mapping. */
-#include "mtcp.h"
+#include "mactcp.h"
 
 #include <errno.h>
 #include <linux/sockios.h>

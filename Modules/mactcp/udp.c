@@ -1,7 +1,7 @@
-/* mtcp_udp.c - the UDP stream object ("MacTCP UDP stream"): a bound UDP
+/* udp.c - the UDP stream object ("MacTCP UDP stream"): a bound UDP
  * socket with Read(timeout), Write(host, port, buf), a read-only port and
  * an asr called with one argument. */
-#include "mtcp.h"
+#include "mactcp.h"
 #include "fdutil.h"
 
 #include <errno.h>

@@ -1,9 +1,9 @@
-/* mtcp_tcpio.c - the TCP data path: Send, which returns once the peer has
+/* tcpio.c - the TCP data path: Send, which returns once the peer has
  * acknowledged every byte, and Rcv, which returns what has arrived with
  * MacTCP's urgent and mark flags.  Both block through mtwait_fd() with the
  * GIL released; the connection checks they share with the life-cycle
- * methods are in mtcp_tcp.c. */
-#include "mtcp.h"
+ * methods are in tcp.c. */
+#include "mactcp.h"
 
 #include <errno.h>
 #include <netinet/in.h>

@@ -1,9 +1,9 @@
 /* mactcpmodule.c - the mactcp module: MacPython's MacTCP interface on
  * Linux.  Module init and the five functions MTU, IPAddr, NetMask,
- * TCPCreate and UDPCreate; the streams live in mtcp_tcp.c (with
- * mtcp_tcpio.c) and mtcp_udp.c, the driver thread in mtcp_driver.c.
+ * TCPCreate and UDPCreate; the streams live in tcp.c (with
+ * tcpio.c) and udp.c, the driver thread in driver.c.
  * mactcp does not use _socket. */
-#include "mtcp.h"
+#include "mactcp.h"
 
 
 static int

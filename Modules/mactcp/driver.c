@@ -1,4 +1,4 @@
-/* mtcp_driver.c - the driver thread: one epoll loop per process that
+/* driver.c - the driver thread: one epoll loop per process that
  * watches every stream, plus the registry of streams and the FIFO of asr
  * events.  Nothing here touches a Python object; events leave through
  * Py_AddPendingCall, which needs neither the GIL nor a thread state (on
@@ -21,7 +21,7 @@
  *   asr_fd (which wakes a main thread blocked in mactcp) and one
  *   Py_AddPendingCall.  A refused pending call is retried by the driver
  *   every few milliseconds until accepted; no event is ever dropped. */
-#include "mtcp.h"
+#include "mactcp.h"
 #include "fdutil.h"
 
 #include <errno.h>

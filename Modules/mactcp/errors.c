@@ -1,6 +1,6 @@
-/* mtcp_errors.c - mactcp.error, the text of MacTCP's error codes, and the
+/* errors.c - mactcp.error, the text of MacTCP's error codes, and the
  * one table that turns a Linux errno into a MacTCP code. */
-#include "mtcp.h"
+#include "mactcp.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,14 +1,14 @@
-/* mtcp_tcp.c - the TCP stream object ("MacTCP TCP stream") and the life
+/* tcp.c - the TCP stream object ("MacTCP TCP stream") and the life
  * cycle of its connection: TCPCreate's object, PassiveOpen, ActiveOpen,
  * Close, Abort, Status and the release of the stream.  The data path (Send,
- * Rcv) is in mtcp_tcpio.c; the checks both halves make on a connection are
- * here, exported through mtcp.h.
+ * Rcv) is in tcpio.c; the checks both halves make on a connection are
+ * here, exported through mactcp.h.
  *
  * A stream carries one connection at a time.  PassiveOpen is asynchronous
  * (the driver accepts); everything else blocks through mtwait_fd() with
  * the GIL released.  See Doc/mactcp.rst for the semantics of each method
  * and the deliberate differences from MacPython. */
-#include "mtcp.h"
+#include "mactcp.h"
 #include "fdutil.h"
 
 #include <errno.h>
@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 
 /* Close waits for the ACK of our FIN, which carries no data the kernel
- * could timestamp (see mtcp_tcpio.c), so nothing wakes the wait: the state
+ * could timestamp (see tcpio.c), so nothing wakes the wait: the state
  * is looked at again after this many milliseconds, doubling up to the
  * maximum. */
 #define CLOSE_RECHECK_MS 1

@@ -1,4 +1,4 @@
-/* mtcp_wait.c - mactcp's one blocking helper.  Every wait of a stream
+/* wait.c - mactcp's one blocking helper.  Every wait of a stream
  * method (Rcv, Send and Close waiting for the peer's ACK, wait(), UDP
  * Read) goes through mtwait_fd(), which:
  * - releases the GIL around poll();
@@ -7,7 +7,7 @@
  * - retries EINTR after PyErr_CheckSignals(), so Ctrl-C works;
  * - on the main thread, also wakes for queued asr events and runs them
  *   right there, as MacPython ran its asr while the main thread waited. */
-#include "mtcp.h"
+#include "mactcp.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,4 +1,4 @@
-/* mtcp_asr.c - the bridge that runs asr callbacks in the main thread.
+/* asr.c - the bridge that runs asr callbacks in the main thread.
  *
  * The driver appends events to its FIFO and asks for one pending call;
  * mtasr_pending() (that call) and mtwait_fd() (while the main thread waits
@@ -7,7 +7,7 @@
  * an object: a stream deleted in the meantime is simply not found.  If an
  * asr raises, the exception propagates from the point where the drain ran
  * and the remaining events get a new pending call. */
-#include "mtcp.h"
+#include "mactcp.h"
 
 static int draining = 0;    /* GIL-protected: no nested drains */
 
