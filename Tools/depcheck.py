@@ -13,7 +13,7 @@ calls it sees are the linker's, not a guess from the text.  It fails on:
   pointer it was given);
 - an include cycle between the headers of a folder;
 - a global symbol of a file that does not start with that file's prefix
-  (<tag><stem>_, tag 'mt' in mactcp/, none elsewhere; module files export
+  (<tag><stem>_, tag "mt" in mactcp/, "dnr" in macdnr/, none elsewhere; module files export
   only their init function);
 - a global symbol that no other file uses: it should be static.
 """
@@ -31,7 +31,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = os.path.join(ROOT, "Modules")
 COMMON = "common"
 # Folder -> prefix tag of its files' global names.
-TAGS = {"mactcp": "mt"}
+TAGS = {"mactcp": "mt", "macdnr": "dnr"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 
