@@ -52,6 +52,20 @@ def wait_until(predicate, timeout=10.0, interval=0.005):
         select.select([], [], [], interval)
 
 
+def find_python(version):
+    """The interpreter of `version` ('2.7', '3.11') as the project's tools
+    find it (Tools/pyfind.sh), or None."""
+    helper = os.path.join(ROOT, "Tools", "pyfind.sh")
+    try:
+        with open(os.devnull, "w") as devnull:
+            out = subprocess.check_output(
+                ["bash", "-c", '. "$0" && find_python "$1"', helper, version],
+                stderr=devnull)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.decode().strip() or None
+
+
 def stdlib_env():
     """Environment for a child that must use the standard library's
     socket module: our Lib/ is taken off its path."""

@@ -5,10 +5,10 @@
 # runs the script on our socket and _socket, not the standard library's.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/Tools/pyfind.sh"
 status=0
 for want in "$@"; do
-    py=$want
-    [ -x "$py" ] || py=$(ls -d "$(pyenv root)"/versions/"$want".* | grep -E "/$want\.[0-9]+$" | tail -1)/bin/python
+    py=$(find_python "$want") || { status=1; continue; }
     target=$(mktemp -d /tmp/classicsocket-install.XXXXXX)
     echo "--- pip install . ($("$py" -c 'import sys; print(sys.version.split()[0])'))"
     "$py" -m pip install -q --target "$target" "$ROOT"

@@ -86,31 +86,22 @@ class RunnerError(Exception):
 
 
 def find_python27():
-    """The CPython 2.7 to run the suite with: $CPYSUITE_PYTHON, else the
-    newest pyenv 2.7.x, else python2.7 on PATH.  None when there is none."""
+    """The CPython 2.7 to run the suite with: $CPYSUITE_PYTHON, else what
+    Tools/pyfind.sh finds (the project's one way to find an interpreter).
+    None when there is none."""
     named = os.environ.get("CPYSUITE_PYTHON")
     if named:
         return named
-    roots = [os.environ.get("PYENV_ROOT"), os.path.expanduser("~/.pyenv")]
-    for root in roots:
-        versions = os.path.join(root or "", "versions")
-        if not root or not os.path.isdir(versions):
-            continue
-        found = []
-        for name in os.listdir(versions):
-            parts = name.split(".")
-            if len(parts) == 3 and parts[:2] == ["2", "7"] \
-                    and parts[2].isdigit():
-                found.append((int(parts[2]), name))
-        for _, name in sorted(found, reverse=True):
-            python = os.path.join(versions, name, "bin", "python")
-            if os.access(python, os.X_OK):
-                return python
-    for directory in os.environ.get("PATH", "").split(os.pathsep):
-        python = os.path.join(directory, "python2.7")
-        if directory and os.access(python, os.X_OK):
-            return python
-    return None
+    helper = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "pyfind.sh")
+    try:
+        with open(os.devnull, "w") as devnull:
+            out = subprocess.check_output(
+                ["bash", "-c", '. "$0" && find_python 2.7', helper],
+                stderr=devnull)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.decode().strip() or None
 
 
 # --------------------------------------------------------------------------

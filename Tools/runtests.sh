@@ -5,13 +5,14 @@
 #   bash Tools/runtests.sh 3.11            # one interpreter
 #   bash Tools/runtests.sh --sanitize 3.11 # ASan+UBSan build, in a copy of the tree
 #
-# An interpreter is named by its version (found with pyenv) or by a path.  A
+# An interpreter is named by its version or by a path (Tools/pyfind.sh).  A
 # missing interpreter is an error, not a skip.  pytest is installed when
 # missing (4.6 on Python 2.7).  Arguments after -- go to pytest
 # instead of the default 'Tests'.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/Tools/pyfind.sh"
 STRICT_CFLAGS="-Wall -Wextra -Werror"
 SANITIZE=0
 VERSIONS=()
@@ -26,22 +27,6 @@ while [ $# -gt 0 ]; do
 done
 [ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(2.7 3.8 3.11 3.13)
 [ ${#PYTEST_ARGS[@]} -gt 0 ] || PYTEST_ARGS=(Tests)
-
-find_python() {
-    local want=$1 root dir
-    if [ -x "$want" ]; then echo "$want"; return; fi
-    if command -v pyenv >/dev/null 2>&1; then
-        root=$(pyenv root)
-        for dir in "$root"/versions/"$want".*; do
-            case "${dir##*/}" in
-                "$want".[0-9]|"$want".[0-9][0-9]) echo "$dir/bin/python"; return ;;
-            esac
-        done
-    fi
-    if command -v "python$want" >/dev/null 2>&1; then command -v "python$want"; return; fi
-    echo "runtests: no Python $want on this machine" >&2
-    return 1
-}
 
 ensure_tools() {
     local py=$1
