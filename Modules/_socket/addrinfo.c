@@ -7,7 +7,7 @@
  * gaierror(code, gai_strerror), and error(message) for the few checks of
  * their own (a port that is neither integer nor string, a sockaddr whose
  * host stands for several addresses). */
-#include "compat.h"
+#include "args.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -437,23 +437,15 @@ socket_getaddrinfo_fast(PyObject *self, PyObject *const *args,
         return run_getaddrinfo(args[0], args[1], &hints);
     }
     else {
-        Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-        PyObject *tuple = PyTuple_New(nargs);
-        PyObject *dict = nkw ? PyDict_New() : NULL;
-        PyObject *result = NULL;
+        PyObject *tuple;
+        PyObject *dict;
+        PyObject *result;
 
-        if (tuple == NULL || (nkw && dict == NULL))
-            goto fail;
-        for (i = 0; i < nargs; i++)
-            PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));     /* stolen */
-        for (i = 0; i < nkw; i++)
-            if (PyDict_SetItem(dict, PyTuple_GET_ITEM(kwnames, i),
-                               args[nargs + i]) < 0)
-                goto fail;
+        if (cs_call_args(args, nargs, kwnames, &tuple, &dict) < 0)
+            return NULL;
         result = socket_getaddrinfo(self, tuple, dict);
-    fail:
-        Py_XDECREF(tuple);
         Py_XDECREF(dict);
+        Py_DECREF(tuple);
         return result;
     }
 }

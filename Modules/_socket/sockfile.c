@@ -30,6 +30,13 @@
 #include "sockcall.h"
 #include "sockobject_int.h"
 
+/* A function the compiler must not inline, to keep a hot caller short. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
 /* ---- the buffer ----------------------------------------------------------- */
 
 struct fbuf {
@@ -589,7 +596,7 @@ bytes if size is given and not negative; '' at end of file.");
 
 /* readline() with arguments; kept out of sockfile_readline so that the
  * call without any stays as short as it can be. */
-static CS_NOINLINE PyObject *
+static NOINLINE PyObject *
 readline_args(PyObject *self, PyObject *const *argv, Py_ssize_t nargs,
               PyObject *kw)
 {

@@ -7,7 +7,7 @@
 #ifndef CLASSICSOCKET_SOCKOBJECT_H
 #define CLASSICSOCKET_SOCKOBJECT_H
 
-#include "compat.h"
+#include "args.h"
 
 typedef struct {
     PyObject_HEAD

@@ -76,7 +76,7 @@ forward(PyObject *self, enum cmeth which, CS_POSKW_PARAMS)
     if (sock == NULL)
         return sockwrap_no_sock(self);
     Py_INCREF(sock);
-    result = wrapcall_run(sock, which, FWD_ARGS, cs_kw);
+    result = wrapcall_run(sock, which, CS_FWD_ARGS, cs_kw);
     Py_DECREF(sock);
     return result;
 }
@@ -279,7 +279,7 @@ wrap_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
         Py_DECREF(sock);
         return result;
     }
-    if (wrapcall_args(args, nargs, kwnames, &call_args, &call_kwargs) < 0)
+    if (cs_call_args(args, nargs, kwnames, &call_args, &call_kwargs) < 0)
         return NULL;
     result = PyType_Type.tp_call(type, call_args, call_kwargs);
     Py_XDECREF(call_kwargs);
@@ -454,73 +454,73 @@ wrap_exit(PyObject *self, PyObject *args)
 static PyObject *
 wrap_bind(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_BIND, FWD_ARGS, NULL);
+    return forward(self, CM_BIND, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_connect(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_CONNECT, FWD_ARGS, NULL);
+    return forward(self, CM_CONNECT, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_connect_ex(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_CONNECT_EX, FWD_ARGS, NULL);
+    return forward(self, CM_CONNECT_EX, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_fileno(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_FILENO, FWD_ARGS, NULL);
+    return forward(self, CM_FILENO, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_listen(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_LISTEN, FWD_ARGS, NULL);
+    return forward(self, CM_LISTEN, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_getpeername(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_GETPEERNAME, FWD_ARGS, NULL);
+    return forward(self, CM_GETPEERNAME, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_getsockname(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_GETSOCKNAME, FWD_ARGS, NULL);
+    return forward(self, CM_GETSOCKNAME, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_getsockopt(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_GETSOCKOPT, FWD_ARGS, NULL);
+    return forward(self, CM_GETSOCKOPT, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_setsockopt(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_SETSOCKOPT, FWD_ARGS, NULL);
+    return forward(self, CM_SETSOCKOPT, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_sendall(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_SENDALL, FWD_ARGS, NULL);
+    return forward(self, CM_SENDALL, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_gettimeout(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_GETTIMEOUT, FWD_ARGS, NULL);
+    return forward(self, CM_GETTIMEOUT, CS_FWD_ARGS, NULL);
 }
 
 static PyObject *
 wrap_shutdown(PyObject *self, CS_POS_PARAMS)
 {
-    return forward(self, CM_SHUTDOWN, FWD_ARGS, NULL);
+    return forward(self, CM_SHUTDOWN, CS_FWD_ARGS, NULL);
 }
 
 /* ---- attributes --------------------------------------------------------- */

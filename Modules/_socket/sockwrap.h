@@ -65,25 +65,15 @@ struct wrapcall_method {
 
 extern struct wrapcall_method wrapcall_methods[CM_COUNT];
 
-/* The calling conventions of compat.h's CS_POS_PARAMS / CS_POSKW_PARAMS,
- * and the arguments of such a method passed on unchanged to another. */
+/* The calling conventions of args.h's CS_POS_PARAMS / CS_POSKW_PARAMS. */
 typedef PyObject *(*pos_fn)(PyObject *, CS_POS_PARAMS);
 typedef PyObject *(*poskw_fn)(PyObject *, CS_POSKW_PARAMS);
-#if CS_HAVE_FASTCALL
-#define FWD_ARGS cs_argv, cs_nargs
-#else
-#define FWD_ARGS cs_args
-#endif
 
 #define IS_CSOCK(obj) (Py_TYPE(obj) == &sockobject_type)
 
 
 /* Fills in wrapcall_methods; 0 or -1. */
 int wrapcall_find_methods(void);
-
-/* The arguments of a CS_POSKW_PARAMS method as a tuple and a dict (NULL
- * when there are no keywords) for PyObject_Call (new refs); 0 or -1. */
-int wrapcall_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs);
 
 /* sock.<which>(*args, **kwargs), with no arguments, with one (new refs):
  * the C function itself when sock is exactly a _socket.socket and the

@@ -35,47 +35,6 @@ struct wrapcall_method wrapcall_methods[CM_COUNT] = {
 };
 
 
-#if CS_HAVE_FASTCALL
-/* The arguments of a METH_FASTCALL | METH_KEYWORDS call as a tuple and a
- * dict for PyObject_Call (new refs; *kwargs NULL when there are no
- * keywords); 0 or -1. */
-int
-wrapcall_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
-{
-    Py_ssize_t i;
-
-    *kwargs = NULL;
-    *args = cs_tuple_from_array(cs_argv, cs_nargs);
-    if (*args == NULL)
-        return -1;
-    if (cs_no_keywords(cs_kw))
-        return 0;
-    *kwargs = PyDict_New();
-    if (*kwargs == NULL)
-        goto error;
-    for (i = 0; i < PyTuple_GET_SIZE(cs_kw); i++) {
-        if (PyDict_SetItem(*kwargs, PyTuple_GET_ITEM(cs_kw, i),
-                           cs_argv[cs_nargs + i]) < 0)
-            goto error;
-    }
-    return 0;
-error:
-    Py_CLEAR(*kwargs);
-    Py_CLEAR(*args);
-    return -1;
-}
-#else
-/* 2.7: they are a tuple and a dict already (new refs). */
-int
-wrapcall_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
-{
-    *args = Py_NewRef(cs_args);
-    Py_XINCREF(cs_kw);
-    *kwargs = cs_kw;
-    return 0;
-}
-#endif
-
 /* name(*args, **kwargs) on obj, looked up and called at the Python level
  * (new ref).  The arguments are those of a CS_POSKW_PARAMS method. */
 static PyObject *
@@ -88,7 +47,7 @@ call_by_name(PyObject *obj, PyObject *name, CS_POSKW_PARAMS)
 
     if (meth == NULL)
         return NULL;
-    if (wrapcall_args(FWD_ARGS, cs_kw, &args, &kwargs) < 0) {
+    if (cs_call_args(CS_FWD_ARGS, cs_kw, &args, &kwargs) < 0) {
         Py_DECREF(meth);
         return NULL;
     }
@@ -123,16 +82,16 @@ wrapcall_run(PyObject *sock, enum cmeth which, CS_POSKW_PARAMS)
         case CS_METH_POS:
             if (no_kw)
                 return ((pos_fn)(void (*)(void))def->ml_meth)(sock,
-                                                               FWD_ARGS);
+                                                               CS_FWD_ARGS);
             break;
         case CS_METH_POSKW:
-            return ((poskw_fn)(void (*)(void))def->ml_meth)(sock, FWD_ARGS,
+            return ((poskw_fn)(void (*)(void))def->ml_meth)(sock, CS_FWD_ARGS,
                                                              cs_kw);
         default:
             break;
         }
     }
-    return call_by_name(sock, wrapcall_methods[which].str, FWD_ARGS, cs_kw);
+    return call_by_name(sock, wrapcall_methods[which].str, CS_FWD_ARGS, cs_kw);
 }
 
 /* The same with no arguments, or with one. */

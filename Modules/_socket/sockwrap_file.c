@@ -274,7 +274,7 @@ PyObject *
 wrapfile_settimeout(PyObject *self, CS_POSKW_PARAMS)
 {
     static char *keywords[] = {"timeout", NULL};
-    PyObject *arg = one_arg(FWD_ARGS, cs_kw, "O:settimeout", keywords);
+    PyObject *arg = one_arg(CS_FWD_ARGS, cs_kw, "O:settimeout", keywords);
 
     return arg ? set_mode(self, CM_SETTIMEOUT, arg) : NULL;
 }
@@ -291,7 +291,7 @@ PyObject *
 wrapfile_setblocking(PyObject *self, CS_POSKW_PARAMS)
 {
     static char *keywords[] = {"flag", NULL};
-    PyObject *arg = one_arg(FWD_ARGS, cs_kw, "O:setblocking", keywords);
+    PyObject *arg = one_arg(CS_FWD_ARGS, cs_kw, "O:setblocking", keywords);
 
     return arg ? set_mode(self, CM_SETBLOCKING, arg) : NULL;
 }
