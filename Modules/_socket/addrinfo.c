@@ -15,7 +15,8 @@
 #include <netdb.h>
 #include <string.h>
 
-#include "resolver.h"
+#include "inetconv.h"
+#include "netarg.h"
 #include "sockaddr.h"
 #include "socketmodule.h"
 #include "sockerr.h"
@@ -173,7 +174,7 @@ static int
 parse_numeric_host(const char *name, int family, sock_addr_t *addr)
 {
     memset(addr, 0, sizeof(*addr));
-    if (family != AF_INET6 && resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
+    if (family != AF_INET6 && inetconv_parse_ipv4(name, &addr->in4.sin_addr)) {
         addr->in4.sin_family = AF_INET;
         return 1;
     }
@@ -284,7 +285,7 @@ run_getaddrinfo(PyObject *host, PyObject *port, struct addrinfo *hints)
     int rc;
 
     if (host != Py_None) {
-        name = resolver_host_chars(host, &host_keep, "getaddrinfo");
+        name = netarg_host_chars(host, &host_keep, "getaddrinfo");
         if (name == NULL)
             return NULL;
     }
@@ -489,27 +490,26 @@ socket_getnameinfo(PyObject *self, PyObject *args)
                         "getnameinfo(): illegal sockaddr argument");
         return NULL;
     }
-    rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 1), 65535, &port);
+    rc = netarg_uint(PyTuple_GET_ITEM(sa, 1), 65535, &port);
     if (rc > 0)
         PyErr_SetString(PyExc_OverflowError,
                         "getnameinfo(): port must be 0-65535.");
     if (rc == 0 && n > 2) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 2), 0xfffff, &flowinfo);
+        rc = netarg_uint(PyTuple_GET_ITEM(sa, 2), 0xfffff, &flowinfo);
         if (rc > 0)
             PyErr_SetString(PyExc_OverflowError,
                             "getnameinfo(): flowinfo must be 0-1048575.");
     }
     if (rc == 0 && n > 3) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 3), 0xffffffffUL,
-                               &scope_id);
+        rc = netarg_uint(PyTuple_GET_ITEM(sa, 3), 0xffffffffUL, &scope_id);
         if (rc > 0)
             PyErr_SetString(PyExc_OverflowError,
                             "getnameinfo(): scope_id must be 0-4294967295.");
     }
     if (rc != 0)
         return NULL;
-    name = resolver_host_chars(PyTuple_GET_ITEM(sa, 0), &host_keep,
-                               "getnameinfo");
+    name = netarg_host_chars(PyTuple_GET_ITEM(sa, 0), &host_keep,
+                             "getnameinfo");
     if (name == NULL)
         return NULL;
 

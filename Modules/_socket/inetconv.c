@@ -9,13 +9,13 @@
  * OverflowError: negative values, and values above 65535 (htons, ntohs) or
  * above 2**32-1 (htonl, ntohl).  htonl/ntohl return a long on 2.7, as 2.7's
  * own module does. */
-#include "compat.h"
+#include "inetconv.h"     /* first: Python.h sets the feature macros */
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
-#include "resolver.h"
+#include "netarg.h"
 #include "socketmodule.h"
 #include "sockerr.h"
 
@@ -25,7 +25,7 @@ static int
 ushort_arg(PyObject *arg, const char *caller, uint16_t *out)
 {
     unsigned long value;
-    int rc = resolver_uint_arg(arg, 0xffffUL, &value);
+    int rc = netarg_uint(arg, 0xffffUL, &value);
 
     if (rc > 0)
         PyErr_Format(PyExc_OverflowError, "%s: value must be 0-65535",
@@ -40,7 +40,7 @@ static int
 ulong32_arg(PyObject *arg, const char *caller, uint32_t *out)
 {
     unsigned long value;
-    int rc = resolver_uint_arg(arg, 0xffffffffUL, &value);
+    int rc = netarg_uint(arg, 0xffffffffUL, &value);
 
     if (rc > 0)
         PyErr_Format(PyExc_OverflowError, "%s: value must be 0-4294967295",
@@ -96,6 +96,33 @@ socket_ntohl(PyObject *self, PyObject *arg)
 }
 
 /* ---- text <-> packed ---------------------------------------------------- */
+
+int
+inetconv_parse_ipv4(const char *text, struct in_addr *out)
+{
+    unsigned char bytes[4];
+    int part;
+
+    for (part = 0; part < 4; part++) {
+        unsigned int value;
+
+        if (*text < '0' || *text > '9')
+            return 0;
+        value = (unsigned int)(*text++ - '0');
+        if (value != 0) {
+            if (*text >= '0' && *text <= '9')
+                value = value * 10 + (unsigned int)(*text++ - '0');
+            if (*text >= '0' && *text <= '9')
+                value = value * 10 + (unsigned int)(*text++ - '0');
+        }
+        if (value > 255 || (part < 3 ? *text != '.' : *text != '\0'))
+            return 0;
+        bytes[part] = (unsigned char)value;
+        text++;
+    }
+    memcpy(out, bytes, sizeof(bytes));
+    return 1;
+}
 
 /* The characters of an address string: str (unicode on 2.7) or bytes.
  * *keep owns them when they had to be encoded.  NULL with TypeError for
@@ -163,7 +190,7 @@ socket_inet_ntoa(PyObject *self, PyObject *arg)
     if (PyBytes_Check(arg)) {
         if (PyBytes_GET_SIZE(arg) != 4)
             goto wrong_length;
-        len = resolver_ipv4_text(PyBytes_AS_STRING(arg), text);
+        len = inetconv_ipv4_text(PyBytes_AS_STRING(arg), text);
         return cs_native_str_and_size(text, (Py_ssize_t)len);
     }
     if (PyUnicode_Check(arg)) {
@@ -177,7 +204,7 @@ socket_inet_ntoa(PyObject *self, PyObject *arg)
         PyBuffer_Release(&view);
         goto wrong_length;
     }
-    len = resolver_ipv4_text(view.buf, text);
+    len = inetconv_ipv4_text(view.buf, text);
     PyBuffer_Release(&view);
     return cs_native_str_and_size(text, (Py_ssize_t)len);
 

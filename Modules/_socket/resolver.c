@@ -1,8 +1,7 @@
 /* resolver.c - the host, service and protocol databases of _socket:
  * gethostbyname(_ex), gethostbyaddr, gethostname, getservbyname,
- * getservbyport and getprotobyname, plus the argument converters that
- * resolver.h shares with sockaddr.c, addrinfo.c and inetconv.c.
- * (getaddrinfo and getnameinfo live in addrinfo.c.)
+ * getservbyport and getprotobyname.  (getaddrinfo and getnameinfo live in
+ * addrinfo.c.)
  *
  * Every lookup that may read a file or ask the network runs with the GIL
  * released and is thread-safe: the C library's interfaces are called
@@ -18,130 +17,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "resolver.h"
+#include "netarg.h"
 #include "sockaddr.h"
 #include "socketmodule.h"
 #include "sockerr.h"
-
-/* ---- shared argument converters (resolver.h) ---------------------------- */
-
-static int
-is_ascii(const char *chars, Py_ssize_t size)
-{
-    Py_ssize_t i;
-
-    for (i = 0; i < size; i++)
-        if ((unsigned char)chars[i] >= 0x80)
-            return 0;
-    return 1;
-}
-
-const char *
-resolver_host_chars(PyObject *obj, PyObject **keep, const char *caller)
-{
-    PyObject *bytes = NULL;
-    const char *chars;
-    Py_ssize_t size;
-
-    *keep = NULL;
-    if (PyBytes_Check(obj)) {
-        chars = PyBytes_AS_STRING(obj);
-        size = PyBytes_GET_SIZE(obj);
-    }
-    else if (PyUnicode_Check(obj)) {
-        /* ASCII names pass as they are (CPython 3 does not run them
-         * through the codec either); others are IDNA-encoded. */
-        chars = cs_text_utf8(obj, &size, &bytes);
-        if (chars == NULL || !is_ascii(chars, size)) {
-            PyErr_Clear();
-            Py_XDECREF(bytes);
-            bytes = PyUnicode_AsEncodedString(obj, "idna", NULL);
-            if (bytes == NULL)
-                return NULL;
-            chars = PyBytes_AS_STRING(bytes);
-            size = PyBytes_GET_SIZE(bytes);
-        }
-    }
-    else if (PyByteArray_Check(obj)) {
-        /* copied: the lookup runs without the GIL, when another thread
-         * could resize the bytearray */
-        bytes = PyBytes_FromStringAndSize(PyByteArray_AS_STRING(obj),
-                                          PyByteArray_GET_SIZE(obj));
-        if (bytes == NULL)
-            return NULL;
-        chars = PyBytes_AS_STRING(bytes);
-        size = PyBytes_GET_SIZE(bytes);
-    }
-    else {
-        PyErr_Format(PyExc_TypeError, "%s(): host must be str, bytes or "
-                     "bytearray, not %.200s", caller, Py_TYPE(obj)->tp_name);
-        return NULL;
-    }
-    if (strlen(chars) != (size_t)size) {
-        Py_XDECREF(bytes);
-        PyErr_Format(PyExc_TypeError,
-                     "%s(): host name must not contain null character",
-                     caller);
-        return NULL;
-    }
-    *keep = bytes;
-    return chars;
-}
-
-int
-resolver_uint_arg(PyObject *obj, unsigned long max, unsigned long *out)
-{
-    PyObject *index = NULL;
-    long long value;
-
-    /* Exact ints go straight to the conversion; anything else must have
-     * __index__ (floats and strings raise TypeError here). */
-    if (!cs_int_check(obj)) {
-        index = PyNumber_Index(obj);
-        if (index == NULL)
-            return -1;
-        obj = index;
-    }
-    value = PyLong_AsLongLong(obj);
-    Py_XDECREF(index);
-    if (value == -1 && PyErr_Occurred()) {
-        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
-            return -1;
-        PyErr_Clear();
-        return 1;
-    }
-    if (value < 0 || (unsigned long long)value > max)
-        return 1;
-    *out = (unsigned long)value;
-    return 0;
-}
-
-int
-resolver_parse_ipv4(const char *text, struct in_addr *out)
-{
-    unsigned char bytes[4];
-    int part;
-
-    for (part = 0; part < 4; part++) {
-        unsigned int value;
-
-        if (*text < '0' || *text > '9')
-            return 0;
-        value = (unsigned int)(*text++ - '0');
-        if (value != 0) {
-            if (*text >= '0' && *text <= '9')
-                value = value * 10 + (unsigned int)(*text++ - '0');
-            if (*text >= '0' && *text <= '9')
-                value = value * 10 + (unsigned int)(*text++ - '0');
-        }
-        if (value > 255 || (part < 3 ? *text != '.' : *text != '\0'))
-            return 0;
-        bytes[part] = (unsigned char)value;
-        text++;
-    }
-    memcpy(out, bytes, sizeof(bytes));
-    return 1;
-}
 
 /* ---- gethostbyname, gethostbyname_ex, gethostbyaddr --------------------- */
 
@@ -150,7 +29,7 @@ static int
 resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller)
 {
     PyObject *keep = NULL;
-    const char *name = resolver_host_chars(obj, &keep, caller);
+    const char *name = netarg_host_chars(obj, &keep, caller);
     int len;
 
     if (name == NULL)
@@ -302,7 +181,7 @@ socket_gethostbyname_ex(PyObject *self, PyObject *arg)
 
     (void)self;
     memset(&ctx, 0, sizeof(ctx));
-    ctx.name = resolver_host_chars(arg, &keep, "gethostbyname_ex");
+    ctx.name = netarg_host_chars(arg, &keep, "gethostbyname_ex");
     if (ctx.name == NULL)
         return NULL;
     /* As CPython does: a name that getaddrinfo cannot resolve to an IPv4
@@ -442,7 +321,7 @@ socket_getservbyport(PyObject *self, PyObject *args)
     memset(&ctx, 0, sizeof(ctx));
     if (!PyArg_ParseTuple(args, "O|s:getservbyport", &port, &ctx.proto))
         return NULL;
-    rc = resolver_uint_arg(port, 65535, &value);
+    rc = netarg_uint(port, 65535, &value);
     if (rc > 0)
         PyErr_SetString(PyExc_OverflowError,
                         "getservbyport: port must be 0-65535.");

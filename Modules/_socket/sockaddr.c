@@ -19,7 +19,8 @@
 #include <linux/netlink.h>
 #endif
 
-#include "resolver.h"
+#include "inetconv.h"
+#include "netarg.h"
 #include "sockaddr.h"
 #include "sockerr.h"
 
@@ -102,7 +103,7 @@ resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
      * and "255.255.255.255" parses to INADDR_BROADCAST as it should. */
     if (name[0] >= '0' && name[0] <= '9' && family != AF_INET6) {
         memset(addr, 0, sizeof(addr->in4));
-        if (resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
+        if (inetconv_parse_ipv4(name, &addr->in4.sin_addr)) {
             addr->in4.sin_family = AF_INET;
             return (int)sizeof(addr->in4);
         }
@@ -158,7 +159,7 @@ static int
 port_arg(PyObject *obj, const char *caller, in_port_t *port)
 {
     unsigned long value;
-    int rc = resolver_uint_arg(obj, 65535, &value);
+    int rc = netarg_uint(obj, 65535, &value);
 
     if (rc > 0)
         PyErr_Format(PyExc_OverflowError, "%s(): port must be 0-65535.",
@@ -224,7 +225,7 @@ host_item(PyObject *host, int family, sock_addr_t *addr, const char *caller,
         memcpy(addr, &cache->addr, sizeof(cache->addr));
         return (int)cache->len;
     }
-    name = resolver_host_chars(host, &keep, caller);
+    name = netarg_host_chars(host, &keep, caller);
     if (name == NULL)
         return -1;
     len = resolve_name(name, family, addr, &fixed);
@@ -276,7 +277,7 @@ parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
         return -1;
     n = PyTuple_GET_SIZE(obj);
     if (n > 2) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 2), 0xfffff, &flowinfo);
+        rc = netarg_uint(PyTuple_GET_ITEM(obj, 2), 0xfffff, &flowinfo);
         if (rc > 0)
             PyErr_Format(PyExc_OverflowError,
                          "%s(): flowinfo must be 0-1048575.", caller);
@@ -284,8 +285,8 @@ parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
             return -1;
     }
     if (n > 3) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 3), 0xffffffffUL,
-                               &scope_id);
+        rc = netarg_uint(PyTuple_GET_ITEM(obj, 3), 0xffffffffUL,
+                         &scope_id);
         if (rc > 0)
             PyErr_Format(PyExc_OverflowError,
                          "%s(): scope_id must be 0-4294967295.", caller);
@@ -362,10 +363,9 @@ parse_netlink(PyObject *obj, sock_addr_t *addr, socklen_t *len,
     if (check_tuple(obj, 2, 2, "AF_NETLINK", "a pair (pid, groups)",
                     caller) < 0)
         return -1;
-    rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 0), 0xffffffffUL, &pid);
+    rc = netarg_uint(PyTuple_GET_ITEM(obj, 0), 0xffffffffUL, &pid);
     if (rc == 0)
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 1), 0xffffffffUL,
-                               &groups);
+        rc = netarg_uint(PyTuple_GET_ITEM(obj, 1), 0xffffffffUL, &groups);
     if (rc > 0)
         PyErr_Format(PyExc_OverflowError,
                      "%s(): AF_NETLINK pid and groups must be 0-4294967295.",
@@ -472,7 +472,7 @@ static PyObject *
 build_inet(const struct sockaddr_in *in4)
 {
     char host[INET_ADDRSTRLEN];
-    size_t len = resolver_ipv4_text(&in4->sin_addr, host);
+    size_t len = inetconv_ipv4_text(&in4->sin_addr, host);
 
     return host_port(cs_native_str_and_size(host, (Py_ssize_t)len),
                      (int)ntohs(in4->sin_port));
