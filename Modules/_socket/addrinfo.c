@@ -154,7 +154,7 @@ service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
             return -1;
     }
     else {
-        PyErr_SetString(sock_error,
+        PyErr_SetString(sockerr_error,
                         "getaddrinfo() argument 2 must be integer or string");
         return -1;
     }
@@ -310,7 +310,7 @@ run_getaddrinfo(PyObject *host, PyObject *port, struct addrinfo *hints)
         Py_END_ALLOW_THREADS
     }
     if (rc != 0)
-        set_gaierror(rc);
+        sockerr_gaierror(rc);
     else
         result = addrinfo_list(res);
 
@@ -523,16 +523,16 @@ socket_getnameinfo(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     Py_XDECREF(host_keep);
     if (rc != 0)
-        return set_gaierror(rc);
+        return sockerr_gaierror(rc);
     if (res->ai_next != NULL) {
         freeaddrinfo(res);
-        PyErr_SetString(sock_error,
+        PyErr_SetString(sockerr_error,
                         "sockaddr resolved to multiple addresses");
         return NULL;
     }
     if (res->ai_addrlen > sizeof(addr)) {
         freeaddrinfo(res);
-        return set_error_code(EAFNOSUPPORT);
+        return sockerr_code(EAFNOSUPPORT);
     }
     memset(&addr, 0, sizeof(addr));
     memcpy(&addr, res->ai_addr, res->ai_addrlen);
@@ -542,7 +542,7 @@ socket_getnameinfo(PyObject *self, PyObject *args)
     switch (addr.sa.sa_family) {
     case AF_INET:
         if (n != 2) {
-            PyErr_SetString(sock_error, "IPv4 sockaddr must be 2 tuple");
+            PyErr_SetString(sockerr_error, "IPv4 sockaddr must be 2 tuple");
             return NULL;
         }
         addr.in4.sin_port = htons((uint16_t)port);
@@ -554,7 +554,7 @@ socket_getnameinfo(PyObject *self, PyObject *args)
             addr.in6.sin6_scope_id = (uint32_t)scope_id;
         break;
     default:
-        return set_error_code(EAFNOSUPPORT);
+        return sockerr_code(EAFNOSUPPORT);
     }
 
     Py_BEGIN_ALLOW_THREADS
@@ -562,7 +562,7 @@ socket_getnameinfo(PyObject *self, PyObject *args)
                      sizeof(sbuf), flags);
     Py_END_ALLOW_THREADS
     if (rc != 0)
-        return set_gaierror(rc);
+        return sockerr_gaierror(rc);
     host = cs_native_str(hbuf);
     serv = host ? cs_native_str(sbuf) : NULL;
     result = serv ? PyTuple_Pack(2, host, serv) : NULL;

@@ -172,7 +172,7 @@ socket_inet_aton(PyObject *self, PyObject *arg)
     ok = inet_aton(text, &packed);
     Py_XDECREF(keep);
     if (!ok) {
-        PyErr_SetString(sock_error,
+        PyErr_SetString(sockerr_error,
                         "illegal IP address string passed to inet_aton");
         return NULL;
     }
@@ -209,7 +209,7 @@ socket_inet_ntoa(PyObject *self, PyObject *arg)
     return cs_native_str_and_size(text, (Py_ssize_t)len);
 
 wrong_length:
-    PyErr_SetString(sock_error, "packed IP wrong length for inet_ntoa");
+    PyErr_SetString(sockerr_error, "packed IP wrong length for inet_ntoa");
     return NULL;
 }
 
@@ -227,16 +227,16 @@ socket_inet_pton(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "iO:inet_pton", &af, &obj))
         return NULL;
     if (af != AF_INET && af != AF_INET6)
-        return set_error_code(EAFNOSUPPORT);
+        return sockerr_code(EAFNOSUPPORT);
     text = text_arg(obj, &keep, "inet_pton");
     if (text == NULL)
         return NULL;
     rc = inet_pton(af, text, packed);
     Py_XDECREF(keep);
     if (rc < 0)
-        return set_error();
+        return sockerr_errno();
     if (rc == 0) {
-        PyErr_SetString(sock_error,
+        PyErr_SetString(sockerr_error,
                         "illegal IP address string passed to inet_pton");
         return NULL;
     }
@@ -275,7 +275,7 @@ socket_inet_ntop(PyObject *self, PyObject *args)
     ok = inet_ntop(af, view.buf, text, sizeof(text));
     PyBuffer_Release(&view);
     if (ok == NULL)
-        return set_error();
+        return sockerr_errno();
     return cs_native_str(text);
 }
 

@@ -49,7 +49,7 @@ socket_gethostbyname(PyObject *self, PyObject *arg)
     if (resolve_arg(arg, AF_INET, &addr, "gethostbyname") < 0)
         return NULL;
     if (inet_ntop(AF_INET, &addr.in4.sin_addr, text, sizeof(text)) == NULL)
-        return set_error();
+        return sockerr_errno();
     return cs_native_str(text);
 }
 
@@ -89,7 +89,7 @@ address_list(char **list, int family)
 
         if (inet_ntop(family, *list, text, sizeof(text)) == NULL) {
             Py_DECREF(result);
-            return set_error();
+            return sockerr_errno();
         }
         item = cs_native_str(text);
         if (item == NULL || PyList_Append(result, item) < 0) {
@@ -164,9 +164,9 @@ run_hostent(struct hostent_ctx *ctx)
     if (ctx->result != NULL)
         result = hostent_tuple(ctx->result);
     else if (rc == ERANGE)
-        set_error_code(rc);
+        sockerr_code(rc);
     else
-        set_herror(ctx->h_error);
+        sockerr_herror(ctx->h_error);
     PyMem_Free(buf);
     return result;
 }
@@ -229,7 +229,7 @@ socket_gethostname(PyObject *self, PyObject *unused)
     rc = gethostname(buf, sizeof(buf) - 1);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return set_error();
+        return sockerr_errno();
     buf[sizeof(buf) - 1] = '\0';
     return cs_fs_str_and_size(buf, (Py_ssize_t)strlen(buf));
 }
@@ -286,7 +286,7 @@ run_servent(struct servent_ctx *ctx, const char *message)
             return PyErr_NoMemory();
     }
     if (ctx->result == NULL) {
-        PyErr_SetString(sock_error, message);
+        PyErr_SetString(sockerr_error, message);
         result = NULL;
     }
     else if (ctx->name != NULL)
@@ -359,7 +359,7 @@ socket_getprotobyname(PyObject *self, PyObject *args)
             return PyErr_NoMemory();
     }
     if (ctx.result == NULL) {
-        PyErr_SetString(sock_error, "protocol not found");
+        PyErr_SetString(sockerr_error, "protocol not found");
         result = NULL;
     }
     else

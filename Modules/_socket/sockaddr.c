@@ -35,7 +35,7 @@ static void
 raise_path_too_long(void)
 {
     if (path_too_long_error == NULL) {
-        PyObject *bases = PyTuple_Pack(2, sock_error, PyExc_ValueError);
+        PyObject *bases = PyTuple_Pack(2, sockerr_error, PyExc_ValueError);
 
         if (bases == NULL)
             return;
@@ -57,7 +57,7 @@ static int
 copy_addrinfo(const struct addrinfo *ai, sock_addr_t *addr)
 {
     if (ai->ai_addrlen > sizeof(*addr)) {
-        set_error_code(EAFNOSUPPORT);
+        sockerr_code(EAFNOSUPPORT);
         return -1;
     }
     memset(addr, 0, sizeof(*addr));
@@ -71,7 +71,7 @@ set_inet_any(sock_addr_t *addr, int family, int broadcast)
     memset(addr, 0, sizeof(*addr));
     if (family == AF_INET6) {
         if (broadcast) {
-            PyErr_SetString(sock_error, "address family mismatched");
+            PyErr_SetString(sockerr_error, "address family mismatched");
             return -1;
         }
         addr->in6.sin6_family = AF_INET6;
@@ -96,7 +96,7 @@ resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
 
     *fixed = 1;
     if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC) {
-        set_error_code(EAFNOSUPPORT);
+        sockerr_code(EAFNOSUPPORT);
         return -1;
     }
     /* A dotted quad first: the special names below start with no digit,
@@ -112,7 +112,7 @@ resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
         /* The wildcard is 0.0.0.0 or ::, one per family: with AF_UNSPEC
          * it is ambiguous, as CPython reports. */
         if (family == AF_UNSPEC) {
-            PyErr_SetString(sock_error,
+            PyErr_SetString(sockerr_error,
                             "wildcard resolved to multiple address");
             return -1;
         }
@@ -137,7 +137,7 @@ resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
     rc = getaddrinfo(name, NULL, &hints, &res);
     Py_END_ALLOW_THREADS
     if (rc != 0) {
-        set_gaierror(rc);
+        sockerr_gaierror(rc);
         return -1;
     }
     rc = copy_addrinfo(res, addr);
@@ -429,7 +429,7 @@ sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
         return parse_netlink(obj, addr, len, caller);
 #endif
     default:
-        PyErr_Format(sock_error, "%s(): bad family", caller);
+        PyErr_Format(sockerr_error, "%s(): bad family", caller);
         return -1;
     }
     if (rc == 0 && cache != NULL)
@@ -486,7 +486,7 @@ build_inet6(const struct sockaddr_in6 *in6)
     PyObject *result;
 
     if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
-        return set_error();
+        return sockerr_errno();
 #if !CS_PY3
     /* 2.7 formats the host with getnameinfo(NI_NUMERICHOST), which names
      * the scope of a scoped address: "fe80::1%lo".  3.x does not. */
@@ -494,7 +494,7 @@ build_inet6(const struct sockaddr_in6 *in6)
         && getnameinfo((const struct sockaddr *)in6, sizeof(*in6), host,
                        sizeof(host), NULL, 0, NI_NUMERICHOST) != 0
         && inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
-        return set_error();
+        return sockerr_errno();
 #endif
     text = cs_native_str(host);
     if (text == NULL)

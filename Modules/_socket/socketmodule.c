@@ -45,9 +45,9 @@ add_capi(PyObject *module)
     int rc;
 
     socket_capi.Sock_Type = &sockobject_type;
-    socket_capi.error = sock_error;
+    socket_capi.error = sockerr_error;
 #if CS_PY3
-    socket_capi.timeout_error = sock_timeout_error;
+    socket_capi.timeout_error = sockerr_timeout_error;
 #endif
     capsule = PyCapsule_New(&socket_capi, SOCK_CAPI_NAME, NULL);
     rc = PyModule_AddObjectRef(module, "CAPI", capsule);

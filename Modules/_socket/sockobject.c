@@ -38,7 +38,7 @@ init_fields(sockobject *s, int fd, int family, int type, int proto,
     s->sock_family = family;
     s->sock_type = type;
     s->sock_proto = proto;
-    s->errorhandler = set_error;
+    s->errorhandler = sockerr_errno;
     s->sock_timeout = timeout;
 }
 
@@ -66,7 +66,7 @@ sockobject_from_fd(int fd, int family, int type, int proto)
 
         if (err < 0) {
             fdutil_close(fd);
-            return set_error_code(-err);
+            return sockerr_code(-err);
         }
     }
     return new_sock(fd, family, type, proto, sock_default_timeout);
@@ -78,7 +78,7 @@ sockobject_create(int family, int type, int proto)
     int fd = fdutil_socket(family, type, proto, sock_default_timeout >= 0);
 
     if (fd < 0)
-        return set_error_code(-fd);
+        return sockerr_code(-fd);
     return new_sock(fd, family, type, proto, sock_default_timeout);
 }
 
@@ -129,7 +129,7 @@ apply_timeout(sockobject *s, cs_timeout_t timeout)
         int err = fdutil_set_nonblock(s->sock_fd, timeout >= 0);
 
         if (err < 0) {
-            set_error_code(-err);
+            sockerr_code(-err);
             return -1;
         }
     }
@@ -217,7 +217,7 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
         return -1;
     fd = fdutil_socket(family, type, proto, sock_default_timeout >= 0);
     if (fd < 0) {
-        set_error_code(-fd);
+        sockerr_code(-fd);
         return -1;
     }
     /* __init__ may run again on a live object: the new socket replaces
@@ -293,7 +293,7 @@ sock_dup(PyObject *self, PyObject *unused)
 
     (void)unused;
     if (fd < 0)
-        return set_error_code(-fd);
+        return sockerr_code(-fd);
     /* the copy shares the open file and so its O_NONBLOCK: same timeout */
     return new_sock(fd, s->sock_family, s->sock_type, s->sock_proto,
                     s->sock_timeout);
@@ -392,7 +392,7 @@ sock_bind(PyObject *self, CS_POS_PARAMS)
                       "bind") < 0)
         return NULL;
     if (bind(s->sock_fd, &addr.sa, len) < 0)
-        return set_error();
+        return sockerr_errno();
     Py_RETURN_NONE;
 }
 
@@ -455,7 +455,7 @@ own_or_peer_name(sockobject *s, int peer)
     else
         rc = getsockname(s->sock_fd, &addr.sa, &len);
     if (rc < 0)
-        return set_error();
+        return sockerr_errno();
     if (len > sizeof(addr))
         len = sizeof(addr);     /* the kernel reports the full length */
     return sockaddr_build(&addr.sa, len);
@@ -505,7 +505,7 @@ sock_listen(PyObject *self, PyObject *arg)
     if (backlog < 0)
         backlog = 0;
     if (listen(s->sock_fd, backlog) < 0)
-        return set_error();
+        return sockerr_errno();
     Py_RETURN_NONE;
 }
 
@@ -524,7 +524,7 @@ sock_shutdown(PyObject *self, PyObject *arg)
     if (!PyArg_Parse(arg, "i:shutdown", &how))
         return NULL;
     if (shutdown(s->sock_fd, how) < 0)
-        return set_error();
+        return sockerr_errno();
     Py_RETURN_NONE;
 }
 
@@ -731,7 +731,7 @@ socket_fromfd(PyObject *self, PyObject *args)
         return NULL;
     copy = fdutil_dup_cloexec(fd);
     if (copy < 0)
-        return set_error_code(-copy);
+        return sockerr_code(-copy);
     return sockobject_from_fd(copy, family, type, proto);
 }
 
@@ -760,7 +760,7 @@ socket_socketpair(PyObject *self, PyObject *args)
     err = fdutil_socketpair(family, type, proto, sock_default_timeout >= 0,
                             sv);
     if (err < 0)
-        return set_error_code(-err);
+        return sockerr_code(-err);
     a = new_sock(sv[0], family, type, proto, sock_default_timeout);
     if (a == NULL) {
         fdutil_close(sv[1]);

@@ -42,12 +42,12 @@ sock_getsockopt(PyObject *self, CS_POS_PARAMS)
 
         len = sizeof(value);
         if (getsockopt(s->sock_fd, level, option, &value, &len) < 0)
-            return set_error();
+            return sockerr_errno();
         return cs_int_from_long(value);
     }
     if (buflen < 0 || buflen > GETSOCKOPT_MAX_BUFLEN) {
         /* socket.error with a message only, as CPython 2.7 raises it */
-        PyErr_SetString(sock_error, "getsockopt buflen out of range");
+        PyErr_SetString(sockerr_error, "getsockopt buflen out of range");
         return NULL;
     }
     buf = PyBytes_FromStringAndSize(NULL, buflen);
@@ -57,7 +57,7 @@ sock_getsockopt(PyObject *self, CS_POS_PARAMS)
     if (getsockopt(s->sock_fd, level, option, PyBytes_AS_STRING(buf),
                    &len) < 0) {
         Py_DECREF(buf);
-        return set_error();
+        return sockerr_errno();
     }
     if ((Py_ssize_t)len != buflen && _PyBytes_Resize(&buf, len) < 0)
         return NULL;            /* _PyBytes_Resize released buf */
@@ -109,6 +109,6 @@ sock_setsockopt(PyObject *self, CS_POS_PARAMS)
         PyBuffer_Release(&view);
     }
     if (err != 0)
-        return set_error_code(err);
+        return sockerr_code(err);
     Py_RETURN_NONE;
 }

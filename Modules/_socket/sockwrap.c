@@ -716,7 +716,7 @@ closed_dummy(PyObject *self, PyObject *args, PyObject *kwds)
     (void)self;
     (void)args;
     (void)kwds;
-    return set_error_code(EBADF);
+    return sockerr_code(EBADF);
 }
 
 /* Anything not found on the object is EBADF too. */
@@ -727,7 +727,7 @@ closed_getattro(PyObject *self, PyObject *name)
 
     if (found == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
         PyErr_Clear();
-        return set_error_code(EBADF);
+        return sockerr_code(EBADF);
     }
     return found;
 }
