@@ -7,7 +7,7 @@
  * gaierror(code, gai_strerror), and error(message) for the few checks of
  * their own (a port that is neither integer nor string, a sockaddr whose
  * host stands for several addresses). */
-#include "args.h"
+#include "addrinfo.h"     /* first: Python.h sets the feature macros */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +18,6 @@
 #include "inetconv.h"
 #include "netarg.h"
 #include "sockaddr.h"
-#include "socketmodule.h"
 #include "sockerr.h"
 
 /* ---- getaddrinfo -------------------------------------------------------- */
@@ -361,8 +360,9 @@ rename_type_keyword(PyObject *args, PyObject *kwargs, PyObject **renamed)
     return 0;
 }
 
+/* getaddrinfo(*args, **kwargs) through the interpreter's parser. */
 static PyObject *
-socket_getaddrinfo(PyObject *self, PyObject *args, PyObject *kwargs)
+getaddrinfo_tuple(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"host", "port", "family", "socktype", "proto",
                              "flags", NULL};
@@ -417,10 +417,10 @@ int_arg(PyObject *obj, int *out)
 
 /* The 3.x entry point: positional calls (the usual ones) take the
  * arguments straight from the caller's array; keyword calls go through
- * the argument parser of socket_getaddrinfo. */
-static PyObject *
-socket_getaddrinfo_fast(PyObject *self, PyObject *const *args,
-                        Py_ssize_t nargs, PyObject *kwnames)
+ * the interpreter's parser. */
+PyObject *
+addrinfo_getaddrinfo(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                     PyObject *kwnames)
 {
     struct addrinfo hints;
     int *fields[4];
@@ -444,18 +444,25 @@ socket_getaddrinfo_fast(PyObject *self, PyObject *const *args,
 
         if (cs_call_args(args, nargs, kwnames, &tuple, &dict) < 0)
             return NULL;
-        result = socket_getaddrinfo(self, tuple, dict);
+        result = getaddrinfo_tuple(self, tuple, dict);
         Py_XDECREF(dict);
         Py_DECREF(tuple);
         return result;
     }
 }
+#else
+/* 2.7: the arguments come as a tuple and a dict already. */
+PyObject *
+addrinfo_getaddrinfo(PyObject *self, CS_POSKW_PARAMS)
+{
+    return getaddrinfo_tuple(self, CS_FWD_ARGS, CS_KW);
+}
 #endif
 
 /* ---- getnameinfo -------------------------------------------------------- */
 
-static PyObject *
-socket_getnameinfo(PyObject *self, PyObject *args)
+PyObject *
+addrinfo_getnameinfo(PyObject *self, PyObject *args)
 {
     PyObject *sa;
     PyObject *host_keep = NULL;
@@ -573,24 +580,12 @@ socket_getnameinfo(PyObject *self, PyObject *args)
 
 /* ---- the table ---------------------------------------------------------- */
 
-PyDoc_STRVAR(getaddrinfo_doc,
+const char addrinfo_getaddrinfo_doc[] =
 "getaddrinfo(host, port[, family[, socktype[, proto[, flags]]]])\n\
     -> list of (family, socktype, proto, canonname, sockaddr)\n\n\
 Resolve host and port into addrinfo structs.  host and port may be None.\n\
-The socket type may also be given as the keyword type (Python 3's name).");
+The socket type may also be given as the keyword type (Python 3's name).";
 
-PyDoc_STRVAR(getnameinfo_doc,
+const char addrinfo_getnameinfo_doc[] =
 "getnameinfo(sockaddr, flags) -> (host, port)\n\n\
-Get host and port for a sockaddr.");
-
-PyMethodDef addrinfo_functions[] = {
-#if CS_HAVE_FASTCALL
-    {"getaddrinfo", (PyCFunction)(void (*)(void))socket_getaddrinfo_fast,
-     METH_FASTCALL | METH_KEYWORDS, getaddrinfo_doc},
-#else
-    {"getaddrinfo", (PyCFunction)(void (*)(void))socket_getaddrinfo,
-     METH_VARARGS | METH_KEYWORDS, getaddrinfo_doc},
-#endif
-    {"getnameinfo", socket_getnameinfo, METH_VARARGS, getnameinfo_doc},
-    {NULL, NULL, 0, NULL}
-};
+Get host and port for a sockaddr.";

@@ -16,7 +16,6 @@
 #include <string.h>
 
 #include "netarg.h"
-#include "socketmodule.h"
 #include "sockerr.h"
 
 /* ---- byte order --------------------------------------------------------- */
@@ -51,8 +50,8 @@ ulong32_arg(PyObject *arg, const char *caller, uint32_t *out)
     return 0;
 }
 
-static PyObject *
-socket_htons(PyObject *self, PyObject *arg)
+PyObject *
+inetconv_htons(PyObject *self, PyObject *arg)
 {
     uint16_t value;
 
@@ -62,8 +61,8 @@ socket_htons(PyObject *self, PyObject *arg)
     return cs_int_from_long((long)htons(value));
 }
 
-static PyObject *
-socket_ntohs(PyObject *self, PyObject *arg)
+PyObject *
+inetconv_ntohs(PyObject *self, PyObject *arg)
 {
     uint16_t value;
 
@@ -73,8 +72,8 @@ socket_ntohs(PyObject *self, PyObject *arg)
     return cs_int_from_long((long)ntohs(value));
 }
 
-static PyObject *
-socket_htonl(PyObject *self, PyObject *arg)
+PyObject *
+inetconv_htonl(PyObject *self, PyObject *arg)
 {
     uint32_t value;
 
@@ -84,8 +83,8 @@ socket_htonl(PyObject *self, PyObject *arg)
     return PyLong_FromUnsignedLong((unsigned long)htonl(value));
 }
 
-static PyObject *
-socket_ntohl(PyObject *self, PyObject *arg)
+PyObject *
+inetconv_ntohl(PyObject *self, PyObject *arg)
 {
     uint32_t value;
 
@@ -156,8 +155,8 @@ text_arg(PyObject *obj, PyObject **keep, const char *caller)
     return chars;
 }
 
-static PyObject *
-socket_inet_aton(PyObject *self, PyObject *arg)
+PyObject *
+inetconv_inet_aton(PyObject *self, PyObject *arg)
 {
     PyObject *keep;
     const char *text = text_arg(arg, &keep, "inet_aton");
@@ -179,8 +178,8 @@ socket_inet_aton(PyObject *self, PyObject *arg)
     return PyBytes_FromStringAndSize((const char *)&packed, sizeof(packed));
 }
 
-static PyObject *
-socket_inet_ntoa(PyObject *self, PyObject *arg)
+PyObject *
+inetconv_inet_ntoa(PyObject *self, PyObject *arg)
 {
     char text[INET_ADDRSTRLEN];
     Py_buffer view;
@@ -213,8 +212,8 @@ wrong_length:
     return NULL;
 }
 
-static PyObject *
-socket_inet_pton(PyObject *self, PyObject *args)
+PyObject *
+inetconv_inet_pton(PyObject *self, PyObject *args)
 {
     int af;
     PyObject *obj;
@@ -245,8 +244,8 @@ socket_inet_pton(PyObject *self, PyObject *args)
         af == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr));
 }
 
-static PyObject *
-socket_inet_ntop(PyObject *self, PyObject *args)
+PyObject *
+inetconv_inet_ntop(PyObject *self, PyObject *args)
 {
     int af;
     Py_buffer view;
@@ -281,41 +280,29 @@ socket_inet_ntop(PyObject *self, PyObject *args)
 
 /* ---- the table ---------------------------------------------------------- */
 
-PyDoc_STRVAR(htons_doc,
+const char inetconv_htons_doc[] =
 "htons(integer) -> integer\n\n\
-Convert a 16-bit integer from host to network byte order.");
-PyDoc_STRVAR(ntohs_doc,
+Convert a 16-bit integer from host to network byte order.";
+const char inetconv_ntohs_doc[] =
 "ntohs(integer) -> integer\n\n\
-Convert a 16-bit integer from network to host byte order.");
-PyDoc_STRVAR(htonl_doc,
+Convert a 16-bit integer from network to host byte order.";
+const char inetconv_htonl_doc[] =
 "htonl(integer) -> integer\n\n\
-Convert a 32-bit integer from host to network byte order.");
-PyDoc_STRVAR(ntohl_doc,
+Convert a 32-bit integer from host to network byte order.";
+const char inetconv_ntohl_doc[] =
 "ntohl(integer) -> integer\n\n\
-Convert a 32-bit integer from network to host byte order.");
-PyDoc_STRVAR(inet_aton_doc,
+Convert a 32-bit integer from network to host byte order.";
+const char inetconv_inet_aton_doc[] =
 "inet_aton(string) -> packed 32-bit IP representation\n\n\
 Convert an IP address in string format (123.45.67.89) to the 32-bit packed\n\
-binary format used in low-level network functions.");
-PyDoc_STRVAR(inet_ntoa_doc,
+binary format used in low-level network functions.";
+const char inetconv_inet_ntoa_doc[] =
 "inet_ntoa(packed_ip) -> ip_address_string\n\n\
-Convert an IP address from 32-bit packed binary format to string format.");
-PyDoc_STRVAR(inet_pton_doc,
+Convert an IP address from 32-bit packed binary format to string format.";
+const char inetconv_inet_pton_doc[] =
 "inet_pton(af, ip) -> packed IP address string\n\n\
 Convert an IP address from string format to a packed string suitable\n\
-for use with low-level network functions.");
-PyDoc_STRVAR(inet_ntop_doc,
+for use with low-level network functions.";
+const char inetconv_inet_ntop_doc[] =
 "inet_ntop(af, packed_ip) -> string formatted IP address\n\n\
-Convert a packed IP address of the given family to string format.");
-
-PyMethodDef inetconv_functions[] = {
-    {"htons", socket_htons, METH_O, htons_doc},
-    {"ntohs", socket_ntohs, METH_O, ntohs_doc},
-    {"htonl", socket_htonl, METH_O, htonl_doc},
-    {"ntohl", socket_ntohl, METH_O, ntohl_doc},
-    {"inet_aton", socket_inet_aton, METH_O, inet_aton_doc},
-    {"inet_ntoa", socket_inet_ntoa, METH_O, inet_ntoa_doc},
-    {"inet_pton", socket_inet_pton, METH_VARARGS, inet_pton_doc},
-    {"inet_ntop", socket_inet_ntop, METH_VARARGS, inet_ntop_doc},
-    {NULL, NULL, 0, NULL}
-};
+Convert a packed IP address of the given family to string format.";

@@ -9,7 +9,7 @@
  * (CPython's getservbyname/getservbyport are not).  Errors follow CPython
  * 2.7: herror(h_errno, hstrerror) from the gethostby* lookups, and
  * error(message) for unknown protocols and services. */
-#include "compat.h"
+#include "resolver.h"     /* first: Python.h sets the feature macros */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -19,7 +19,6 @@
 
 #include "netarg.h"
 #include "sockaddr.h"
-#include "socketmodule.h"
 #include "sockerr.h"
 
 /* ---- gethostbyname, gethostbyname_ex, gethostbyaddr --------------------- */
@@ -39,8 +38,8 @@ resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller)
     return len;
 }
 
-static PyObject *
-socket_gethostbyname(PyObject *self, PyObject *arg)
+PyObject *
+resolver_gethostbyname(PyObject *self, PyObject *arg)
 {
     sock_addr_t addr;
     char text[INET_ADDRSTRLEN];
@@ -171,8 +170,8 @@ run_hostent(struct hostent_ctx *ctx)
     return result;
 }
 
-static PyObject *
-socket_gethostbyname_ex(PyObject *self, PyObject *arg)
+PyObject *
+resolver_gethostbyname_ex(PyObject *self, PyObject *arg)
 {
     struct hostent_ctx ctx;
     sock_addr_t addr;
@@ -195,8 +194,8 @@ socket_gethostbyname_ex(PyObject *self, PyObject *arg)
     return result;
 }
 
-static PyObject *
-socket_gethostbyaddr(PyObject *self, PyObject *arg)
+PyObject *
+resolver_gethostbyaddr(PyObject *self, PyObject *arg)
 {
     struct hostent_ctx ctx;
     sock_addr_t addr;
@@ -217,8 +216,8 @@ socket_gethostbyaddr(PyObject *self, PyObject *arg)
     return run_hostent(&ctx);
 }
 
-static PyObject *
-socket_gethostname(PyObject *self, PyObject *unused)
+PyObject *
+resolver_gethostname(PyObject *self, PyObject *unused)
 {
     char buf[1024];
     int rc;
@@ -297,8 +296,8 @@ run_servent(struct servent_ctx *ctx, const char *message)
     return result;
 }
 
-static PyObject *
-socket_getservbyname(PyObject *self, PyObject *args)
+PyObject *
+resolver_getservbyname(PyObject *self, PyObject *args)
 {
     struct servent_ctx ctx;
 
@@ -309,8 +308,8 @@ socket_getservbyname(PyObject *self, PyObject *args)
     return run_servent(&ctx, "service/proto not found");
 }
 
-static PyObject *
-socket_getservbyport(PyObject *self, PyObject *args)
+PyObject *
+resolver_getservbyport(PyObject *self, PyObject *args)
 {
     struct servent_ctx ctx;
     PyObject *port;
@@ -331,8 +330,8 @@ socket_getservbyport(PyObject *self, PyObject *args)
     return run_servent(&ctx, "port/proto not found");
 }
 
-static PyObject *
-socket_getprotobyname(PyObject *self, PyObject *args)
+PyObject *
+resolver_getprotobyname(PyObject *self, PyObject *args)
 {
     struct protoent_ctx ctx;
     char stack[1024];
@@ -369,51 +368,36 @@ socket_getprotobyname(PyObject *self, PyObject *args)
 }
 /* ---- the table ---------------------------------------------------------- */
 
-PyDoc_STRVAR(gethostbyname_doc,
+const char resolver_gethostbyname_doc[] =
 "gethostbyname(host) -> address\n\n\
-Return the IP address (a string of the form '255.255.255.255') for a host.");
+Return the IP address (a string of the form '255.255.255.255') for a host.";
 
-PyDoc_STRVAR(gethostbyname_ex_doc,
+const char resolver_gethostbyname_ex_doc[] =
 "gethostbyname_ex(host) -> (name, aliaslist, addresslist)\n\n\
 Return the true host name, a list of aliases, and a list of IP addresses,\n\
-for a host.  The host argument is a string giving a host name or IP number.");
+for a host.  The host argument is a string giving a host name or IP number.";
 
-PyDoc_STRVAR(gethostbyaddr_doc,
+const char resolver_gethostbyaddr_doc[] =
 "gethostbyaddr(host) -> (name, aliaslist, addresslist)\n\n\
 Return the true host name, a list of aliases, and a list of IP addresses,\n\
-for a host.  The host argument is a string giving a host name or IP number.");
+for a host.  The host argument is a string giving a host name or IP number.";
 
-PyDoc_STRVAR(gethostname_doc,
+const char resolver_gethostname_doc[] =
 "gethostname() -> string\n\n\
-Return the current host name.");
+Return the current host name.";
 
-PyDoc_STRVAR(getservbyname_doc,
+const char resolver_getservbyname_doc[] =
 "getservbyname(servicename[, protocolname]) -> integer\n\n\
 Return a port number from a service name and protocol name.\n\
 The optional protocol name, if given, should be 'tcp' or 'udp',\n\
-otherwise any protocol will match.");
+otherwise any protocol will match.";
 
-PyDoc_STRVAR(getservbyport_doc,
+const char resolver_getservbyport_doc[] =
 "getservbyport(port[, protocolname]) -> string\n\n\
 Return the service name from a port number and protocol name.\n\
 The optional protocol name, if given, should be 'tcp' or 'udp',\n\
-otherwise any protocol will match.");
+otherwise any protocol will match.";
 
-PyDoc_STRVAR(getprotobyname_doc,
+const char resolver_getprotobyname_doc[] =
 "getprotobyname(name) -> integer\n\n\
-Return the protocol number for the named protocol.  (Rarely used.)");
-
-PyMethodDef resolver_functions[] = {
-    {"gethostbyname", socket_gethostbyname, METH_O, gethostbyname_doc},
-    {"gethostbyname_ex", socket_gethostbyname_ex, METH_O,
-     gethostbyname_ex_doc},
-    {"gethostbyaddr", socket_gethostbyaddr, METH_O, gethostbyaddr_doc},
-    {"gethostname", socket_gethostname, METH_NOARGS, gethostname_doc},
-    {"getservbyname", socket_getservbyname, METH_VARARGS,
-     getservbyname_doc},
-    {"getservbyport", socket_getservbyport, METH_VARARGS,
-     getservbyport_doc},
-    {"getprotobyname", socket_getprotobyname, METH_VARARGS,
-     getprotobyname_doc},
-    {NULL, NULL, 0, NULL}
-};
+Return the protocol number for the named protocol.  (Rarely used.)";
