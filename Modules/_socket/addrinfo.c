@@ -1,6 +1,19 @@
 /* addrinfo.c - getaddrinfo and getnameinfo, the protocol-independent
  * lookups of _socket, with getaddrinfo's numeric fast path.
  *
+ * Fast path: for a host in the strict numeric form (inetconv.h's IPv4
+ * parser, or inet_pton for IPv6), a port 0-65535 or None, and hints that
+ * select only TCP/UDP/raw entries of AF_UNSPEC/AF_INET/AF_INET6 with no
+ * flag beyond AI_PASSIVE, AI_NUMERICHOST and AI_NUMERICSERV,
+ * numeric_chain() builds glibc's fixed answer itself.  Everything else
+ * (short forms like '127.1', scoped IPv6 addresses, AI_CANONNAME,
+ * AI_ADDRCONFIG, AI_V4MAPPED, other socket types or protocols, service
+ * names) goes to getaddrinfo(), with the GIL held when only numbers need
+ * parsing.  Test: Tests/test_resolver.py,
+ * test_numeric_lookups_answer_as_the_standard_library_does (a matrix of
+ * hosts, ports, families, types and flags against the interpreter's own
+ * socket module, which always asks the C library).
+ *
  * A lookup that may read a file or ask the network runs with the GIL
  * released; numeric hosts and ports are only parsed, with it held.  Both
  * C functions are thread-safe.  Errors follow CPython 2.7:

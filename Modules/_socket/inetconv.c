@@ -8,7 +8,21 @@
  * (which truncated htons(65536) to 0 and htonl(2**32) to 0), always
  * OverflowError: negative values, and values above 65535 (htons, ntohs) or
  * above 2**32-1 (htonl, ntohl).  htonl/ntohl return a long on 2.7, as 2.7's
- * own module does. */
+ * own module does.
+ *
+ * Fast paths: hand-written IPv4 text conversions (inetconv.h), used by
+ * inet_ntoa, by the address code (sockaddr.c: hosts given, and addresses
+ * built for getsockname, recvfrom, accept) and by getaddrinfo (addrinfo.c).
+ *   - inetconv_parse_ipv4() accepts exactly inet_pton(AF_INET)'s strict
+ *     form: four decimal parts 0-255 without leading zeros.  Whatever it
+ *     refuses goes the general way (inet_pton for IPv6, getaddrinfo(),
+ *     which also reads inet_aton's short and hex forms).
+ *   - inetconv_ipv4_text() writes inet_ntop(AF_INET)'s text for every
+ *     address; it has no fallback.
+ *   Test: Tests/test_inetconv.py,
+ *   test_hand_written_ipv4_text_agrees_with_the_c_library (every byte
+ *   value in every position, against inet_ntop, and strict, odd and wrong
+ *   texts through getaddrinfo against the interpreter's own module). */
 #include "inetconv.h"     /* first: Python.h sets the feature macros */
 
 #include <arpa/inet.h>

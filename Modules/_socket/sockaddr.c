@@ -6,7 +6,27 @@
  * '' and '<broadcast>' are INADDR_ANY and INADDR_BROADCAST; numeric hosts
  * are parsed without a lookup, other names go to getaddrinfo() with the GIL
  * released.  Messages name the Python call (`caller`) as CPython 3 does:
- * "bind(): port must be 0-65535.". */
+ * "bind(): port must be 0-65535.".
+ *
+ * Fast paths: the per-socket address caches (sockaddr.h), which sendto
+ * and recvfrom/recvfrom_into use (sockio.c).
+ *   - sockaddr_parse_cached(): the cached tuple itself (an exact tuple of
+ *     exact str/bytes and ints, which nothing can change) gives its whole
+ *     sockaddr again, for the same family; another tuple whose host is the
+ *     cached host (the same object, or an equal exact str/bytes) takes the
+ *     host's address and has its port, flowinfo and scope converted and
+ *     checked as usual.  Only hosts whose meaning is fixed are cached
+ *     (numeric addresses, '', '<broadcast>'), never names looked up.
+ *     Anything else falls back to the full conversion, sockaddr_parse(),
+ *     and is remembered.
+ *   - sockaddr_build_cached(): received bytes equal to the last ones give
+ *     the last (immutable) address object again; only what sockaddr_build()
+ *     derives from the bytes alone is kept (not 2.7's scoped IPv6 names,
+ *     whose interface name may change), else sockaddr_build() runs.
+ *   Tests: Tests/test_sockaddr.py, test_recvfrom_*_follows_the_sender,
+ *   test_recvfrom_address_of_a_new_sender_on_the_same_port and test_sendto_*
+ *   (a changed port, host, family or mutated host, and the errors of a
+ *   remembered host, give what the full conversion gives). */
 #include "compat.h"
 
 #include <arpa/inet.h>

@@ -16,7 +16,20 @@
  *
  * On top of the C socket the object adds dup() on a new descriptor,
  * makefile() (wrapfile.c), close() that leaves other objects for the
- * same connection open, and the context manager. */
+ * same connection open, and the context manager.
+ *
+ * Fast path: the constructor called with a vector of arguments (3.9+,
+ * wrap_vectorcall, which socket.py's subclass gets too).  When the class
+ * has this file's tp_new and tp_init (no __new__ or __init__ of a
+ * subclass) and the call is socket([family[, type[, proto]]]) with exact
+ * ints and no keywords (sockobject_fast_params(), the one fast parser of
+ * those arguments, which the C socket's tp_init uses too), it makes the C
+ * socket with sockobject_create() and the object around it, with no
+ * argument tuple.  Any other call goes to type.__call__, that is wrap_new
+ * and wrap_init, which make the C socket through its own tp_new and
+ * tp_init.  Test: Tests/test_socketpy.py,
+ * test_fast_and_general_constructors_agree (family, type, proto, timeout
+ * with and without a default, classes of both, errors, subclasses). */
 #include "sockwrap.h"           /* first: Python.h sets the feature macros */
 
 #include <errno.h>
