@@ -5,7 +5,10 @@
  * in sockio.c, socket options in sockopt.c.
  *
  * The fd is O_NONBLOCK exactly when the timeout is >= 0 (non-blocking or
- * timeout mode); sockcall.c does the waiting. */
+ * timeout mode); sockcall.c does the waiting.  The constructor parses the
+ * usual call socket(family, type[, proto]) with sockobject_fast_params(),
+ * whose rule sockwrap.c's header gives with the socket objects' fast
+ * constructor, which shares it. */
 #include "sockobject_int.h"     /* first: Python.h sets the feature macros */
 
 #include <errno.h>

@@ -300,10 +300,8 @@ wrap_init(PyObject *self, PyObject *args, PyObject *kwds)
 
 #if CS_HAVE_TYPE_VECTORCALL
 /* Calling the class (3.9+; this type and socket.py's subclass, see
- * set_socket_namespace): socket(family, type[, proto]) with plain ints
- * makes the object here, with no argument tuple, as wrap_new and wrap_init
- * would; any other call, or a class with its own __new__ or __init__, goes
- * the way of type.__call__. */
+ * sockwrap_set_socket_namespace): the fast path of the file's header
+ * comment. */
 static PyObject *
 wrap_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
                 PyObject *kwnames)

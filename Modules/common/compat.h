@@ -1,6 +1,8 @@
 /* compat.h - every difference between CPython 2.7 and 3.8-3.13 that the C
  * sources need.  The .c files are written in the 3.x dialect; this header
- * supplies the 2.7 side.  It is the only file that tests the Python version. */
+ * supplies the 2.7 side.  It is the only file that tests the Python version;
+ * the others (args.h's two calling conventions among them) follow the
+ * switches it defines (CS_PY3, CS_HAVE_FASTCALL, ...). */
 #ifndef CLASSICSOCKET_COMPAT_H
 #define CLASSICSOCKET_COMPAT_H
 
