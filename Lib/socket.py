@@ -44,12 +44,9 @@ import _socket
 from _socket import *
 
 import errno as _errno
-import sys as _sys
 
 EBADF = getattr(_errno, "EBADF", 9)
 EINTR = getattr(_errno, "EINTR", 4)
-
-_PY3 = _sys.version_info[0] >= 3
 
 __all__ = ["getfqdn", "create_connection"]
 __all__.extend(_name for _name in dir(_socket) if not _name.startswith("_"))
@@ -77,17 +74,13 @@ def getfqdn(name=''):
     return hostname
 
 
-# Methods a socket object passes straight on to its C socket.
-_socketmethods = (
-    'bind', 'connect', 'connect_ex', 'fileno', 'listen',
-    'getpeername', 'getsockname', 'getsockopt', 'setsockopt',
-    'sendall', 'gettimeout', 'shutdown')
-
-# The data methods: as Python 2.7's socket objects, a socket object takes
-# keyword arguments for these where its C socket does (ssl.py imports
-# this name).
-_delegate_methods = ("recv", "recvfrom", "recv_into", "recvfrom_into",
-                     "send", "sendto")
+# Methods a socket object passes straight on to its C socket, and the data
+# methods, which it takes from its C socket (with the keyword arguments the
+# C socket takes) as Python 2.7's socket objects do; ssl.py imports
+# _delegate_methods.  Both come from the C type's one list
+# (Modules/_socket/wrapcall.h).
+_socketmethods = _socket._socketmethods
+_delegate_methods = _socket._delegate_methods
 
 
 class _socketobject(_socket._socketobject):

@@ -315,3 +315,57 @@ def test_same_results_as_the_standard_library():
             except S.error:
                 mine = "error"
             assert theirs["p%d%s" % (af, t)] == mine, (af, t)
+
+
+# ---- the hand-written IPv4 conversions (inetconv.c's fast paths) ------------
+
+GAI_CHILD = r"""
+import json, sys, _socket as S
+out = []
+for t in json.loads(sys.stdin.read()):
+    try:
+        out.append([list(i[:4]) + [list(i[4])] for i in S.getaddrinfo(
+            t, 80, S.AF_INET, S.SOCK_STREAM, 0, S.AI_NUMERICHOST)])
+    except S.gaierror as e:
+        out.append(['gaierror', e.args[0]])
+sys.stdout.write(json.dumps(out))
+"""
+
+IPV4_TEXTS = ["0.0.0.0", "255.255.255.255", "1.2.3.4", "10.20.30.40",
+              "01.2.3.4", "1.02.3.4", "1.2.3.004", "00.0.0.0", "0.0.0.00",
+              "256.1.1.1", "1.2.3.256", "999.1.1.1", "1000.1.1.1",
+              "1.2.3", "1.2.3.4.5", "1.2.3.",
+              "+1.2.3.4", "-1.2.3.4", " 1.2.3.4", "1.2.3.4 ", "1.2.3.4\t",
+              "0x1.2.3.4", "1.2.3.4a", "127.1", "1", "", "1.2.3.0x4"]
+
+
+def test_hand_written_ipv4_text_agrees_with_the_c_library():
+    # text: inet_ntoa's (hand-written) against inet_ntop's (the C library's)
+    rng = random.Random(7)
+    samples = [bytes(bytearray(rng.randrange(256) for _ in range(4)))
+               for _ in range(2000)]
+    for pos in range(4):
+        for value in range(256):
+            packed = bytearray(b"\x01\x22\x03\xc4")
+            packed[pos] = value
+            samples.append(bytes(packed))
+    for packed in samples:
+        assert (socket.inet_ntoa(packed)
+                == socket.inet_ntop(socket.AF_INET, packed)), packed
+    # parsing: getaddrinfo's fast path (strict dotted quads) and its
+    # fallback (the rest) against the interpreter's own module
+    texts = IPV4_TEXTS + [".".join(str(rng.randrange(256)) for _ in range(4))
+                          for _ in range(50)]
+    proc = subprocess.Popen([sys.executable, "-c", GAI_CHILD], cwd="/",
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env=support.stdlib_env())
+    out, _ = proc.communicate(json.dumps(texts).encode("ascii"))
+    assert proc.returncode == 0
+    for text, their in zip(texts, json.loads(out.decode("ascii"))):
+        try:
+            mine = [list(i[:4]) + [list(i[4])] for i in socket.getaddrinfo(
+                text, 80, socket.AF_INET, socket.SOCK_STREAM, 0,
+                socket.AI_NUMERICHOST)]
+        except socket.gaierror as e:
+            mine = ["gaierror", e.args[0]]
+        assert mine == their, text

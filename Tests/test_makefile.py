@@ -18,6 +18,7 @@ import os
 import random
 import select
 import signal
+import sys
 import threading
 import time
 import weakref
@@ -468,6 +469,36 @@ def test_files_closed_or_collected_are_left_alone(pair):
         kept.close()
     a.settimeout(None)
     assert a._files == []
+
+
+def test_files_list_stays_bounded_by_the_live_files(pair):
+    # issue 14: each makefile() used to leave its entry in _files until the
+    # next settimeout()/setblocking(), however many files had been closed
+    a, b = pair
+    live = [b.makefile("rb") for _ in range(5)]
+    try:
+        for _ in range(200):        # warm-up: caches, free lists
+            b.makefile("rb").close()
+        gc.collect()
+        objects_before = len(gc.get_objects())
+        refs_before = (sys.getrefcount(b), sys.getrefcount(b._sock))
+        for _ in range(10000):
+            b.makefile("rb").close()
+        gc.collect()
+        # white box: makefile() drops closed files once the list doubled
+        assert len(b._files) <= 2 * (16 + len(live))
+        assert len(gc.get_objects()) - objects_before < 100
+        assert (sys.getrefcount(b), sys.getrefcount(b._sock)) == refs_before
+        # the timeout still reaches every live file
+        b.settimeout(0.2)
+        assert len(b._files) == len(live)
+        for f in live:
+            data, exc, elapsed = timed_read(f)
+            assert isinstance(exc, socket.timeout), exc
+            assert 0.2 - EPSILON <= elapsed < UPPER
+    finally:
+        for f in live:
+            f.close()
 
 
 def test_file_outlives_its_socket_with_the_last_timeout(pair):

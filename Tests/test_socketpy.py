@@ -575,6 +575,47 @@ def test_constructor_with_a_default_timeout():
         s.close()
 
 
+def test_fast_and_general_constructors_agree():
+    # sockwrap.c's fast path: socket(family, type[, proto]) with plain ints
+    # and no keywords; the same call spelled with keywords or _sock=None,
+    # or on a subclass with an __init__ of its own, goes the general way.
+    class Own(socket.socket):
+        __slots__ = ()
+
+        def __init__(self, *args, **kwargs):
+            socket.socket.__init__(self, *args, **kwargs)
+
+    def describe(make):
+        try:
+            s = make()
+        except Exception as e:
+            return type(e), e.args
+        try:
+            return (type(s._sock), s.family, s.type, s.proto, s.gettimeout(),
+                    s._sock.gettimeout())
+        finally:
+            s.close()
+
+    calls = [(), (socket.AF_INET,), (socket.AF_INET6, socket.SOCK_DGRAM),
+             (socket.AF_UNIX, socket.SOCK_STREAM, 0),
+             (socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP),
+             (-1,), (socket.AF_INET, 9999), (socket.AF_INET, 2 ** 40)]
+    old = socket.getdefaulttimeout()
+    try:
+        for default in (None, 1.5, 0.0):
+            socket.setdefaulttimeout(default)
+            for args in calls:
+                names = ("family", "type", "proto")[:len(args)]
+                fast = describe(lambda: socket.socket(*args))
+                for general in (
+                        lambda: socket.socket(**dict(zip(names, args))),
+                        lambda: socket.socket(*args, _sock=None),
+                        lambda: Own(*args)):
+                    assert describe(general) == fast, (args, default)
+    finally:
+        socket.setdefaulttimeout(old)
+
+
 def _refcount_kept(obj, call):
     """Calls call(obj) many times, each raising TypeError/ValueError/
     OverflowError; obj's reference count must come back as it was."""

@@ -1,13 +1,26 @@
 /* addrinfo.c - getaddrinfo and getnameinfo, the protocol-independent
  * lookups of _socket, with getaddrinfo's numeric fast path.
  *
+ * Fast path: for a host in the strict numeric form (inetconv.h's IPv4
+ * parser, or inet_pton for IPv6), a port 0-65535 or None, and hints that
+ * select only TCP/UDP/raw entries of AF_UNSPEC/AF_INET/AF_INET6 with no
+ * flag beyond AI_PASSIVE, AI_NUMERICHOST and AI_NUMERICSERV,
+ * numeric_chain() builds glibc's fixed answer itself.  Everything else
+ * (short forms like '127.1', scoped IPv6 addresses, AI_CANONNAME,
+ * AI_ADDRCONFIG, AI_V4MAPPED, other socket types or protocols, service
+ * names) goes to getaddrinfo(), with the GIL held when only numbers need
+ * parsing.  Test: Tests/test_resolver.py,
+ * test_numeric_lookups_answer_as_the_standard_library_does (a matrix of
+ * hosts, ports, families, types and flags against the interpreter's own
+ * socket module, which always asks the C library).
+ *
  * A lookup that may read a file or ask the network runs with the GIL
  * released; numeric hosts and ports are only parsed, with it held.  Both
  * C functions are thread-safe.  Errors follow CPython 2.7:
  * gaierror(code, gai_strerror), and error(message) for the few checks of
  * their own (a port that is neither integer nor string, a sockaddr whose
  * host stands for several addresses). */
-#include "compat.h"
+#include "addrinfo.h"     /* first: Python.h sets the feature macros */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,9 +28,9 @@
 #include <netdb.h>
 #include <string.h>
 
-#include "resolver.h"
+#include "inetconv.h"
+#include "netarg.h"
 #include "sockaddr.h"
-#include "socketmodule.h"
 #include "sockerr.h"
 
 /* ---- getaddrinfo -------------------------------------------------------- */
@@ -153,7 +166,7 @@ service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
             return -1;
     }
     else {
-        PyErr_SetString(sock_error,
+        PyErr_SetString(sockerr_error,
                         "getaddrinfo() argument 2 must be integer or string");
         return -1;
     }
@@ -173,7 +186,7 @@ static int
 parse_numeric_host(const char *name, int family, sock_addr_t *addr)
 {
     memset(addr, 0, sizeof(*addr));
-    if (family != AF_INET6 && resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
+    if (family != AF_INET6 && inetconv_parse_ipv4(name, &addr->in4.sin_addr)) {
         addr->in4.sin_family = AF_INET;
         return 1;
     }
@@ -284,7 +297,7 @@ run_getaddrinfo(PyObject *host, PyObject *port, struct addrinfo *hints)
     int rc;
 
     if (host != Py_None) {
-        name = resolver_host_chars(host, &host_keep, "getaddrinfo");
+        name = netarg_host_chars(host, &host_keep, "getaddrinfo");
         if (name == NULL)
             return NULL;
     }
@@ -309,7 +322,7 @@ run_getaddrinfo(PyObject *host, PyObject *port, struct addrinfo *hints)
         Py_END_ALLOW_THREADS
     }
     if (rc != 0)
-        set_gaierror(rc);
+        sockerr_gaierror(rc);
     else
         result = addrinfo_list(res);
 
@@ -360,8 +373,9 @@ rename_type_keyword(PyObject *args, PyObject *kwargs, PyObject **renamed)
     return 0;
 }
 
+/* getaddrinfo(*args, **kwargs) through the interpreter's parser. */
 static PyObject *
-socket_getaddrinfo(PyObject *self, PyObject *args, PyObject *kwargs)
+getaddrinfo_tuple(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"host", "port", "family", "socktype", "proto",
                              "flags", NULL};
@@ -416,10 +430,10 @@ int_arg(PyObject *obj, int *out)
 
 /* The 3.x entry point: positional calls (the usual ones) take the
  * arguments straight from the caller's array; keyword calls go through
- * the argument parser of socket_getaddrinfo. */
-static PyObject *
-socket_getaddrinfo_fast(PyObject *self, PyObject *const *args,
-                        Py_ssize_t nargs, PyObject *kwnames)
+ * the interpreter's parser. */
+PyObject *
+addrinfo_getaddrinfo(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                     PyObject *kwnames)
 {
     struct addrinfo hints;
     int *fields[4];
@@ -437,32 +451,31 @@ socket_getaddrinfo_fast(PyObject *self, PyObject *const *args,
         return run_getaddrinfo(args[0], args[1], &hints);
     }
     else {
-        Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-        PyObject *tuple = PyTuple_New(nargs);
-        PyObject *dict = nkw ? PyDict_New() : NULL;
-        PyObject *result = NULL;
+        PyObject *tuple;
+        PyObject *dict;
+        PyObject *result;
 
-        if (tuple == NULL || (nkw && dict == NULL))
-            goto fail;
-        for (i = 0; i < nargs; i++)
-            PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));     /* stolen */
-        for (i = 0; i < nkw; i++)
-            if (PyDict_SetItem(dict, PyTuple_GET_ITEM(kwnames, i),
-                               args[nargs + i]) < 0)
-                goto fail;
-        result = socket_getaddrinfo(self, tuple, dict);
-    fail:
-        Py_XDECREF(tuple);
+        if (cs_call_args(args, nargs, kwnames, &tuple, &dict) < 0)
+            return NULL;
+        result = getaddrinfo_tuple(self, tuple, dict);
         Py_XDECREF(dict);
+        Py_DECREF(tuple);
         return result;
     }
+}
+#else
+/* 2.7: the arguments come as a tuple and a dict already. */
+PyObject *
+addrinfo_getaddrinfo(PyObject *self, CS_POSKW_PARAMS)
+{
+    return getaddrinfo_tuple(self, CS_FWD_ARGS, CS_KW);
 }
 #endif
 
 /* ---- getnameinfo -------------------------------------------------------- */
 
-static PyObject *
-socket_getnameinfo(PyObject *self, PyObject *args)
+PyObject *
+addrinfo_getnameinfo(PyObject *self, PyObject *args)
 {
     PyObject *sa;
     PyObject *host_keep = NULL;
@@ -497,27 +510,26 @@ socket_getnameinfo(PyObject *self, PyObject *args)
                         "getnameinfo(): illegal sockaddr argument");
         return NULL;
     }
-    rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 1), 65535, &port);
+    rc = netarg_uint(PyTuple_GET_ITEM(sa, 1), 65535, &port);
     if (rc > 0)
         PyErr_SetString(PyExc_OverflowError,
                         "getnameinfo(): port must be 0-65535.");
     if (rc == 0 && n > 2) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 2), 0xfffff, &flowinfo);
+        rc = netarg_uint(PyTuple_GET_ITEM(sa, 2), 0xfffff, &flowinfo);
         if (rc > 0)
             PyErr_SetString(PyExc_OverflowError,
                             "getnameinfo(): flowinfo must be 0-1048575.");
     }
     if (rc == 0 && n > 3) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(sa, 3), 0xffffffffUL,
-                               &scope_id);
+        rc = netarg_uint(PyTuple_GET_ITEM(sa, 3), 0xffffffffUL, &scope_id);
         if (rc > 0)
             PyErr_SetString(PyExc_OverflowError,
                             "getnameinfo(): scope_id must be 0-4294967295.");
     }
     if (rc != 0)
         return NULL;
-    name = resolver_host_chars(PyTuple_GET_ITEM(sa, 0), &host_keep,
-                               "getnameinfo");
+    name = netarg_host_chars(PyTuple_GET_ITEM(sa, 0), &host_keep,
+                             "getnameinfo");
     if (name == NULL)
         return NULL;
 
@@ -531,16 +543,16 @@ socket_getnameinfo(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     Py_XDECREF(host_keep);
     if (rc != 0)
-        return set_gaierror(rc);
+        return sockerr_gaierror(rc);
     if (res->ai_next != NULL) {
         freeaddrinfo(res);
-        PyErr_SetString(sock_error,
+        PyErr_SetString(sockerr_error,
                         "sockaddr resolved to multiple addresses");
         return NULL;
     }
     if (res->ai_addrlen > sizeof(addr)) {
         freeaddrinfo(res);
-        return set_error_code(EAFNOSUPPORT);
+        return sockerr_code(EAFNOSUPPORT);
     }
     memset(&addr, 0, sizeof(addr));
     memcpy(&addr, res->ai_addr, res->ai_addrlen);
@@ -550,7 +562,7 @@ socket_getnameinfo(PyObject *self, PyObject *args)
     switch (addr.sa.sa_family) {
     case AF_INET:
         if (n != 2) {
-            PyErr_SetString(sock_error, "IPv4 sockaddr must be 2 tuple");
+            PyErr_SetString(sockerr_error, "IPv4 sockaddr must be 2 tuple");
             return NULL;
         }
         addr.in4.sin_port = htons((uint16_t)port);
@@ -562,7 +574,7 @@ socket_getnameinfo(PyObject *self, PyObject *args)
             addr.in6.sin6_scope_id = (uint32_t)scope_id;
         break;
     default:
-        return set_error_code(EAFNOSUPPORT);
+        return sockerr_code(EAFNOSUPPORT);
     }
 
     Py_BEGIN_ALLOW_THREADS
@@ -570,7 +582,7 @@ socket_getnameinfo(PyObject *self, PyObject *args)
                      sizeof(sbuf), flags);
     Py_END_ALLOW_THREADS
     if (rc != 0)
-        return set_gaierror(rc);
+        return sockerr_gaierror(rc);
     host = cs_native_str(hbuf);
     serv = host ? cs_native_str(sbuf) : NULL;
     result = serv ? PyTuple_Pack(2, host, serv) : NULL;
@@ -581,24 +593,12 @@ socket_getnameinfo(PyObject *self, PyObject *args)
 
 /* ---- the table ---------------------------------------------------------- */
 
-PyDoc_STRVAR(getaddrinfo_doc,
+const char addrinfo_getaddrinfo_doc[] =
 "getaddrinfo(host, port[, family[, socktype[, proto[, flags]]]])\n\
     -> list of (family, socktype, proto, canonname, sockaddr)\n\n\
 Resolve host and port into addrinfo structs.  host and port may be None.\n\
-The socket type may also be given as the keyword type (Python 3's name).");
+The socket type may also be given as the keyword type (Python 3's name).";
 
-PyDoc_STRVAR(getnameinfo_doc,
+const char addrinfo_getnameinfo_doc[] =
 "getnameinfo(sockaddr, flags) -> (host, port)\n\n\
-Get host and port for a sockaddr.");
-
-PyMethodDef addrinfo_functions[] = {
-#if CS_HAVE_FASTCALL
-    {"getaddrinfo", (PyCFunction)(void (*)(void))socket_getaddrinfo_fast,
-     METH_FASTCALL | METH_KEYWORDS, getaddrinfo_doc},
-#else
-    {"getaddrinfo", (PyCFunction)(void (*)(void))socket_getaddrinfo,
-     METH_VARARGS | METH_KEYWORDS, getaddrinfo_doc},
-#endif
-    {"getnameinfo", socket_getnameinfo, METH_VARARGS, getnameinfo_doc},
-    {NULL, NULL, 0, NULL}
-};
+Get host and port for a sockaddr.";

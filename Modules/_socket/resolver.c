@@ -1,8 +1,7 @@
 /* resolver.c - the host, service and protocol databases of _socket:
  * gethostbyname(_ex), gethostbyaddr, gethostname, getservbyname,
- * getservbyport and getprotobyname, plus the argument converters that
- * resolver.h shares with sockaddr.c, addrinfo.c and inetconv.c.
- * (getaddrinfo and getnameinfo live in addrinfo.c.)
+ * getservbyport and getprotobyname.  (getaddrinfo and getnameinfo live in
+ * addrinfo.c.)
  *
  * Every lookup that may read a file or ask the network runs with the GIL
  * released and is thread-safe: the C library's interfaces are called
@@ -10,7 +9,7 @@
  * (CPython's getservbyname/getservbyport are not).  Errors follow CPython
  * 2.7: herror(h_errno, hstrerror) from the gethostby* lookups, and
  * error(message) for unknown protocols and services. */
-#include "compat.h"
+#include "resolver.h"     /* first: Python.h sets the feature macros */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,130 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "resolver.h"
+#include "netarg.h"
 #include "sockaddr.h"
-#include "socketmodule.h"
 #include "sockerr.h"
-
-/* ---- shared argument converters (resolver.h) ---------------------------- */
-
-static int
-is_ascii(const char *chars, Py_ssize_t size)
-{
-    Py_ssize_t i;
-
-    for (i = 0; i < size; i++)
-        if ((unsigned char)chars[i] >= 0x80)
-            return 0;
-    return 1;
-}
-
-const char *
-resolver_host_chars(PyObject *obj, PyObject **keep, const char *caller)
-{
-    PyObject *bytes = NULL;
-    const char *chars;
-    Py_ssize_t size;
-
-    *keep = NULL;
-    if (PyBytes_Check(obj)) {
-        chars = PyBytes_AS_STRING(obj);
-        size = PyBytes_GET_SIZE(obj);
-    }
-    else if (PyUnicode_Check(obj)) {
-        /* ASCII names pass as they are (CPython 3 does not run them
-         * through the codec either); others are IDNA-encoded. */
-        chars = cs_text_utf8(obj, &size, &bytes);
-        if (chars == NULL || !is_ascii(chars, size)) {
-            PyErr_Clear();
-            Py_XDECREF(bytes);
-            bytes = PyUnicode_AsEncodedString(obj, "idna", NULL);
-            if (bytes == NULL)
-                return NULL;
-            chars = PyBytes_AS_STRING(bytes);
-            size = PyBytes_GET_SIZE(bytes);
-        }
-    }
-    else if (PyByteArray_Check(obj)) {
-        /* copied: the lookup runs without the GIL, when another thread
-         * could resize the bytearray */
-        bytes = PyBytes_FromStringAndSize(PyByteArray_AS_STRING(obj),
-                                          PyByteArray_GET_SIZE(obj));
-        if (bytes == NULL)
-            return NULL;
-        chars = PyBytes_AS_STRING(bytes);
-        size = PyBytes_GET_SIZE(bytes);
-    }
-    else {
-        PyErr_Format(PyExc_TypeError, "%s(): host must be str, bytes or "
-                     "bytearray, not %.200s", caller, Py_TYPE(obj)->tp_name);
-        return NULL;
-    }
-    if (strlen(chars) != (size_t)size) {
-        Py_XDECREF(bytes);
-        PyErr_Format(PyExc_TypeError,
-                     "%s(): host name must not contain null character",
-                     caller);
-        return NULL;
-    }
-    *keep = bytes;
-    return chars;
-}
-
-int
-resolver_uint_arg(PyObject *obj, unsigned long max, unsigned long *out)
-{
-    PyObject *index = NULL;
-    long long value;
-
-    /* Exact ints go straight to the conversion; anything else must have
-     * __index__ (floats and strings raise TypeError here). */
-    if (!cs_int_check(obj)) {
-        index = PyNumber_Index(obj);
-        if (index == NULL)
-            return -1;
-        obj = index;
-    }
-    value = PyLong_AsLongLong(obj);
-    Py_XDECREF(index);
-    if (value == -1 && PyErr_Occurred()) {
-        if (!PyErr_ExceptionMatches(PyExc_OverflowError))
-            return -1;
-        PyErr_Clear();
-        return 1;
-    }
-    if (value < 0 || (unsigned long long)value > max)
-        return 1;
-    *out = (unsigned long)value;
-    return 0;
-}
-
-int
-resolver_parse_ipv4(const char *text, struct in_addr *out)
-{
-    unsigned char bytes[4];
-    int part;
-
-    for (part = 0; part < 4; part++) {
-        unsigned int value;
-
-        if (*text < '0' || *text > '9')
-            return 0;
-        value = (unsigned int)(*text++ - '0');
-        if (value != 0) {
-            if (*text >= '0' && *text <= '9')
-                value = value * 10 + (unsigned int)(*text++ - '0');
-            if (*text >= '0' && *text <= '9')
-                value = value * 10 + (unsigned int)(*text++ - '0');
-        }
-        if (value > 255 || (part < 3 ? *text != '.' : *text != '\0'))
-            return 0;
-        bytes[part] = (unsigned char)value;
-        text++;
-    }
-    memcpy(out, bytes, sizeof(bytes));
-    return 1;
-}
 
 /* ---- gethostbyname, gethostbyname_ex, gethostbyaddr --------------------- */
 
@@ -150,7 +28,7 @@ static int
 resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller)
 {
     PyObject *keep = NULL;
-    const char *name = resolver_host_chars(obj, &keep, caller);
+    const char *name = netarg_host_chars(obj, &keep, caller);
     int len;
 
     if (name == NULL)
@@ -160,8 +38,8 @@ resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller)
     return len;
 }
 
-static PyObject *
-socket_gethostbyname(PyObject *self, PyObject *arg)
+PyObject *
+resolver_gethostbyname(PyObject *self, PyObject *arg)
 {
     sock_addr_t addr;
     char text[INET_ADDRSTRLEN];
@@ -170,7 +48,7 @@ socket_gethostbyname(PyObject *self, PyObject *arg)
     if (resolve_arg(arg, AF_INET, &addr, "gethostbyname") < 0)
         return NULL;
     if (inet_ntop(AF_INET, &addr.in4.sin_addr, text, sizeof(text)) == NULL)
-        return set_error();
+        return sockerr_errno();
     return cs_native_str(text);
 }
 
@@ -210,7 +88,7 @@ address_list(char **list, int family)
 
         if (inet_ntop(family, *list, text, sizeof(text)) == NULL) {
             Py_DECREF(result);
-            return set_error();
+            return sockerr_errno();
         }
         item = cs_native_str(text);
         if (item == NULL || PyList_Append(result, item) < 0) {
@@ -285,15 +163,15 @@ run_hostent(struct hostent_ctx *ctx)
     if (ctx->result != NULL)
         result = hostent_tuple(ctx->result);
     else if (rc == ERANGE)
-        set_error_code(rc);
+        sockerr_code(rc);
     else
-        set_herror(ctx->h_error);
+        sockerr_herror(ctx->h_error);
     PyMem_Free(buf);
     return result;
 }
 
-static PyObject *
-socket_gethostbyname_ex(PyObject *self, PyObject *arg)
+PyObject *
+resolver_gethostbyname_ex(PyObject *self, PyObject *arg)
 {
     struct hostent_ctx ctx;
     sock_addr_t addr;
@@ -302,7 +180,7 @@ socket_gethostbyname_ex(PyObject *self, PyObject *arg)
 
     (void)self;
     memset(&ctx, 0, sizeof(ctx));
-    ctx.name = resolver_host_chars(arg, &keep, "gethostbyname_ex");
+    ctx.name = netarg_host_chars(arg, &keep, "gethostbyname_ex");
     if (ctx.name == NULL)
         return NULL;
     /* As CPython does: a name that getaddrinfo cannot resolve to an IPv4
@@ -316,8 +194,8 @@ socket_gethostbyname_ex(PyObject *self, PyObject *arg)
     return result;
 }
 
-static PyObject *
-socket_gethostbyaddr(PyObject *self, PyObject *arg)
+PyObject *
+resolver_gethostbyaddr(PyObject *self, PyObject *arg)
 {
     struct hostent_ctx ctx;
     sock_addr_t addr;
@@ -338,8 +216,8 @@ socket_gethostbyaddr(PyObject *self, PyObject *arg)
     return run_hostent(&ctx);
 }
 
-static PyObject *
-socket_gethostname(PyObject *self, PyObject *unused)
+PyObject *
+resolver_gethostname(PyObject *self, PyObject *unused)
 {
     char buf[1024];
     int rc;
@@ -350,7 +228,7 @@ socket_gethostname(PyObject *self, PyObject *unused)
     rc = gethostname(buf, sizeof(buf) - 1);
     Py_END_ALLOW_THREADS
     if (rc < 0)
-        return set_error();
+        return sockerr_errno();
     buf[sizeof(buf) - 1] = '\0';
     return cs_fs_str_and_size(buf, (Py_ssize_t)strlen(buf));
 }
@@ -407,7 +285,7 @@ run_servent(struct servent_ctx *ctx, const char *message)
             return PyErr_NoMemory();
     }
     if (ctx->result == NULL) {
-        PyErr_SetString(sock_error, message);
+        PyErr_SetString(sockerr_error, message);
         result = NULL;
     }
     else if (ctx->name != NULL)
@@ -418,8 +296,8 @@ run_servent(struct servent_ctx *ctx, const char *message)
     return result;
 }
 
-static PyObject *
-socket_getservbyname(PyObject *self, PyObject *args)
+PyObject *
+resolver_getservbyname(PyObject *self, PyObject *args)
 {
     struct servent_ctx ctx;
 
@@ -430,8 +308,8 @@ socket_getservbyname(PyObject *self, PyObject *args)
     return run_servent(&ctx, "service/proto not found");
 }
 
-static PyObject *
-socket_getservbyport(PyObject *self, PyObject *args)
+PyObject *
+resolver_getservbyport(PyObject *self, PyObject *args)
 {
     struct servent_ctx ctx;
     PyObject *port;
@@ -442,7 +320,7 @@ socket_getservbyport(PyObject *self, PyObject *args)
     memset(&ctx, 0, sizeof(ctx));
     if (!PyArg_ParseTuple(args, "O|s:getservbyport", &port, &ctx.proto))
         return NULL;
-    rc = resolver_uint_arg(port, 65535, &value);
+    rc = netarg_uint(port, 65535, &value);
     if (rc > 0)
         PyErr_SetString(PyExc_OverflowError,
                         "getservbyport: port must be 0-65535.");
@@ -452,8 +330,8 @@ socket_getservbyport(PyObject *self, PyObject *args)
     return run_servent(&ctx, "port/proto not found");
 }
 
-static PyObject *
-socket_getprotobyname(PyObject *self, PyObject *args)
+PyObject *
+resolver_getprotobyname(PyObject *self, PyObject *args)
 {
     struct protoent_ctx ctx;
     char stack[1024];
@@ -480,7 +358,7 @@ socket_getprotobyname(PyObject *self, PyObject *args)
             return PyErr_NoMemory();
     }
     if (ctx.result == NULL) {
-        PyErr_SetString(sock_error, "protocol not found");
+        PyErr_SetString(sockerr_error, "protocol not found");
         result = NULL;
     }
     else
@@ -490,51 +368,36 @@ socket_getprotobyname(PyObject *self, PyObject *args)
 }
 /* ---- the table ---------------------------------------------------------- */
 
-PyDoc_STRVAR(gethostbyname_doc,
+const char resolver_gethostbyname_doc[] =
 "gethostbyname(host) -> address\n\n\
-Return the IP address (a string of the form '255.255.255.255') for a host.");
+Return the IP address (a string of the form '255.255.255.255') for a host.";
 
-PyDoc_STRVAR(gethostbyname_ex_doc,
+const char resolver_gethostbyname_ex_doc[] =
 "gethostbyname_ex(host) -> (name, aliaslist, addresslist)\n\n\
 Return the true host name, a list of aliases, and a list of IP addresses,\n\
-for a host.  The host argument is a string giving a host name or IP number.");
+for a host.  The host argument is a string giving a host name or IP number.";
 
-PyDoc_STRVAR(gethostbyaddr_doc,
+const char resolver_gethostbyaddr_doc[] =
 "gethostbyaddr(host) -> (name, aliaslist, addresslist)\n\n\
 Return the true host name, a list of aliases, and a list of IP addresses,\n\
-for a host.  The host argument is a string giving a host name or IP number.");
+for a host.  The host argument is a string giving a host name or IP number.";
 
-PyDoc_STRVAR(gethostname_doc,
+const char resolver_gethostname_doc[] =
 "gethostname() -> string\n\n\
-Return the current host name.");
+Return the current host name.";
 
-PyDoc_STRVAR(getservbyname_doc,
+const char resolver_getservbyname_doc[] =
 "getservbyname(servicename[, protocolname]) -> integer\n\n\
 Return a port number from a service name and protocol name.\n\
 The optional protocol name, if given, should be 'tcp' or 'udp',\n\
-otherwise any protocol will match.");
+otherwise any protocol will match.";
 
-PyDoc_STRVAR(getservbyport_doc,
+const char resolver_getservbyport_doc[] =
 "getservbyport(port[, protocolname]) -> string\n\n\
 Return the service name from a port number and protocol name.\n\
 The optional protocol name, if given, should be 'tcp' or 'udp',\n\
-otherwise any protocol will match.");
+otherwise any protocol will match.";
 
-PyDoc_STRVAR(getprotobyname_doc,
+const char resolver_getprotobyname_doc[] =
 "getprotobyname(name) -> integer\n\n\
-Return the protocol number for the named protocol.  (Rarely used.)");
-
-PyMethodDef resolver_functions[] = {
-    {"gethostbyname", socket_gethostbyname, METH_O, gethostbyname_doc},
-    {"gethostbyname_ex", socket_gethostbyname_ex, METH_O,
-     gethostbyname_ex_doc},
-    {"gethostbyaddr", socket_gethostbyaddr, METH_O, gethostbyaddr_doc},
-    {"gethostname", socket_gethostname, METH_NOARGS, gethostname_doc},
-    {"getservbyname", socket_getservbyname, METH_VARARGS,
-     getservbyname_doc},
-    {"getservbyport", socket_getservbyport, METH_VARARGS,
-     getservbyport_doc},
-    {"getprotobyname", socket_getprotobyname, METH_VARARGS,
-     getprotobyname_doc},
-    {NULL, NULL, 0, NULL}
-};
+Return the protocol number for the named protocol.  (Rarely used.)";

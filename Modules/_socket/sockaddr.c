@@ -6,7 +6,27 @@
  * '' and '<broadcast>' are INADDR_ANY and INADDR_BROADCAST; numeric hosts
  * are parsed without a lookup, other names go to getaddrinfo() with the GIL
  * released.  Messages name the Python call (`caller`) as CPython 3 does:
- * "bind(): port must be 0-65535.". */
+ * "bind(): port must be 0-65535.".
+ *
+ * Fast paths: the per-socket address caches (sockaddr.h), which sendto
+ * and recvfrom/recvfrom_into use (sockio.c).
+ *   - sockaddr_parse_cached(): the cached tuple itself (an exact tuple of
+ *     exact str/bytes and ints, which nothing can change) gives its whole
+ *     sockaddr again, for the same family; another tuple whose host is the
+ *     cached host (the same object, or an equal exact str/bytes) takes the
+ *     host's address and has its port, flowinfo and scope converted and
+ *     checked as usual.  Only hosts whose meaning is fixed are cached
+ *     (numeric addresses, '', '<broadcast>'), never names looked up.
+ *     Anything else falls back to the full conversion, sockaddr_parse(),
+ *     and is remembered.
+ *   - sockaddr_build_cached(): received bytes equal to the last ones give
+ *     the last (immutable) address object again; only what sockaddr_build()
+ *     derives from the bytes alone is kept (not 2.7's scoped IPv6 names,
+ *     whose interface name may change), else sockaddr_build() runs.
+ *   Tests: Tests/test_sockaddr.py, test_recvfrom_*_follows_the_sender,
+ *   test_recvfrom_address_of_a_new_sender_on_the_same_port and test_sendto_*
+ *   (a changed port, host, family or mutated host, and the errors of a
+ *   remembered host, give what the full conversion gives). */
 #include "compat.h"
 
 #include <arpa/inet.h>
@@ -19,7 +39,8 @@
 #include <linux/netlink.h>
 #endif
 
-#include "resolver.h"
+#include "inetconv.h"
+#include "netarg.h"
 #include "sockaddr.h"
 #include "sockerr.h"
 
@@ -34,7 +55,7 @@ static void
 raise_path_too_long(void)
 {
     if (path_too_long_error == NULL) {
-        PyObject *bases = PyTuple_Pack(2, sock_error, PyExc_ValueError);
+        PyObject *bases = PyTuple_Pack(2, sockerr_error, PyExc_ValueError);
 
         if (bases == NULL)
             return;
@@ -56,7 +77,7 @@ static int
 copy_addrinfo(const struct addrinfo *ai, sock_addr_t *addr)
 {
     if (ai->ai_addrlen > sizeof(*addr)) {
-        set_error_code(EAFNOSUPPORT);
+        sockerr_code(EAFNOSUPPORT);
         return -1;
     }
     memset(addr, 0, sizeof(*addr));
@@ -70,7 +91,7 @@ set_inet_any(sock_addr_t *addr, int family, int broadcast)
     memset(addr, 0, sizeof(*addr));
     if (family == AF_INET6) {
         if (broadcast) {
-            PyErr_SetString(sock_error, "address family mismatched");
+            PyErr_SetString(sockerr_error, "address family mismatched");
             return -1;
         }
         addr->in6.sin6_family = AF_INET6;
@@ -95,14 +116,14 @@ resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
 
     *fixed = 1;
     if (family != AF_INET && family != AF_INET6 && family != AF_UNSPEC) {
-        set_error_code(EAFNOSUPPORT);
+        sockerr_code(EAFNOSUPPORT);
         return -1;
     }
     /* A dotted quad first: the special names below start with no digit,
      * and "255.255.255.255" parses to INADDR_BROADCAST as it should. */
     if (name[0] >= '0' && name[0] <= '9' && family != AF_INET6) {
         memset(addr, 0, sizeof(addr->in4));
-        if (resolver_parse_ipv4(name, &addr->in4.sin_addr)) {
+        if (inetconv_parse_ipv4(name, &addr->in4.sin_addr)) {
             addr->in4.sin_family = AF_INET;
             return (int)sizeof(addr->in4);
         }
@@ -111,7 +132,7 @@ resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
         /* The wildcard is 0.0.0.0 or ::, one per family: with AF_UNSPEC
          * it is ambiguous, as CPython reports. */
         if (family == AF_UNSPEC) {
-            PyErr_SetString(sock_error,
+            PyErr_SetString(sockerr_error,
                             "wildcard resolved to multiple address");
             return -1;
         }
@@ -136,7 +157,7 @@ resolve_name(const char *name, int family, sock_addr_t *addr, int *fixed)
     rc = getaddrinfo(name, NULL, &hints, &res);
     Py_END_ALLOW_THREADS
     if (rc != 0) {
-        set_gaierror(rc);
+        sockerr_gaierror(rc);
         return -1;
     }
     rc = copy_addrinfo(res, addr);
@@ -158,7 +179,7 @@ static int
 port_arg(PyObject *obj, const char *caller, in_port_t *port)
 {
     unsigned long value;
-    int rc = resolver_uint_arg(obj, 65535, &value);
+    int rc = netarg_uint(obj, 65535, &value);
 
     if (rc > 0)
         PyErr_Format(PyExc_OverflowError, "%s(): port must be 0-65535.",
@@ -224,7 +245,7 @@ host_item(PyObject *host, int family, sock_addr_t *addr, const char *caller,
         memcpy(addr, &cache->addr, sizeof(cache->addr));
         return (int)cache->len;
     }
-    name = resolver_host_chars(host, &keep, caller);
+    name = netarg_host_chars(host, &keep, caller);
     if (name == NULL)
         return -1;
     len = resolve_name(name, family, addr, &fixed);
@@ -276,7 +297,7 @@ parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
         return -1;
     n = PyTuple_GET_SIZE(obj);
     if (n > 2) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 2), 0xfffff, &flowinfo);
+        rc = netarg_uint(PyTuple_GET_ITEM(obj, 2), 0xfffff, &flowinfo);
         if (rc > 0)
             PyErr_Format(PyExc_OverflowError,
                          "%s(): flowinfo must be 0-1048575.", caller);
@@ -284,8 +305,8 @@ parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
             return -1;
     }
     if (n > 3) {
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 3), 0xffffffffUL,
-                               &scope_id);
+        rc = netarg_uint(PyTuple_GET_ITEM(obj, 3), 0xffffffffUL,
+                         &scope_id);
         if (rc > 0)
             PyErr_Format(PyExc_OverflowError,
                          "%s(): scope_id must be 0-4294967295.", caller);
@@ -362,10 +383,9 @@ parse_netlink(PyObject *obj, sock_addr_t *addr, socklen_t *len,
     if (check_tuple(obj, 2, 2, "AF_NETLINK", "a pair (pid, groups)",
                     caller) < 0)
         return -1;
-    rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 0), 0xffffffffUL, &pid);
+    rc = netarg_uint(PyTuple_GET_ITEM(obj, 0), 0xffffffffUL, &pid);
     if (rc == 0)
-        rc = resolver_uint_arg(PyTuple_GET_ITEM(obj, 1), 0xffffffffUL,
-                               &groups);
+        rc = netarg_uint(PyTuple_GET_ITEM(obj, 1), 0xffffffffUL, &groups);
     if (rc > 0)
         PyErr_Format(PyExc_OverflowError,
                      "%s(): AF_NETLINK pid and groups must be 0-4294967295.",
@@ -429,7 +449,7 @@ sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
         return parse_netlink(obj, addr, len, caller);
 #endif
     default:
-        PyErr_Format(sock_error, "%s(): bad family", caller);
+        PyErr_Format(sockerr_error, "%s(): bad family", caller);
         return -1;
     }
     if (rc == 0 && cache != NULL)
@@ -472,7 +492,7 @@ static PyObject *
 build_inet(const struct sockaddr_in *in4)
 {
     char host[INET_ADDRSTRLEN];
-    size_t len = resolver_ipv4_text(&in4->sin_addr, host);
+    size_t len = inetconv_ipv4_text(&in4->sin_addr, host);
 
     return host_port(cs_native_str_and_size(host, (Py_ssize_t)len),
                      (int)ntohs(in4->sin_port));
@@ -486,7 +506,7 @@ build_inet6(const struct sockaddr_in6 *in6)
     PyObject *result;
 
     if (inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
-        return set_error();
+        return sockerr_errno();
 #if !CS_PY3
     /* 2.7 formats the host with getnameinfo(NI_NUMERICHOST), which names
      * the scope of a scoped address: "fe80::1%lo".  3.x does not. */
@@ -494,7 +514,7 @@ build_inet6(const struct sockaddr_in6 *in6)
         && getnameinfo((const struct sockaddr *)in6, sizeof(*in6), host,
                        sizeof(host), NULL, 0, NI_NUMERICHOST) != 0
         && inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host)) == NULL)
-        return set_error();
+        return sockerr_errno();
 #endif
     text = cs_native_str(host);
     if (text == NULL)

@@ -150,12 +150,12 @@ run(struct call *c, int raise_errors)
     if (rc == TIMED_OUT) {
         if (!raise_errors)
             return EWOULDBLOCK;
-        set_timeout();
+        sockerr_timeout();
         return -1;
     }
     if (!raise_errors)
         return -rc;
-    set_error_code(-rc);
+    sockerr_code(-rc);
     return -1;
 }
 
@@ -205,7 +205,7 @@ sockcall_try(sockobject *s, sockcall_fn fn, void *ctx)
         if (CS_TIMEOUT_NS(s->sock_timeout) != 0)
             return 0;
     }
-    set_error_code(-err);
+    sockerr_code(-err);
     return -1;
 }
 

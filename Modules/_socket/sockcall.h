@@ -48,6 +48,14 @@ int sockcall_run(sockobject *s, int want, sockcall_fn fn, void *ctx);
  *     waiting (after a refusal the tries are spaced out).  Stream receives
  *     are not tried: MSG_DONTWAIT may return less than a blocking recv()
  *     waits for (MSG_WAITALL, SO_RCVLOWAT), and a ping-pong finds no data.
+ * The file object's receives and sends (sockfile.c) take the same paths.
+ * Tests that the tried calls behave as the general ones:
+ * Tests/test_sockio.py test_small_send_* and test_datagram_* (blocking,
+ * EAGAIN, partial sends, errors reported once), Tests/test_timeouts.py
+ * test_small_send_on_full_buffer_times_out_or_waits_for_room and
+ * test_datagram_recv_times_out_then_gets_what_comes, Tests/test_signals.py
+ * test_*_small_send_*, test_*_partly_done_send* and test_*_datagram_*
+ * (signal handlers that raise or return during them).
  */
 #define SOCKCALL_TRY_MAX 65536
 #define SOCKCALL_TRY_SEND_MAX 4096

@@ -7,10 +7,10 @@
 #include <netdb.h>
 #include <string.h>
 
-PyObject *sock_error;
-PyObject *sock_herror;
-PyObject *sock_gaierror;
-PyObject *sock_timeout_error;
+PyObject *sockerr_error;
+PyObject *sockerr_timeout_error;
+static PyObject *herror_type;
+static PyObject *gaierror_type;
 
 /* Docstrings are writable arrays because 2.7's PyErr_NewExceptionWithDoc
  * takes a plain char *. */
@@ -41,18 +41,18 @@ static int
 add_timeout(PyObject *module)
 {
 #if CS_PY3
-    PyObject *bases = PyTuple_Pack(2, sock_error, PyExc_TimeoutError);
+    PyObject *bases = PyTuple_Pack(2, sockerr_error, PyExc_TimeoutError);
     int rc;
 
     if (bases == NULL)
         return -1;
-    rc = add_exception(module, &sock_timeout_error, "timeout", bases,
+    rc = add_exception(module, &sockerr_timeout_error, "timeout", bases,
                        timeout_doc);
     Py_DECREF(bases);
     return rc;
 #else
-    return add_exception(module, &sock_timeout_error, "timeout", sock_error,
-                         timeout_doc);
+    return add_exception(module, &sockerr_timeout_error, "timeout",
+                         sockerr_error, timeout_doc);
 #endif
 }
 
@@ -65,10 +65,10 @@ sockerr_add_to_module(PyObject *module)
     PyObject *base = PyExc_IOError;
 #endif
 
-    if (add_exception(module, &sock_error, "error", base, error_doc) < 0
-        || add_exception(module, &sock_herror, "herror", sock_error,
+    if (add_exception(module, &sockerr_error, "error", base, error_doc) < 0
+        || add_exception(module, &herror_type, "herror", sockerr_error,
                          herror_doc) < 0
-        || add_exception(module, &sock_gaierror, "gaierror", sock_error,
+        || add_exception(module, &gaierror_type, "gaierror", sockerr_error,
                          gaierror_doc) < 0
         || add_timeout(module) < 0)
         return -1;
@@ -105,7 +105,7 @@ class_for_errno(int err)
     char name[96];
 
     if (err <= 0 || err >= ERRNO_CLASS_SLOTS)
-        return sock_error;
+        return sockerr_error;
     if (errno_class[err] != NULL)
         return errno_class[err];
     /* Ask the interpreter which class it maps this errno to. */
@@ -114,12 +114,12 @@ class_for_errno(int err)
         return NULL;
     mapped = (PyObject *)Py_TYPE(probe);
     if (mapped == PyExc_OSError) {
-        cls = Py_NewRef(sock_error);
+        cls = Py_NewRef(sockerr_error);
     }
     else {
         snprintf(name, sizeof(name), "socket.%s",
                  ((PyTypeObject *)mapped)->tp_name);
-        bases = PyTuple_Pack(2, sock_error, mapped);
+        bases = PyTuple_Pack(2, sockerr_error, mapped);
         cls = bases ? PyErr_NewException(name, bases, NULL) : NULL;
         Py_XDECREF(bases);
     }
@@ -128,11 +128,11 @@ class_for_errno(int err)
     return cls;
 }
 #else
-#define class_for_errno(err) (sock_error)
+#define class_for_errno(err) (sockerr_error)
 #endif
 
 PyObject *
-set_error_code(int err)
+sockerr_code(int err)
 {
     PyObject *cls = class_for_errno(err);
 
@@ -140,28 +140,28 @@ set_error_code(int err)
 }
 
 PyObject *
-set_error(void)
+sockerr_errno(void)
 {
-    return set_error_code(errno);
+    return sockerr_code(errno);
 }
 
 PyObject *
-set_herror(int h_error)
+sockerr_herror(int h_error)
 {
-    return raise_pair(sock_herror, h_error, hstrerror(h_error));
+    return raise_pair(herror_type, h_error, hstrerror(h_error));
 }
 
 PyObject *
-set_gaierror(int code)
+sockerr_gaierror(int code)
 {
     if (code == EAI_SYSTEM)
-        return set_error();
-    return raise_pair(sock_gaierror, code, gai_strerror(code));
+        return sockerr_errno();
+    return raise_pair(gaierror_type, code, gai_strerror(code));
 }
 
 PyObject *
-set_timeout(void)
+sockerr_timeout(void)
 {
-    PyErr_SetString(sock_timeout_error, "timed out");
+    PyErr_SetString(sockerr_timeout_error, "timed out");
     return NULL;
 }

@@ -1,38 +1,49 @@
-/* socketmodule.c - the _socket module: its function tables and its init,
- * nothing more.  The work lives in the files named in socketmodule.h. */
-#include "socketmodule.h"
+/* socketmodule.c - the _socket module: its function table and its init,
+ * nothing more.  The work lives in the files whose headers are included
+ * below. */
+#include "socketmodule.h"       /* first: Python.h sets the feature macros */
+
+#include "addrinfo.h"
+#include "inetconv.h"
+#include "resolver.h"
 #include "sockerr.h"
 #include "sockobject.h"
+#include "sockwrap.h"
 
 PyDoc_STRVAR(socket_doc,
 "Implementation module for socket operations (classicsocket).\n\n"
 "See the socket module for documentation.");
 
 static PyMethodDef socket_functions[] = {
+    /* sockobject.c */
+    SOCKOBJECT_FROMFD_METHODDEF
+    SOCKOBJECT_SOCKETPAIR_METHODDEF
+    SOCKOBJECT_GETDEFAULTTIMEOUT_METHODDEF
+    SOCKOBJECT_SETDEFAULTTIMEOUT_METHODDEF
+    /* resolver.c */
+    RESOLVER_GETHOSTBYNAME_METHODDEF
+    RESOLVER_GETHOSTBYNAME_EX_METHODDEF
+    RESOLVER_GETHOSTBYADDR_METHODDEF
+    RESOLVER_GETHOSTNAME_METHODDEF
+    RESOLVER_GETSERVBYNAME_METHODDEF
+    RESOLVER_GETSERVBYPORT_METHODDEF
+    RESOLVER_GETPROTOBYNAME_METHODDEF
+    /* addrinfo.c */
+    ADDRINFO_GETADDRINFO_METHODDEF
+    ADDRINFO_GETNAMEINFO_METHODDEF
+    /* inetconv.c */
+    INETCONV_HTONS_METHODDEF
+    INETCONV_NTOHS_METHODDEF
+    INETCONV_HTONL_METHODDEF
+    INETCONV_NTOHL_METHODDEF
+    INETCONV_INET_ATON_METHODDEF
+    INETCONV_INET_NTOA_METHODDEF
+    INETCONV_INET_PTON_METHODDEF
+    INETCONV_INET_NTOP_METHODDEF
+    /* sockwrap.c: socket.py hands over its namespace */
+    SOCKWRAP_SET_SOCKET_NAMESPACE_METHODDEF
     {NULL, NULL, 0, NULL}
 };
-
-static int
-add_functions(PyObject *module, PyMethodDef *defs)
-{
-    const char *modname = PyModule_GetName(module);
-    PyObject *name = modname ? cs_native_str(modname) : NULL;
-    int rc = 0;
-
-    if (name == NULL)
-        return -1;
-    for (; defs->ml_name != NULL; defs++) {
-        PyObject *func = PyCFunction_NewEx(defs, NULL, name);
-
-        if (func == NULL || PyModule_AddObject(module, defs->ml_name, func) < 0) {
-            Py_XDECREF(func);
-            rc = -1;
-            break;
-        }
-    }
-    Py_DECREF(name);
-    return rc;
-}
 
 /* The capsule _ssl imports; its contents are borrowed from this module,
  * which is never unloaded. */
@@ -45,9 +56,9 @@ add_capi(PyObject *module)
     int rc;
 
     socket_capi.Sock_Type = &sockobject_type;
-    socket_capi.error = sock_error;
+    socket_capi.error = sockerr_error;
 #if CS_PY3
-    socket_capi.timeout_error = sock_timeout_error;
+    socket_capi.timeout_error = sockerr_timeout_error;
 #endif
     capsule = PyCapsule_New(&socket_capi, SOCK_CAPI_NAME, NULL);
     rc = PyModule_AddObjectRef(module, "CAPI", capsule);
@@ -62,10 +73,6 @@ socket_exec(PyObject *module)
         || sockobject_add_to_module(module) < 0
         || sockwrap_add_to_module(module) < 0
         || sockfile_add_to_module(module) < 0
-        || add_functions(module, sockobject_functions) < 0
-        || add_functions(module, resolver_functions) < 0
-        || add_functions(module, addrinfo_functions) < 0
-        || add_functions(module, inetconv_functions) < 0
         || sockconst_add_to_module(module) < 0
         || PyModule_AddObjectRef(module, "has_ipv6", Py_True) < 0
         || add_capi(module) < 0)

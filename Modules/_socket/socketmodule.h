@@ -1,25 +1,18 @@
-/* socketmodule.h - what each part of _socket hands to module init.
+/* socketmodule.h - what the parts of _socket without a header of their own
+ * hand to module init (socketmodule.c).  The others' headers give their
+ * module functions' METHODDEF entries and their init:
+ * sockobject.h, sockwrap.h, resolver.h, addrinfo.h, inetconv.h, sockerr.h.
  *
- * Naming: sock_* are socket object methods, socket_* module functions,
- * sockaddr_/sockcall_/sockerr_ helpers shared between files. */
+ * Naming: every global name starts with its file's stem (sockio_recv,
+ * sockerr_errno, resolver_gethostbyname); <STEM>_<NAME>_METHODDEF is the
+ * method table entry of <stem>_<name>. */
 #ifndef CLASSICSOCKET_SOCKETMODULE_H
 #define CLASSICSOCKET_SOCKETMODULE_H
 
 #include "compat.h"
 
-/* Module-level functions, each table ending with a {NULL} entry. */
-extern PyMethodDef sockobject_functions[];  /* sockobject.c: fromfd,
-                                               socketpair, get/setdefaulttimeout */
-extern PyMethodDef resolver_functions[];    /* resolver.c: gethostby*, ... */
-extern PyMethodDef addrinfo_functions[];    /* addrinfo.c: getaddrinfo, ... */
-extern PyMethodDef inetconv_functions[];    /* inetconv.c: inet_*, hton*, ntoh* */
-
 /* sockconst.c: every constant of sockconst.h; 0 or -1. */
 int sockconst_add_to_module(PyObject *module);
-
-/* sockwrap.c: _socketobject, _closedsocket and _set_socket_namespace
- * (after sockobject_add_to_module); 0 or -1. */
-int sockwrap_add_to_module(PyObject *module);
 
 /* sockfile.c: the type _fileobject (makefile()'s file object); 0 or -1. */
 int sockfile_add_to_module(PyObject *module);

@@ -7,7 +7,8 @@
  * object per result; what a failed call (timeout, a signal handler that
  * raised, EAGAIN) had received stays in the buffer for the next read.
  * When the file's _sock is exactly our C socket type, data is received
- * into the buffer and sent from it through sockcall_run(), with no
+ * into the buffer and sent from it by the paths of its recv() and
+ * sendall() (sockio_recv_buffer, sockio_sendall_buffer), with no
  * Python-level call; any other object (an ssl socket, urllib2's response,
  * a test's stand-in) gets sock.recv(n) and sock.sendall(data), whose EINTR
  * errors are retried.
@@ -27,8 +28,14 @@
 
 #include "structmember.h"
 
-#include "sockcall.h"
-#include "sockobject_int.h"
+#include "sockio.h"
+
+/* A function the compiler must not inline, to keep a hot caller short. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 
 /* ---- the buffer ----------------------------------------------------------- */
 
@@ -251,7 +258,6 @@ parse_size(PyObject *const *argv, Py_ssize_t nargs, PyObject *kw,
 
 /* ---- receiving ------------------------------------------------------------ */
 
-/* recv(2)/send(2) on our own C socket, for sockcall_run (no GIL). */
 /* Whether obj, an exception instance, reports EINTR: its errno attribute,
  * or its first argument (error(EINTR) has no errno attribute on 2.7). */
 static int
@@ -365,18 +371,11 @@ receive(sockfile *f, struct fbuf *b, Py_ssize_t n)
      * GIL is released, in case another thread replaces it. */
     sock = Py_NewRef(f->sock);
     if (Py_TYPE(sock) == &sockobject_type) {
-        struct recv_ctx ctx = {.flags = 0, .addr = NULL};
-
         got = -1;
         if (buffer_reserve(b, n) == 0) {
-            ctx.buf = b->data + b->end;
-            ctx.len = (size_t)n;
-            ctx.result = 0;
-            if (sockcall_run((sockobject *)sock, SOCK_WANT_READ,
-                             sockio_recv_call, &ctx) == 0) {
-                got = ctx.result;
+            got = sockio_recv_buffer((sockobject *)sock, b->data + b->end, n);
+            if (got > 0)
                 b->end += got;
-            }
         }
     }
     else
@@ -589,7 +588,7 @@ bytes if size is given and not negative; '' at end of file.");
 
 /* readline() with arguments; kept out of sockfile_readline so that the
  * call without any stays as short as it can be. */
-static CS_NOINLINE PyObject *
+static NOINLINE PyObject *
 readline_args(PyObject *self, PyObject *const *argv, Py_ssize_t nargs,
               PyObject *kw)
 {
@@ -721,25 +720,11 @@ send_buffer(sockfile *f, struct fbuf *b)
         return -1;
     sock = Py_NewRef(f->sock);
     if (Py_TYPE(sock) == &sockobject_type) {
-        struct send_ctx ctx = {.flags = 0, .addr = NULL};
+        Py_ssize_t sent;
 
-        while (buffer_len(b) > 0) {
-            ctx.buf = b->data + b->start;
-            ctx.len = (size_t)buffer_len(b);
-            ctx.result = 0;
-            if (sockcall_run((sockobject *)sock, SOCK_WANT_WRITE,
-                             sockio_send_call, &ctx) < 0) {
-                rc = -1;
-                break;
-            }
-            buffer_consume(b, ctx.result);
-            /* a signal that came during a partial send: run its handlers
-             * before blocking again, as sendall() does */
-            if (buffer_len(b) > 0 && PyErr_CheckSignals() < 0) {
-                rc = -1;
-                break;
-            }
-        }
+        rc = sockio_sendall_buffer((sockobject *)sock, buffer_head(b),
+                                   buffer_len(b), 0, &sent);
+        buffer_consume(b, sent);
     }
     else {
         /* sendall() in pieces, as the Python version did */

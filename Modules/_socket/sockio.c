@@ -1,7 +1,10 @@
 /* sockio.c - the send/recv family of socket methods: recv, recv_into,
  * recvfrom, recvfrom_into, send, sendall and sendto.  Each parses its
- * arguments, makes its call through sockcall_run() and builds the result. */
-#include "sockobject_int.h"     /* first: Python.h sets the feature macros */
+ * arguments, makes its call through sockcall_run() (or first with the GIL
+ * held: the rule is in sockcall.h) and builds the result.  The file object
+ * (sockfile.c) receives and sends its buffers through the same two paths,
+ * sockio_recv_buffer() and sockio_sendall_buffer(). */
+#include "sockio.h"       /* first: Python.h sets the feature macros */
 
 #include <errno.h>
 #include <sys/socket.h>
@@ -9,14 +12,35 @@
 #include "sockaddr.h"
 #include "sockcall.h"
 #include "sockerr.h"
+#include "sockobject_int.h"
 
 /* The socket type without Linux's SOCK_NONBLOCK / SOCK_CLOEXEC bits. */
 #define SOCK_TYPE_BITS 0xf
 
 /* ---- the calls (no GIL, no Python objects) -------------------------------- */
 
-int
-sockio_recv_call(sockobject *s, void *data)
+/* The calls' ctx structs (sockcall.h): recv(2) and send(2) with ctx->flags,
+ * recvfrom/sendto with an address too. */
+struct recv_ctx {
+    char *buf;
+    size_t len;
+    int flags;
+    sock_addr_t *addr;      /* recvfrom: the sender's address goes here */
+    socklen_t addrlen;
+    ssize_t result;
+};
+
+struct send_ctx {
+    const char *buf;
+    size_t len;
+    int flags;
+    const sock_addr_t *addr;    /* sendto: the destination, else NULL */
+    socklen_t addrlen;
+    ssize_t result;
+};
+
+static int
+recv_impl(sockobject *s, void *data)
 {
     struct recv_ctx *ctx = data;
     ssize_t n = recv(s->sock_fd, ctx->buf, ctx->len, ctx->flags);
@@ -42,9 +66,8 @@ recvfrom_impl(sockobject *s, void *data)
     return 0;
 }
 
-
-int
-sockio_send_call(sockobject *s, void *data)
+static int
+send_impl(sockobject *s, void *data)
 {
     struct send_ctx *ctx = data;
     ssize_t n = send(s->sock_fd, ctx->buf, ctx->len, ctx->flags);
@@ -130,7 +153,7 @@ receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
         sock_addr_t *addr, socklen_t *addrlen)
 {
     struct recv_ctx ctx;
-    sockcall_fn fn = addr ? recvfrom_impl : sockio_recv_call;
+    sockcall_fn fn = addr ? recvfrom_impl : recv_impl;
     int rc;
 
     ctx.buf = buf;
@@ -160,6 +183,12 @@ receive(sockobject *s, char *buf, Py_ssize_t len, int flags,
                                                 : (socklen_t)sizeof(*addr);
     }
     return ctx.result;
+}
+
+Py_ssize_t
+sockio_recv_buffer(sockobject *s, char *buf, Py_ssize_t len)
+{
+    return receive(s, buf, len, 0, NULL, NULL);
 }
 
 /* A new bytes object of up to n bytes received from s, or NULL. */
@@ -246,7 +275,7 @@ parse_data_args(PyObject *const *argv, Py_ssize_t nargs, const char *format,
 
 /* ---- receiving ------------------------------------------------------------ */
 
-const char sock_recv_doc[] =
+const char sockio_recv_doc[] =
 "recv(buffersize[, flags]) -> data\n\
 \n\
 Receive up to buffersize bytes from the socket.  For the optional flags\n\
@@ -255,7 +284,7 @@ at least one byte is available or until the remote end is closed.  When\n\
 the remote end is closed and all data is read, return the empty string.";
 
 PyObject *
-sock_recv(PyObject *self, CS_POS_PARAMS)
+sockio_recv(PyObject *self, CS_POS_PARAMS)
 {
     Py_ssize_t n;
     int flags = 0;
@@ -266,13 +295,13 @@ sock_recv(PyObject *self, CS_POS_PARAMS)
     return receive_bytes((sockobject *)self, n, flags, NULL, NULL);
 }
 
-const char sock_recvfrom_doc[] =
+const char sockio_recvfrom_doc[] =
 "recvfrom(buffersize[, flags]) -> (data, address info)\n\
 \n\
 Like recv(buffersize, flags) but also return the sender's address info.";
 
 PyObject *
-sock_recvfrom(PyObject *self, CS_POS_PARAMS)
+sockio_recvfrom(PyObject *self, CS_POS_PARAMS)
 {
     Py_ssize_t n;
     int flags = 0;
@@ -329,7 +358,7 @@ error:
     return -1;
 }
 
-const char sock_recv_into_doc[] =
+const char sockio_recv_into_doc[] =
 "recv_into(buffer, [nbytes[, flags]]) -> nbytes_read\n\
 \n\
 A version of recv() that stores its data into a buffer rather than\n\
@@ -338,7 +367,7 @@ into the buffer when nbytes is 0 or not given) and return the number\n\
 of bytes received.";
 
 PyObject *
-sock_recv_into(PyObject *self, CS_POSKW_PARAMS)
+sockio_recv_into(PyObject *self, CS_POSKW_PARAMS)
 {
     Py_buffer view;
     Py_ssize_t n;
@@ -357,14 +386,14 @@ sock_recv_into(PyObject *self, CS_POSKW_PARAMS)
     return cs_int_from_long((long)got);
 }
 
-const char sock_recvfrom_into_doc[] =
+const char sockio_recvfrom_into_doc[] =
 "recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)\n\
 \n\
 Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's\n\
 address info.";
 
 PyObject *
-sock_recvfrom_into(PyObject *self, CS_POSKW_PARAMS)
+sockio_recvfrom_into(PyObject *self, CS_POSKW_PARAMS)
 {
     Py_buffer view;
     Py_ssize_t n;
@@ -409,7 +438,7 @@ transmit(sockobject *s, const char *buf, Py_ssize_t len, int flags,
          const sock_addr_t *addr, socklen_t addrlen)
 {
     struct send_ctx ctx;
-    sockcall_fn fn = addr ? sendto_impl : sockio_send_call;
+    sockcall_fn fn = addr ? sendto_impl : send_impl;
     int rc;
 
     ctx.buf = buf;
@@ -445,7 +474,7 @@ transmit(sockobject *s, const char *buf, Py_ssize_t len, int flags,
     return ctx.result;
 }
 
-const char sock_send_doc[] =
+const char sockio_send_doc[] =
 "send(data[, flags]) -> count\n\
 \n\
 Send a data string to the socket.  For the optional flags\n\
@@ -453,7 +482,7 @@ argument, see the Unix manual.  Return the number of bytes\n\
 sent; this may be less than len(data) if the network is busy.";
 
 PyObject *
-sock_send(PyObject *self, CS_POS_PARAMS)
+sockio_send(PyObject *self, CS_POS_PARAMS)
 {
     Py_buffer view;
     int flags = 0;
@@ -489,7 +518,7 @@ note_sent(Py_ssize_t sent)
     PyErr_Restore(type, value, tb);
 }
 
-const char sock_sendall_doc[] =
+const char sockio_sendall_doc[] =
 "sendall(data[, flags])\n\
 \n\
 Send a data string to the socket.  For the optional flags\n\
@@ -497,39 +526,47 @@ argument, see the Unix manual.  This calls send() repeatedly\n\
 until all data is sent.  If an error occurs, the exception raised\n\
 has an attribute `sent`: the number of bytes that were sent before.";
 
-PyObject *
-sock_sendall(PyObject *self, CS_POS_PARAMS)
+int
+sockio_sendall_buffer(sockobject *s, const char *buf, Py_ssize_t len,
+                      int flags, Py_ssize_t *sent)
 {
-    sockobject *s = (sockobject *)self;
+    *sent = 0;
+    do {
+        Py_ssize_t n = transmit(s, buf + *sent, len - *sent, flags, NULL, 0);
+
+        if (n < 0)
+            return -1;
+        *sent += n;
+        /* A signal that arrived while send() was making progress did not
+         * interrupt it: run the handlers before blocking again. */
+        if (*sent < len && PyErr_CheckSignals() < 0)
+            return -1;
+    } while (*sent < len);
+    return 0;
+}
+
+PyObject *
+sockio_sendall(PyObject *self, CS_POS_PARAMS)
+{
     Py_buffer view;
     int flags = 0;
-    Py_ssize_t done = 0;
+    Py_ssize_t done;
+    int rc;
 
     if (parse_data_args(CS_POS_ARGV, CS_POS_NARGS, CS_BUF "|i:sendall", &view,
                         &flags) < 0)
         return NULL;
-    do {
-        Py_ssize_t n = transmit(s, (const char *)view.buf + done,
-                                view.len - done, flags, NULL, 0);
-
-        if (n < 0)
-            goto error;
-        done += n;
-        /* A signal that arrived while send() was making progress did not
-         * interrupt it: run the handlers before blocking again. */
-        if (done < view.len && PyErr_CheckSignals() < 0)
-            goto error;
-    } while (done < view.len);
+    rc = sockio_sendall_buffer((sockobject *)self, view.buf, view.len, flags,
+                               &done);
+    if (rc < 0)
+        note_sent(done);
     PyBuffer_Release(&view);
+    if (rc < 0)
+        return NULL;
     Py_RETURN_NONE;
-
-error:
-    note_sent(done);
-    PyBuffer_Release(&view);
-    return NULL;
 }
 
-const char sock_sendto_doc[] =
+const char sockio_sendto_doc[] =
 "sendto(data[, flags], address) -> count\n\
 \n\
 Like send(data, flags) but allows specifying the destination address.\n\
@@ -561,7 +598,7 @@ parse_sendto_args(PyObject *const *argv, Py_ssize_t nargs, Py_buffer *view,
 }
 
 PyObject *
-sock_sendto(PyObject *self, CS_POS_PARAMS)
+sockio_sendto(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     Py_buffer view;

@@ -5,7 +5,10 @@
  * in sockio.c, socket options in sockopt.c.
  *
  * The fd is O_NONBLOCK exactly when the timeout is >= 0 (non-blocking or
- * timeout mode); sockcall.c does the waiting. */
+ * timeout mode); sockcall.c does the waiting.  The constructor parses the
+ * usual call socket(family, type[, proto]) with sockobject_fast_params(),
+ * whose rule sockwrap.c's header gives with the socket objects' fast
+ * constructor, which shares it. */
 #include "sockobject_int.h"     /* first: Python.h sets the feature macros */
 
 #include <errno.h>
@@ -20,9 +23,11 @@
 #include "sockaddr.h"
 #include "sockcall.h"
 #include "sockerr.h"
-#include "socketmodule.h"
+#include "sockio.h"
+#include "sockopt.h"
 
-cs_timeout_t sock_default_timeout = -1;
+/* Default timeout for new sockets, set by setdefaulttimeout(). */
+static cs_timeout_t default_timeout = -1;
 
 /* Timeouts are kept in nanoseconds on 3.x; beyond this many seconds
  * (about 292 years) they would not fit into an int64. */
@@ -38,7 +43,7 @@ init_fields(sockobject *s, int fd, int family, int type, int proto,
     s->sock_family = family;
     s->sock_type = type;
     s->sock_proto = proto;
-    s->errorhandler = set_error;
+    s->errorhandler = sockerr_errno;
     s->sock_timeout = timeout;
 }
 
@@ -58,28 +63,30 @@ new_sock(int fd, int family, int type, int proto, cs_timeout_t timeout)
     return (PyObject *)s;
 }
 
-PyObject *
-sockobject_from_fd(int fd, int family, int type, int proto)
+/* A new socket object owning fd (new ref); on failure the fd is closed and
+ * NULL returned with an exception set. */
+static PyObject *
+from_fd(int fd, int family, int type, int proto)
 {
-    if (sock_default_timeout >= 0) {
+    if (default_timeout >= 0) {
         int err = fdutil_set_nonblock(fd, 1);
 
         if (err < 0) {
             fdutil_close(fd);
-            return set_error_code(-err);
+            return sockerr_code(-err);
         }
     }
-    return new_sock(fd, family, type, proto, sock_default_timeout);
+    return new_sock(fd, family, type, proto, default_timeout);
 }
 
 PyObject *
 sockobject_create(int family, int type, int proto)
 {
-    int fd = fdutil_socket(family, type, proto, sock_default_timeout >= 0);
+    int fd = fdutil_socket(family, type, proto, default_timeout >= 0);
 
     if (fd < 0)
-        return set_error_code(-fd);
-    return new_sock(fd, family, type, proto, sock_default_timeout);
+        return sockerr_code(-fd);
+    return new_sock(fd, family, type, proto, default_timeout);
 }
 
 /* None -> -1 (blocking), else a number of seconds >= 0; 0 or -1 with
@@ -129,7 +136,7 @@ apply_timeout(sockobject *s, cs_timeout_t timeout)
         int err = fdutil_set_nonblock(s->sock_fd, timeout >= 0);
 
         if (err < 0) {
-            set_error_code(-err);
+            sockerr_code(-err);
             return -1;
         }
     }
@@ -163,28 +170,22 @@ parse_address(sockobject *s, PyObject *const *argv, Py_ssize_t nargs,
 
 /* ---- creation and destruction --------------------------------------------- */
 
-/* The usual call socket([family[, type[, proto]]]): up to three plain ints,
- * no keywords.  1 when it converted them all, 0 (nothing changed, no
- * exception) when the general parser has to look at the call. */
-static int
-fast_int_args(PyObject *args, PyObject *kwds, int *a, int *b, int *c)
+int
+sockobject_fast_params(PyObject *const *argv, Py_ssize_t nargs,
+                       int params[3])
 {
-    int *out[3];
-    int value[3];
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    int value[3] = {AF_INET, SOCK_STREAM, 0};
     Py_ssize_t i;
 
-    if (n > 3 || !cs_no_keywords_dict(kwds))
+    if (nargs > 3)
         return 0;
-    out[0] = a;
-    out[1] = b;
-    out[2] = c;
-    for (i = 0; i < n; i++) {
-        if (!cs_fast_int(PyTuple_GET_ITEM(args, i), &value[i]))
+    for (i = 0; i < nargs; i++) {
+        if (!cs_fast_int(argv[i], &value[i]))
             return 0;
     }
-    for (i = 0; i < n; i++)
-        *out[i] = value[i];
+    params[0] = value[0];
+    params[1] = value[1];
+    params[2] = value[2];
     return 1;
 }
 
@@ -205,25 +206,31 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
 {
     static char *keywords[] = {"family", "type", "proto", NULL};
     sockobject *s = (sockobject *)self;
-    int family = AF_INET;
-    int type = SOCK_STREAM;
-    int proto = 0;
+    int params[3] = {AF_INET, SOCK_STREAM, 0};
+    int family;
+    int type;
+    int proto;
     int fd;
     int old;
 
-    if (!fast_int_args(args, kwds, &family, &type, &proto)
+    if (!(cs_no_keywords_dict(kwds)
+          && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
+                                    PyTuple_GET_SIZE(args), params))
         && !PyArg_ParseTupleAndKeywords(args, kwds, "|iii:socket", keywords,
-                                        &family, &type, &proto))
+                                        &params[0], &params[1], &params[2]))
         return -1;
-    fd = fdutil_socket(family, type, proto, sock_default_timeout >= 0);
+    family = params[0];
+    type = params[1];
+    proto = params[2];
+    fd = fdutil_socket(family, type, proto, default_timeout >= 0);
     if (fd < 0) {
-        set_error_code(-fd);
+        sockerr_code(-fd);
         return -1;
     }
     /* __init__ may run again on a live object: the new socket replaces
      * the old one, which is closed rather than leaked. */
     old = s->sock_fd;
-    init_fields(s, fd, family, type, proto, sock_default_timeout);
+    init_fields(s, fd, family, type, proto, default_timeout);
     if (old != -1)
         sockcall_close(old);
     return 0;
@@ -261,13 +268,13 @@ sock_repr(PyObject *self)
 
 /* ---- close, dup, fileno --------------------------------------------------- */
 
-PyDoc_STRVAR(sock_close_doc,
+const char sockobject_close_doc[] =
 "close()\n\
 \n\
-Close the socket.  It cannot be used after this call.");
+Close the socket.  It cannot be used after this call.";
 
-static PyObject *
-sock_close(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_close(PyObject *self, PyObject *unused)
 {
     sockobject *s = (sockobject *)self;
     int fd = s->sock_fd;
@@ -280,32 +287,32 @@ sock_close(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(sock_dup_doc,
+const char sockobject_dup_doc[] =
 "dup() -> socket object\n\
 \n\
-Return a new socket object connected to the same system resource.");
+Return a new socket object connected to the same system resource.";
 
-static PyObject *
-sock_dup(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_dup(PyObject *self, PyObject *unused)
 {
     sockobject *s = (sockobject *)self;
     int fd = fdutil_dup_cloexec(s->sock_fd);
 
     (void)unused;
     if (fd < 0)
-        return set_error_code(-fd);
+        return sockerr_code(-fd);
     /* the copy shares the open file and so its O_NONBLOCK: same timeout */
     return new_sock(fd, s->sock_family, s->sock_type, s->sock_proto,
                     s->sock_timeout);
 }
 
-PyDoc_STRVAR(sock_fileno_doc,
+const char sockobject_fileno_doc[] =
 "fileno() -> integer\n\
 \n\
-Return the integer file descriptor of the socket (-1 once closed).");
+Return the integer file descriptor of the socket (-1 once closed).";
 
-static PyObject *
-sock_fileno(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_fileno(PyObject *self, PyObject *unused)
 {
     (void)unused;
     return cs_int_from_long(((sockobject *)self)->sock_fd);
@@ -334,15 +341,15 @@ accept_impl(sockobject *s, void *data)
     return 0;
 }
 
-PyDoc_STRVAR(sock_accept_doc,
+const char sockobject_accept_doc[] =
 "accept() -> (socket object, address info)\n\
 \n\
 Wait for an incoming connection.  Return a new socket representing the\n\
 connection, and the address of the client.  For IP sockets, the address\n\
-info is a pair (hostaddr, port).");
+info is a pair (hostaddr, port).";
 
-static PyObject *
-sock_accept(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_accept(PyObject *self, PyObject *unused)
 {
     sockobject *s = (sockobject *)self;
     struct accept_ctx ctx;
@@ -352,13 +359,13 @@ sock_accept(PyObject *self, PyObject *unused)
 
     (void)unused;
     memset(&ctx.addr, 0, sizeof(ctx.addr));
-    ctx.nonblock = sock_default_timeout >= 0;
+    ctx.nonblock = default_timeout >= 0;
     ctx.fd = -1;
     if (sockcall_run(s, SOCK_WANT_READ, accept_impl, &ctx) < 0)
         return NULL;
     /* as CPython 2.7: the new socket gets the default timeout */
     conn = new_sock(ctx.fd, s->sock_family, s->sock_type, s->sock_proto,
-                    sock_default_timeout);
+                    default_timeout);
     if (conn == NULL)
         return NULL;
     if (ctx.len > sizeof(ctx.addr))
@@ -374,15 +381,15 @@ sock_accept(PyObject *self, PyObject *unused)
     return result;
 }
 
-PyDoc_STRVAR(sock_bind_doc,
+const char sockobject_bind_doc[] =
 "bind(address)\n\
 \n\
 Bind the socket to a local address.  For IP sockets, the address is a\n\
 pair (host, port); the host must refer to the local host.  The 1998 form\n\
-bind(host, port) is accepted too.");
+bind(host, port) is accepted too.";
 
-static PyObject *
-sock_bind(PyObject *self, CS_POS_PARAMS)
+PyObject *
+sockobject_bind(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     sock_addr_t addr;
@@ -392,19 +399,19 @@ sock_bind(PyObject *self, CS_POS_PARAMS)
                       "bind") < 0)
         return NULL;
     if (bind(s->sock_fd, &addr.sa, len) < 0)
-        return set_error();
+        return sockerr_errno();
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(sock_connect_doc,
+const char sockobject_connect_doc[] =
 "connect(address)\n\
 \n\
 Connect the socket to a remote address.  For IP sockets, the address\n\
 is a pair (host, port).  The 1998 form connect(host, port) is accepted\n\
-too.");
+too.";
 
-static PyObject *
-sock_connect(PyObject *self, CS_POS_PARAMS)
+PyObject *
+sockobject_connect(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     sock_addr_t addr;
@@ -418,14 +425,14 @@ sock_connect(PyObject *self, CS_POS_PARAMS)
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(sock_connect_ex_doc,
+const char sockobject_connect_ex_doc[] =
 "connect_ex(address) -> errno\n\
 \n\
 This is like connect(address), but returns an error code (the errno value)\n\
-instead of raising an exception when an error occurs.");
+instead of raising an exception when an error occurs.";
 
-static PyObject *
-sock_connect_ex(PyObject *self, CS_POS_PARAMS)
+PyObject *
+sockobject_connect_ex(PyObject *self, CS_POS_PARAMS)
 {
     sockobject *s = (sockobject *)self;
     sock_addr_t addr;
@@ -455,47 +462,47 @@ own_or_peer_name(sockobject *s, int peer)
     else
         rc = getsockname(s->sock_fd, &addr.sa, &len);
     if (rc < 0)
-        return set_error();
+        return sockerr_errno();
     if (len > sizeof(addr))
         len = sizeof(addr);     /* the kernel reports the full length */
     return sockaddr_build(&addr.sa, len);
 }
 
-PyDoc_STRVAR(sock_getsockname_doc,
+const char sockobject_getsockname_doc[] =
 "getsockname() -> address info\n\
 \n\
 Return the address of the local endpoint.  For IP sockets, the address\n\
-info is a pair (hostaddr, port).");
+info is a pair (hostaddr, port).";
 
-static PyObject *
-sock_getsockname(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_getsockname(PyObject *self, PyObject *unused)
 {
     (void)unused;
     return own_or_peer_name((sockobject *)self, 0);
 }
 
-PyDoc_STRVAR(sock_getpeername_doc,
+const char sockobject_getpeername_doc[] =
 "getpeername() -> address info\n\
 \n\
 Return the address of the remote endpoint.  For IP sockets, the address\n\
-info is a pair (hostaddr, port).");
+info is a pair (hostaddr, port).";
 
-static PyObject *
-sock_getpeername(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_getpeername(PyObject *self, PyObject *unused)
 {
     (void)unused;
     return own_or_peer_name((sockobject *)self, 1);
 }
 
-PyDoc_STRVAR(sock_listen_doc,
+const char sockobject_listen_doc[] =
 "listen(backlog)\n\
 \n\
 Enable a server to accept connections.  The backlog argument is the\n\
 number of unaccepted connections the system allows before refusing new\n\
-ones; a negative value counts as 0.");
+ones; a negative value counts as 0.";
 
-static PyObject *
-sock_listen(PyObject *self, PyObject *arg)
+PyObject *
+sockobject_listen(PyObject *self, PyObject *arg)
 {
     sockobject *s = (sockobject *)self;
     int backlog;
@@ -505,18 +512,18 @@ sock_listen(PyObject *self, PyObject *arg)
     if (backlog < 0)
         backlog = 0;
     if (listen(s->sock_fd, backlog) < 0)
-        return set_error();
+        return sockerr_errno();
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(sock_shutdown_doc,
+const char sockobject_shutdown_doc[] =
 "shutdown(flag)\n\
 \n\
 Shut down the reading side of the socket (flag == SHUT_RD), the writing\n\
-side of the socket (flag == SHUT_WR), or both ends (flag == SHUT_RDWR).");
+side of the socket (flag == SHUT_WR), or both ends (flag == SHUT_RDWR).";
 
-static PyObject *
-sock_shutdown(PyObject *self, PyObject *arg)
+PyObject *
+sockobject_shutdown(PyObject *self, PyObject *arg)
 {
     sockobject *s = (sockobject *)self;
     int how;
@@ -524,21 +531,21 @@ sock_shutdown(PyObject *self, PyObject *arg)
     if (!PyArg_Parse(arg, "i:shutdown", &how))
         return NULL;
     if (shutdown(s->sock_fd, how) < 0)
-        return set_error();
+        return sockerr_errno();
     Py_RETURN_NONE;
 }
 
 /* ---- blocking mode and timeouts ------------------------------------------- */
 
-PyDoc_STRVAR(sock_setblocking_doc,
+const char sockobject_setblocking_doc[] =
 "setblocking(flag)\n\
 \n\
 Set the socket to blocking (flag is true) or non-blocking (false).\n\
 setblocking(True) is equivalent to settimeout(None);\n\
-setblocking(False) is equivalent to settimeout(0.0).");
+setblocking(False) is equivalent to settimeout(0.0).";
 
-static PyObject *
-sock_setblocking(PyObject *self, PyObject *arg)
+PyObject *
+sockobject_setblocking(PyObject *self, PyObject *arg)
 {
     long block = PyLong_AsLong(arg);
 
@@ -550,16 +557,16 @@ sock_setblocking(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(sock_settimeout_doc,
+const char sockobject_settimeout_doc[] =
 "settimeout(timeout)\n\
 \n\
 Set a timeout on socket operations.  'timeout' can be a float,\n\
 giving in seconds, or None.  Setting a timeout of None disables\n\
 the timeout feature and is equivalent to setblocking(1).\n\
-Setting a timeout of zero is the same as setblocking(0).");
+Setting a timeout of zero is the same as setblocking(0).";
 
-static PyObject *
-sock_settimeout(PyObject *self, PyObject *arg)
+PyObject *
+sockobject_settimeout(PyObject *self, PyObject *arg)
 {
     cs_timeout_t timeout;
 
@@ -569,15 +576,15 @@ sock_settimeout(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(sock_gettimeout_doc,
+const char sockobject_gettimeout_doc[] =
 "gettimeout() -> timeout\n\
 \n\
 Returns the timeout in seconds (float) associated with socket\n\
 operations.  A timeout of None indicates that timeouts on socket\n\
-operations are disabled.");
+operations are disabled.";
 
-static PyObject *
-sock_gettimeout(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_gettimeout(PyObject *self, PyObject *unused)
 {
     (void)unused;
     return timeout_as_object(((sockobject *)self)->sock_timeout);
@@ -595,34 +602,29 @@ sock_get_timeout_member(PyObject *self, void *closure)
 /* ---- the type ------------------------------------------------------------- */
 
 static PyMethodDef sock_methods[] = {
-    {"accept", sock_accept, METH_NOARGS, sock_accept_doc},
-    {"bind", CS_POS_FN(sock_bind), CS_METH_POS, sock_bind_doc},
-    {"close", sock_close, METH_NOARGS, sock_close_doc},
-    {"connect", CS_POS_FN(sock_connect), CS_METH_POS, sock_connect_doc},
-    {"connect_ex", CS_POS_FN(sock_connect_ex), CS_METH_POS,
-     sock_connect_ex_doc},
-    {"dup", sock_dup, METH_NOARGS, sock_dup_doc},
-    {"fileno", sock_fileno, METH_NOARGS, sock_fileno_doc},
-    {"getpeername", sock_getpeername, METH_NOARGS, sock_getpeername_doc},
-    {"getsockname", sock_getsockname, METH_NOARGS, sock_getsockname_doc},
-    {"getsockopt", CS_POS_FN(sock_getsockopt), CS_METH_POS,
-     sock_getsockopt_doc},
-    {"gettimeout", sock_gettimeout, METH_NOARGS, sock_gettimeout_doc},
-    {"listen", sock_listen, METH_O, sock_listen_doc},
-    {"recv", CS_POS_FN(sock_recv), CS_METH_POS, sock_recv_doc},
-    {"recv_into", CS_POS_FN(sock_recv_into), CS_METH_POSKW,
-     sock_recv_into_doc},
-    {"recvfrom", CS_POS_FN(sock_recvfrom), CS_METH_POS, sock_recvfrom_doc},
-    {"recvfrom_into", CS_POS_FN(sock_recvfrom_into), CS_METH_POSKW,
-     sock_recvfrom_into_doc},
-    {"send", CS_POS_FN(sock_send), CS_METH_POS, sock_send_doc},
-    {"sendall", CS_POS_FN(sock_sendall), CS_METH_POS, sock_sendall_doc},
-    {"sendto", CS_POS_FN(sock_sendto), CS_METH_POS, sock_sendto_doc},
-    {"setblocking", sock_setblocking, METH_O, sock_setblocking_doc},
-    {"setsockopt", CS_POS_FN(sock_setsockopt), CS_METH_POS,
-     sock_setsockopt_doc},
-    {"settimeout", sock_settimeout, METH_O, sock_settimeout_doc},
-    {"shutdown", sock_shutdown, METH_O, sock_shutdown_doc},
+    SOCKOBJECT_ACCEPT_METHODDEF
+    SOCKOBJECT_BIND_METHODDEF
+    SOCKOBJECT_CLOSE_METHODDEF
+    SOCKOBJECT_CONNECT_METHODDEF
+    SOCKOBJECT_CONNECT_EX_METHODDEF
+    SOCKOBJECT_DUP_METHODDEF
+    SOCKOBJECT_FILENO_METHODDEF
+    SOCKOBJECT_GETPEERNAME_METHODDEF
+    SOCKOBJECT_GETSOCKNAME_METHODDEF
+    SOCKOPT_GETSOCKOPT_METHODDEF
+    SOCKOBJECT_GETTIMEOUT_METHODDEF
+    SOCKOBJECT_LISTEN_METHODDEF
+    SOCKIO_RECV_METHODDEF
+    SOCKIO_RECV_INTO_METHODDEF
+    SOCKIO_RECVFROM_METHODDEF
+    SOCKIO_RECVFROM_INTO_METHODDEF
+    SOCKIO_SEND_METHODDEF
+    SOCKIO_SENDALL_METHODDEF
+    SOCKIO_SENDTO_METHODDEF
+    SOCKOBJECT_SETBLOCKING_METHODDEF
+    SOCKOPT_SETSOCKOPT_METHODDEF
+    SOCKOBJECT_SETTIMEOUT_METHODDEF
+    SOCKOBJECT_SHUTDOWN_METHODDEF
     {NULL, NULL, 0, NULL}
 };
 
@@ -711,14 +713,14 @@ sockobject_add_to_module(PyObject *module)
 
 /* ---- module functions ----------------------------------------------------- */
 
-PyDoc_STRVAR(socket_fromfd_doc,
+const char sockobject_fromfd_doc[] =
 "fromfd(fd, family, type[, proto]) -> socket object\n\
 \n\
 Create a socket object from a duplicate of the given file\n\
-descriptor.  The remaining arguments are the same as for socket().");
+descriptor.  The remaining arguments are the same as for socket().";
 
-static PyObject *
-socket_fromfd(PyObject *self, PyObject *args)
+PyObject *
+sockobject_fromfd(PyObject *self, PyObject *args)
 {
     int fd;
     int family;
@@ -731,19 +733,19 @@ socket_fromfd(PyObject *self, PyObject *args)
         return NULL;
     copy = fdutil_dup_cloexec(fd);
     if (copy < 0)
-        return set_error_code(-copy);
-    return sockobject_from_fd(copy, family, type, proto);
+        return sockerr_code(-copy);
+    return from_fd(copy, family, type, proto);
 }
 
-PyDoc_STRVAR(socket_socketpair_doc,
+const char sockobject_socketpair_doc[] =
 "socketpair([family[, type[, proto]]]) -> (socket object, socket object)\n\
 \n\
 Create a pair of socket objects from the sockets returned by the platform\n\
 socketpair() function.  The arguments are the same as for socket() except\n\
-the default family is AF_UNIX.");
+the default family is AF_UNIX.";
 
-static PyObject *
-socket_socketpair(PyObject *self, PyObject *args)
+PyObject *
+sockobject_socketpair(PyObject *self, PyObject *args)
 {
     int family = AF_UNIX;
     int type = SOCK_STREAM;
@@ -757,16 +759,16 @@ socket_socketpair(PyObject *self, PyObject *args)
     (void)self;
     if (!PyArg_ParseTuple(args, "|iii:socketpair", &family, &type, &proto))
         return NULL;
-    err = fdutil_socketpair(family, type, proto, sock_default_timeout >= 0,
+    err = fdutil_socketpair(family, type, proto, default_timeout >= 0,
                             sv);
     if (err < 0)
-        return set_error_code(-err);
-    a = new_sock(sv[0], family, type, proto, sock_default_timeout);
+        return sockerr_code(-err);
+    a = new_sock(sv[0], family, type, proto, default_timeout);
     if (a == NULL) {
         fdutil_close(sv[1]);
         return NULL;
     }
-    b = new_sock(sv[1], family, type, proto, sock_default_timeout);
+    b = new_sock(sv[1], family, type, proto, default_timeout);
     if (b == NULL) {
         Py_DECREF(a);
         return NULL;
@@ -777,46 +779,36 @@ socket_socketpair(PyObject *self, PyObject *args)
     return result;
 }
 
-PyDoc_STRVAR(socket_getdefaulttimeout_doc,
+const char sockobject_getdefaulttimeout_doc[] =
 "getdefaulttimeout() -> timeout\n\
 \n\
 Returns the default timeout in seconds (float) for new socket objects.\n\
 A value of None indicates that new socket objects have no timeout.\n\
-When the socket module is first imported, the default is None.");
+When the socket module is first imported, the default is None.";
 
-static PyObject *
-socket_getdefaulttimeout(PyObject *self, PyObject *unused)
+PyObject *
+sockobject_getdefaulttimeout(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
-    return timeout_as_object(sock_default_timeout);
+    return timeout_as_object(default_timeout);
 }
 
-PyDoc_STRVAR(socket_setdefaulttimeout_doc,
+const char sockobject_setdefaulttimeout_doc[] =
 "setdefaulttimeout(timeout)\n\
 \n\
 Set the default timeout in seconds (float) for new socket objects.\n\
 A value of None indicates that new socket objects have no timeout.\n\
-When the socket module is first imported, the default is None.");
+When the socket module is first imported, the default is None.";
 
-static PyObject *
-socket_setdefaulttimeout(PyObject *self, PyObject *arg)
+PyObject *
+sockobject_setdefaulttimeout(PyObject *self, PyObject *arg)
 {
     cs_timeout_t timeout;
 
     (void)self;
     if (parse_timeout(arg, &timeout) < 0)
         return NULL;
-    sock_default_timeout = timeout;
+    default_timeout = timeout;
     Py_RETURN_NONE;
 }
-
-PyMethodDef sockobject_functions[] = {
-    {"fromfd", socket_fromfd, METH_VARARGS, socket_fromfd_doc},
-    {"socketpair", socket_socketpair, METH_VARARGS, socket_socketpair_doc},
-    {"getdefaulttimeout", socket_getdefaulttimeout, METH_NOARGS,
-     socket_getdefaulttimeout_doc},
-    {"setdefaulttimeout", socket_setdefaulttimeout, METH_O,
-     socket_setdefaulttimeout_doc},
-    {NULL, NULL, 0, NULL}
-};

@@ -1,7 +1,5 @@
-/* sockobject_int.h - what sockobject.c, sockio.c and sockopt.c share: the
- * methods that sockio.c (send/recv family) and sockopt.c (socket options)
- * define for the method table in sockobject.c, with their docstrings; and
- * sockio.c's recv(2)/send(2) calls, which sockfile.c makes too. */
+/* sockobject_int.h - the instance layout of the socket type, which
+ * sockobject.c and sockio.c (the send/recv family) share. */
 #ifndef CLASSICSOCKET_SOCKOBJECT_INT_H
 #define CLASSICSOCKET_SOCKOBJECT_INT_H
 
@@ -25,52 +23,5 @@ typedef struct {
     unsigned short recv_skip;
     unsigned short recv_gap;
 } sockobject_instance;
-
-/* sockio.c: the sockcall_fn (sockcall.h) of recv(2) and send(2) on the
- * socket, with ctx->flags; their ctx structs serve recvfrom/sendto too. */
-struct recv_ctx {
-    char *buf;
-    size_t len;
-    int flags;
-    sock_addr_t *addr;      /* recvfrom: the sender's address goes here */
-    socklen_t addrlen;
-    ssize_t result;
-};
-
-struct send_ctx {
-    const char *buf;
-    size_t len;
-    int flags;
-    const sock_addr_t *addr;    /* sendto: the destination, else NULL */
-    socklen_t addrlen;
-    ssize_t result;
-};
-
-int sockio_recv_call(sockobject *s, void *ctx);   /* struct recv_ctx */
-int sockio_send_call(sockobject *s, void *ctx);   /* struct send_ctx */
-
-/* sockio.c: methods with CS_POS_PARAMS / CS_POSKW_PARAMS (compat.h) */
-PyObject *sock_recv(PyObject *self, CS_POS_PARAMS);
-PyObject *sock_recv_into(PyObject *self, CS_POSKW_PARAMS);
-PyObject *sock_recvfrom(PyObject *self, CS_POS_PARAMS);
-PyObject *sock_recvfrom_into(PyObject *self, CS_POSKW_PARAMS);
-PyObject *sock_send(PyObject *self, CS_POS_PARAMS);
-PyObject *sock_sendall(PyObject *self, CS_POS_PARAMS);
-PyObject *sock_sendto(PyObject *self, CS_POS_PARAMS);
-
-extern const char sock_recv_doc[];
-extern const char sock_recv_into_doc[];
-extern const char sock_recvfrom_doc[];
-extern const char sock_recvfrom_into_doc[];
-extern const char sock_send_doc[];
-extern const char sock_sendall_doc[];
-extern const char sock_sendto_doc[];
-
-/* sockopt.c: methods with CS_POS_PARAMS */
-PyObject *sock_getsockopt(PyObject *self, CS_POS_PARAMS);
-PyObject *sock_setsockopt(PyObject *self, CS_POS_PARAMS);
-
-extern const char sock_getsockopt_doc[];
-extern const char sock_setsockopt_doc[];
 
 #endif /* CLASSICSOCKET_SOCKOBJECT_INT_H */

@@ -1,6 +1,6 @@
 /* sockopt.c - getsockopt and setsockopt, in their integer and raw-buffer
  * forms.  Neither call blocks, so both run with the GIL held. */
-#include "sockobject_int.h"     /* first: Python.h sets the feature macros */
+#include "sockopt.h"      /* first: Python.h sets the feature macros */
 
 #include <errno.h>
 #include <limits.h>
@@ -12,7 +12,7 @@
  * CPython 2.7. */
 #define GETSOCKOPT_MAX_BUFLEN 1024
 
-const char sock_getsockopt_doc[] =
+const char sockopt_getsockopt_doc[] =
 "getsockopt(level, option[, buffersize]) -> value\n\
 \n\
 Get a socket option.  See the Unix manual for level and option.\n\
@@ -20,7 +20,7 @@ If a nonzero buffersize argument is given, the return value is a\n\
 string of that length; otherwise it is an integer.";
 
 PyObject *
-sock_getsockopt(PyObject *self, CS_POS_PARAMS)
+sockopt_getsockopt(PyObject *self, CS_POS_PARAMS)
 {
     PyObject *const *argv = CS_POS_ARGV;
     Py_ssize_t nargs = CS_POS_NARGS;
@@ -42,12 +42,12 @@ sock_getsockopt(PyObject *self, CS_POS_PARAMS)
 
         len = sizeof(value);
         if (getsockopt(s->sock_fd, level, option, &value, &len) < 0)
-            return set_error();
+            return sockerr_errno();
         return cs_int_from_long(value);
     }
     if (buflen < 0 || buflen > GETSOCKOPT_MAX_BUFLEN) {
         /* socket.error with a message only, as CPython 2.7 raises it */
-        PyErr_SetString(sock_error, "getsockopt buflen out of range");
+        PyErr_SetString(sockerr_error, "getsockopt buflen out of range");
         return NULL;
     }
     buf = PyBytes_FromStringAndSize(NULL, buflen);
@@ -57,14 +57,14 @@ sock_getsockopt(PyObject *self, CS_POS_PARAMS)
     if (getsockopt(s->sock_fd, level, option, PyBytes_AS_STRING(buf),
                    &len) < 0) {
         Py_DECREF(buf);
-        return set_error();
+        return sockerr_errno();
     }
     if ((Py_ssize_t)len != buflen && _PyBytes_Resize(&buf, len) < 0)
         return NULL;            /* _PyBytes_Resize released buf */
     return buf;
 }
 
-const char sock_setsockopt_doc[] =
+const char sockopt_setsockopt_doc[] =
 "setsockopt(level, option, value)\n\
 \n\
 Set a socket option.  See the Unix manual for level and option.\n\
@@ -72,7 +72,7 @@ The value argument can either be an integer or a string (a bytes-like\n\
 object on Python 3) holding the option's raw bytes.";
 
 PyObject *
-sock_setsockopt(PyObject *self, CS_POS_PARAMS)
+sockopt_setsockopt(PyObject *self, CS_POS_PARAMS)
 {
     PyObject *const *argv = CS_POS_ARGV;
     Py_ssize_t nargs = CS_POS_NARGS;
@@ -109,6 +109,6 @@ sock_setsockopt(PyObject *self, CS_POS_PARAMS)
         PyBuffer_Release(&view);
     }
     if (err != 0)
-        return set_error_code(err);
+        return sockerr_code(err);
     Py_RETURN_NONE;
 }

@@ -9,23 +9,60 @@
  * socket through socket.__init__(self, _sock=...).  The data methods
  * (recv ... sendto) are `_sock`'s own bound methods, stored on the object
  * at their first use, as 2.7 stores them in __init__.  Every other socket
- * method forwards to `_sock` (sockwrap_call.c: the C function directly
+ * method forwards to `_sock` (wrapcall.c: the C function directly
  * when `_sock` is exactly a _socket.socket), which is also how a closed
  * object fails: its `_sock` is the _closedsocket instance, whose every
  * attribute raises error(EBADF).
  *
  * On top of the C socket the object adds dup() on a new descriptor,
- * makefile() (sockwrap_file.c), close() that leaves other objects for the
- * same connection open, and the context manager. */
+ * makefile() (wrapfile.c), close() that leaves other objects for the
+ * same connection open, and the context manager.
+ *
+ * Fast path: the constructor called with a vector of arguments (3.9+,
+ * wrap_vectorcall, which socket.py's subclass gets too).  When the class
+ * has this file's tp_new and tp_init (no __new__ or __init__ of a
+ * subclass) and the call is socket([family[, type[, proto]]]) with exact
+ * ints and no keywords (sockobject_fast_params(), the one fast parser of
+ * those arguments, which the C socket's tp_init uses too), it makes the C
+ * socket with sockobject_create() and the object around it, with no
+ * argument tuple.  Any other call goes to type.__call__, that is wrap_new
+ * and wrap_init, which make the C socket through its own tp_new and
+ * tp_init.  Test: Tests/test_socketpy.py,
+ * test_fast_and_general_constructors_agree (family, type, proto, timeout
+ * with and without a default, classes of both, errors, subclasses). */
 #include "sockwrap.h"           /* first: Python.h sets the feature macros */
 
 #include <errno.h>
 #include <stddef.h>
-#include <string.h>
 #include <sys/socket.h>
 
 #include "sockerr.h"
-#include "socketmodule.h"
+#include "wrapfile.h"
+
+/* The data methods' slots on the object (DATA in wrapcall.h's list). */
+#define DATA_SLOT_NAME_DATA(NAME) DM_##NAME,
+#define DATA_SLOT_NAME_FWD(NAME)
+#define DATA_SLOT_NAME_OWN(NAME)
+#define DATA_SLOT(NAME, name, KIND, OWNER, owner) DATA_SLOT_NAME_##KIND(NAME)
+enum data_slot {
+    WRAPCALL_METHODS(DATA_SLOT)
+    DM_COUNT
+};
+#undef DATA_SLOT
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *sock;         /* `_sock`: the C socket, any object put there,
+                               the closed singleton after close(), or NULL
+                               before __init__ / after `del s._sock`; owned */
+    PyObject *data[DM_COUNT];   /* the data methods stored on the object:
+                               NULL until first used, then `_sock`'s bound
+                               method (or what was assigned); dropped when
+                               `_sock` changes; owned */
+    struct wrapfile_list files; /* the files makefile() made (wrapfile.h) */
+    PyObject *weakreflist;  /* weak references to this object; cleared in
+                               tp_dealloc */
+} wrapobject;
 
 static PyTypeObject wrap_type;
 static PyTypeObject closed_type;
@@ -41,13 +78,23 @@ static PyObject *str_sock;          /* "_sock" */
 static PyObject *str_family;        /* "family" */
 static PyObject *str_type;          /* "type" */
 static PyObject *str_proto;         /* "proto" */
+static PyObject *str_fileobject;    /* "_fileobject" */
+static PyObject *default_mode;      /* "r": makefile()'s default mode */
+static PyObject *default_bufsize;   /* -1: its default bufsize */
 
-PyObject *sockwrap_namespace;       /* see sockwrap.h */
+/* socket.py's globals(), set through _set_socket_namespace() (owned, for
+ * the life of the process): makefile() takes `_fileobject` from it at each
+ * call, accept() and dup() `_socketobject`, the class of the objects they
+ * make, as socket.py's Python code would.  NULL until then: makefile()
+ * asks the module "socket", and the objects are of this type. */
+static PyObject *socket_namespace;
 
 /* ---- helpers ------------------------------------------------------------ */
 
-PyObject *
-sockwrap_no_sock(PyObject *self)
+/* AttributeError for `_sock` read before __init__ set it, or after it was
+ * deleted; returns NULL. */
+static PyObject *
+no_sock(PyObject *self)
 {
     PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute "
                  "'_sock'", Py_TYPE(self)->tp_name);
@@ -74,9 +121,9 @@ forward(PyObject *self, enum cmeth which, CS_POSKW_PARAMS)
     PyObject *result;
 
     if (sock == NULL)
-        return sockwrap_no_sock(self);
+        return no_sock(self);
     Py_INCREF(sock);
-    result = wrapcall_run(sock, which, FWD_ARGS, cs_kw);
+    result = wrapcall_run(sock, which, CS_FWD_ARGS, cs_kw);
     Py_DECREF(sock);
     return result;
 }
@@ -120,8 +167,8 @@ new_wrapper(PyObject *sock)
     PyObject *kwargs;
     PyObject *result;
 
-    if (sockwrap_namespace != NULL) {
-        cls = PyDict_GetItem(sockwrap_namespace, str_socketobject);
+    if (socket_namespace != NULL) {
+        cls = PyDict_GetItem(socket_namespace, str_socketobject);
         if (cls == NULL) {
             PyErr_SetString(PyExc_NameError,
                             "name '_socketobject' is not defined");
@@ -189,16 +236,11 @@ new_c_socket(PyObject *args)
 static int
 c_socket_from_ints(PyObject *const *argv, Py_ssize_t nargs, PyObject **sock)
 {
-    int value[3] = {AF_INET, SOCK_STREAM, 0};
-    Py_ssize_t i;
+    int params[3];
 
-    if (nargs > 3)
+    if (!sockobject_fast_params(argv, nargs, params))
         return 0;
-    for (i = 0; i < nargs; i++) {
-        if (!cs_fast_int(argv[i], &value[i]))
-            return 0;
-    }
-    *sock = sockobject_create(value[0], value[1], value[2]);
+    *sock = sockobject_create(params[0], params[1], params[2]);
     return 1;
 }
 
@@ -251,16 +293,15 @@ wrap_init(PyObject *self, PyObject *args, PyObject *kwds)
     w->sock = sock;             /* the reference made above */
     drop_data(w);
     Py_XDECREF(old);
-    Py_CLEAR(w->files);
+    Py_CLEAR(w->files.refs);
+    w->files.prune_at = 0;
     return 0;
 }
 
 #if CS_HAVE_TYPE_VECTORCALL
 /* Calling the class (3.9+; this type and socket.py's subclass, see
- * set_socket_namespace): socket(family, type[, proto]) with plain ints
- * makes the object here, with no argument tuple, as wrap_new and wrap_init
- * would; any other call, or a class with its own __new__ or __init__, goes
- * the way of type.__call__. */
+ * sockwrap_set_socket_namespace): the fast path of the file's header
+ * comment. */
 static PyObject *
 wrap_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
                 PyObject *kwnames)
@@ -279,7 +320,7 @@ wrap_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
         Py_DECREF(sock);
         return result;
     }
-    if (wrapcall_args(args, nargs, kwnames, &call_args, &call_kwargs) < 0)
+    if (cs_call_args(args, nargs, kwnames, &call_args, &call_kwargs) < 0)
         return NULL;
     result = PyType_Type.tp_call(type, call_args, call_kwargs);
     Py_XDECREF(call_kwargs);
@@ -296,7 +337,7 @@ wrap_traverse(PyObject *self, visitproc visit, void *arg)
     int i;
 
     Py_VISIT(w->sock);
-    Py_VISIT(w->files);
+    Py_VISIT(w->files.refs);
     for (i = 0; i < DM_COUNT; i++)
         Py_VISIT(w->data[i]);
     return 0;
@@ -309,7 +350,7 @@ wrap_clear(PyObject *self)
 
     drop_data(w);
     Py_CLEAR(w->sock);
-    Py_CLEAR(w->files);
+    Py_CLEAR(w->files.refs);
     return 0;
 }
 
@@ -342,7 +383,7 @@ wrap_close(PyObject *self, PyObject *unused)
 
     (void)unused;
     if (sock == NULL)
-        return sockwrap_no_sock(self);
+        return no_sock(self);
     if (Py_TYPE(sock) == &closed_type)
         Py_RETURN_NONE;
     /* closed before the C socket is: another thread sees EBADF at once
@@ -375,7 +416,7 @@ wrap_accept(PyObject *self, PyObject *unused)
 
     (void)unused;
     if (sock == NULL)
-        return sockwrap_no_sock(self);
+        return no_sock(self);
     Py_INCREF(sock);
     result = wrapcall_noargs(sock, CM_ACCEPT);
     Py_DECREF(sock);
@@ -413,7 +454,7 @@ wrap_dup(PyObject *self, PyObject *unused)
 
     (void)unused;
     if (sock == NULL)
-        return sockwrap_no_sock(self);
+        return no_sock(self);
     Py_INCREF(sock);
     copy = wrapcall_dup(sock);
     Py_DECREF(sock);
@@ -449,78 +490,163 @@ wrap_exit(PyObject *self, PyObject *args)
 }
 
 /* ---- methods passed on to `_sock` ------------------------------------------
- * Positional arguments only, as Python 2.7's wrapper passes them. */
+ * Positional arguments only, as Python 2.7's wrapper passes them: one
+ * wrap_<name> for each FWD method of wrapcall.h's list. */
 
+#define FORWARDER_FWD(NAME, name) \
+    static PyObject * \
+    wrap_##name(PyObject *self, CS_POS_PARAMS) \
+    { \
+        return forward(self, CM_##NAME, CS_FWD_ARGS, NULL); \
+    }
+#define FORWARDER_DATA(NAME, name)
+#define FORWARDER_OWN(NAME, name)
+#define FORWARDER(NAME, name, KIND, OWNER, owner) FORWARDER_##KIND(NAME, name)
+WRAPCALL_METHODS(FORWARDER)
+#undef FORWARDER
+
+/* ---- makefile() and the timeout setters (wrapfile.c) ------------------- */
+
+/* socket._fileobject as it is now (new ref). */
 static PyObject *
-wrap_bind(PyObject *self, CS_POS_PARAMS)
+current_fileobject(void)
 {
-    return forward(self, CM_BIND, FWD_ARGS, NULL);
+    PyObject *module;
+    PyObject *cls;
+
+    if (socket_namespace != NULL) {
+        cls = PyDict_GetItem(socket_namespace, str_fileobject);
+        if (cls != NULL)
+            return Py_NewRef(cls);
+        PyErr_SetString(PyExc_NameError,
+                        "name '_fileobject' is not defined");
+        return NULL;
+    }
+    module = PyImport_ImportModule("socket");
+    if (module == NULL)
+        return NULL;
+    cls = PyObject_GetAttr(module, str_fileobject);
+    Py_DECREF(module);
+    return cls;
 }
 
-static PyObject *
-wrap_connect(PyObject *self, CS_POS_PARAMS)
-{
-    return forward(self, CM_CONNECT, FWD_ARGS, NULL);
-}
+PyDoc_STRVAR(wrap_makefile_doc,
+"makefile([mode[, bufsize]]) -> file object\n\
+\n\
+Return a file object for the socket.  It works on a dup()ped\n\
+descriptor, so the file and the socket may be closed or\n\
+garbage-collected independently; the socket's timeout, now and\n\
+as settimeout() and setblocking() change it later, is the\n\
+file's.  mode and bufsize are as for the built-in open(): bufsize\n\
+0 is unbuffered, 1 line buffered, and another positive value a\n\
+buffer size.");
 
 static PyObject *
-wrap_connect_ex(PyObject *self, CS_POS_PARAMS)
+wrap_makefile(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    return forward(self, CM_CONNECT_EX, FWD_ARGS, NULL);
+    static char *keywords[] = {"mode", "bufsize", NULL};
+    wrapobject *w = (wrapobject *)self;
+    PyObject *mode = default_mode;
+    PyObject *bufsize = default_bufsize;
+    PyObject *sock;
+    PyObject *cls;
+    PyObject *file;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|OO:makefile", keywords,
+                                     &mode, &bufsize))
+        return NULL;
+    sock = w->sock;
+    if (sock == NULL)
+        return no_sock(self);
+    cls = current_fileobject();
+    if (cls == NULL)
+        return NULL;
+    Py_INCREF(sock);
+    file = wrapfile_make(sock, cls, mode, bufsize, &w->files);
+    Py_DECREF(sock);
+    Py_DECREF(cls);
+    return file;
 }
 
+/* The one argument of settimeout(timeout) / setblocking(flag), positional
+ * or by keyword (borrowed); NULL with TypeError set. */
 static PyObject *
-wrap_fileno(PyObject *self, CS_POS_PARAMS)
+one_arg(CS_POSKW_PARAMS, const char *format, char **keywords)
 {
-    return forward(self, CM_FILENO, FWD_ARGS, NULL);
+    PyObject *arg = NULL;
+
+    if (CS_POS_NARGS == 1 && cs_no_keywords(cs_kw))
+        return CS_POS_ARGV[0];
+    if (!cs_parse_array_kw(CS_POS_ARGV, CS_POS_NARGS, cs_kw, format,
+                           keywords, &arg))
+        return NULL;
+    return arg;
 }
 
+/* Both timeout setters: the socket, then the files; the file's descriptor
+ * shares O_NONBLOCK with the socket's, so the two C objects must agree on
+ * the mode, as they do in CPython 2.7, where the file uses the socket's C
+ * object. */
 static PyObject *
-wrap_listen(PyObject *self, CS_POS_PARAMS)
+set_mode(PyObject *self, enum cmeth which, PyObject *arg)
 {
-    return forward(self, CM_LISTEN, FWD_ARGS, NULL);
+    wrapobject *w = (wrapobject *)self;
+    PyObject *sock = w->sock;
+    PyObject *result;
+    int rc;
+
+    if (sock == NULL)
+        return no_sock(self);
+    Py_INCREF(sock);
+    result = wrapcall_onearg(sock, which, arg);
+    Py_DECREF(sock);
+    if (result == NULL)
+        return NULL;
+    Py_DECREF(result);
+    sock = w->sock;
+    if (sock == NULL || w->files.refs == NULL)
+        Py_RETURN_NONE;
+    Py_INCREF(sock);
+    rc = wrapfile_follow(sock, &w->files);
+    Py_DECREF(sock);
+    if (rc < 0)
+        return NULL;
+    Py_RETURN_NONE;
 }
 
-static PyObject *
-wrap_getpeername(PyObject *self, CS_POS_PARAMS)
-{
-    return forward(self, CM_GETPEERNAME, FWD_ARGS, NULL);
-}
+PyDoc_STRVAR(wrap_settimeout_doc,
+"settimeout(timeout)\n\
+\n\
+Set a timeout on socket operations (and on the reads and writes of\n\
+the files makefile() made).  timeout can be a float, giving in\n\
+seconds, or None.  Setting a timeout of None disables the timeout\n\
+feature and is equivalent to setblocking(1).  Setting a timeout of\n\
+zero is the same as setblocking(0).");
 
 static PyObject *
-wrap_getsockname(PyObject *self, CS_POS_PARAMS)
+wrap_settimeout(PyObject *self, CS_POSKW_PARAMS)
 {
-    return forward(self, CM_GETSOCKNAME, FWD_ARGS, NULL);
+    static char *keywords[] = {"timeout", NULL};
+    PyObject *arg = one_arg(CS_FWD_ARGS, cs_kw, "O:settimeout", keywords);
+
+    return arg ? set_mode(self, CM_SETTIMEOUT, arg) : NULL;
 }
 
-static PyObject *
-wrap_getsockopt(PyObject *self, CS_POS_PARAMS)
-{
-    return forward(self, CM_GETSOCKOPT, FWD_ARGS, NULL);
-}
+PyDoc_STRVAR(wrap_setblocking_doc,
+"setblocking(flag)\n\
+\n\
+Set the socket to blocking (flag is true) or non-blocking (false),\n\
+and with it the files makefile() made.  setblocking(True) is\n\
+equivalent to settimeout(None); setblocking(False) is equivalent to\n\
+settimeout(0.0).");
 
 static PyObject *
-wrap_setsockopt(PyObject *self, CS_POS_PARAMS)
+wrap_setblocking(PyObject *self, CS_POSKW_PARAMS)
 {
-    return forward(self, CM_SETSOCKOPT, FWD_ARGS, NULL);
-}
+    static char *keywords[] = {"flag", NULL};
+    PyObject *arg = one_arg(CS_FWD_ARGS, cs_kw, "O:setblocking", keywords);
 
-static PyObject *
-wrap_sendall(PyObject *self, CS_POS_PARAMS)
-{
-    return forward(self, CM_SENDALL, FWD_ARGS, NULL);
-}
-
-static PyObject *
-wrap_gettimeout(PyObject *self, CS_POS_PARAMS)
-{
-    return forward(self, CM_GETTIMEOUT, FWD_ARGS, NULL);
-}
-
-static PyObject *
-wrap_shutdown(PyObject *self, CS_POS_PARAMS)
-{
-    return forward(self, CM_SHUTDOWN, FWD_ARGS, NULL);
+    return arg ? set_mode(self, CM_SETBLOCKING, arg) : NULL;
 }
 
 /* ---- attributes --------------------------------------------------------- */
@@ -531,7 +657,7 @@ wrap_get_sock(PyObject *self, void *closure)
     PyObject *sock = ((wrapobject *)self)->sock;
 
     (void)closure;
-    return sock ? Py_NewRef(sock) : sockwrap_no_sock(self);
+    return sock ? Py_NewRef(sock) : no_sock(self);
 }
 
 static int
@@ -542,7 +668,7 @@ wrap_set_sock(PyObject *self, PyObject *value, void *closure)
 
     (void)closure;
     if (value == NULL && old == NULL) {
-        sockwrap_no_sock(self);
+        no_sock(self);
         return -1;
     }
     Py_XINCREF(value);
@@ -557,12 +683,12 @@ static struct data_method {
     enum data_slot slot;
     enum cmeth which;
 } data_methods[DM_COUNT] = {
-    [DM_RECV] = {DM_RECV, CM_RECV},
-    [DM_RECVFROM] = {DM_RECVFROM, CM_RECVFROM},
-    [DM_RECV_INTO] = {DM_RECV_INTO, CM_RECV_INTO},
-    [DM_RECVFROM_INTO] = {DM_RECVFROM_INTO, CM_RECVFROM_INTO},
-    [DM_SEND] = {DM_SEND, CM_SEND},
-    [DM_SENDTO] = {DM_SENDTO, CM_SENDTO},
+#define DATA_METHOD_DATA(NAME) [DM_##NAME] = {DM_##NAME, CM_##NAME},
+#define DATA_METHOD_FWD(NAME)
+#define DATA_METHOD_OWN(NAME)
+#define DATA_METHOD(NAME, name, KIND, OWNER, owner) DATA_METHOD_##KIND(NAME)
+    WRAPCALL_METHODS(DATA_METHOD)
+#undef DATA_METHOD
 };
 
 /* s.recv and the other data methods: `_sock`'s bound method, stored on
@@ -578,7 +704,7 @@ wrap_get_data(PyObject *self, void *closure)
     if (meth != NULL)
         return Py_NewRef(meth);
     if (sock == NULL)
-        return sockwrap_no_sock(self);
+        return no_sock(self);
     Py_INCREF(sock);
     meth = PyObject_GetAttr(sock, wrapcall_methods[dm->which].str);
     /* stored unless Python code that the lookup ran changed the object */
@@ -598,7 +724,7 @@ wrap_set_data(PyObject *self, PyObject *value, void *closure)
 
     if (value == NULL && w->data[dm->slot] == NULL) {
         PyErr_SetString(PyExc_AttributeError,
-                        wrapcall_methods[dm->which].name);
+                        wrapcall_methods[dm->which].def.ml_name);
         return -1;
     }
     Py_XINCREF(value);
@@ -609,7 +735,7 @@ wrap_set_data(PyObject *self, PyObject *value, void *closure)
 static PyObject *
 wrap_get_files(PyObject *self, void *closure)
 {
-    PyObject *files = ((wrapobject *)self)->files;
+    PyObject *files = ((wrapobject *)self)->files.refs;
 
     (void)closure;
     return Py_NewRef(files ? files : Py_None);
@@ -623,7 +749,7 @@ wrap_get_sock_attr(PyObject *self, void *closure)
     PyObject *name = *(PyObject **)closure;
 
     if (sock == NULL)
-        return sockwrap_no_sock(self);
+        return no_sock(self);
     if (IS_CSOCK(sock)) {
         sockobject *s = (sockobject *)sock;
 
@@ -645,46 +771,40 @@ static PyGetSetDef wrap_getset[] = {
     {"family", wrap_get_sock_attr, NULL, "the socket family", &str_family},
     {"type", wrap_get_sock_attr, NULL, "the socket type", &str_type},
     {"proto", wrap_get_sock_attr, NULL, "the socket protocol", &str_proto},
-#define DATA_METHOD(name, slot) \
-    {name, wrap_get_data, wrap_set_data, \
-     "_sock." name ", stored on the object at its first use", \
-     &data_methods[slot]}
-    DATA_METHOD("recv", DM_RECV),
-    DATA_METHOD("recvfrom", DM_RECVFROM),
-    DATA_METHOD("recv_into", DM_RECV_INTO),
-    DATA_METHOD("recvfrom_into", DM_RECVFROM_INTO),
-    DATA_METHOD("send", DM_SEND),
-    DATA_METHOD("sendto", DM_SENDTO),
-#undef DATA_METHOD
+#define DATA_GETSET_DATA(NAME, name) \
+    {#name, wrap_get_data, wrap_set_data, \
+     "_sock." #name ", stored on the object at its first use", \
+     &data_methods[DM_##NAME]},
+#define DATA_GETSET_FWD(NAME, name)
+#define DATA_GETSET_OWN(NAME, name)
+#define DATA_GETSET(NAME, name, KIND, OWNER, owner) \
+    DATA_GETSET_##KIND(NAME, name)
+    WRAPCALL_METHODS(DATA_GETSET)
+#undef DATA_GETSET
     {NULL, NULL, NULL, NULL, NULL}
 };
 
-/* The methods passed on to `_sock` get the C socket's docstrings at module
- * init (their ml_doc is NULL here). */
+/* The methods passed on to `_sock` have the C socket's docstrings. */
 static PyMethodDef wrap_methods[] = {
     {"close", wrap_close, METH_NOARGS, wrap_close_doc},
     {"accept", wrap_accept, METH_NOARGS, wrap_accept_doc},
     {"dup", wrap_dup, METH_NOARGS, wrap_dup_doc},
-    {"makefile", (PyCFunction)(void (*)(void))wrapfile_makefile,
-     METH_VARARGS | METH_KEYWORDS, wrapfile_makefile_doc},
-    {"settimeout", CS_POS_FN(wrapfile_settimeout), CS_METH_POSKW,
-     wrapfile_settimeout_doc},
-    {"setblocking", CS_POS_FN(wrapfile_setblocking), CS_METH_POSKW,
-     wrapfile_setblocking_doc},
+    {"makefile", (PyCFunction)(void (*)(void))wrap_makefile,
+     METH_VARARGS | METH_KEYWORDS, wrap_makefile_doc},
+    {"settimeout", CS_POS_FN(wrap_settimeout), CS_METH_POSKW,
+     wrap_settimeout_doc},
+    {"setblocking", CS_POS_FN(wrap_setblocking), CS_METH_POSKW,
+     wrap_setblocking_doc},
     {"__enter__", wrap_enter, METH_NOARGS, NULL},
     {"__exit__", wrap_exit, METH_VARARGS, NULL},
-    {"bind", CS_POS_FN(wrap_bind), CS_METH_POS, NULL},
-    {"connect", CS_POS_FN(wrap_connect), CS_METH_POS, NULL},
-    {"connect_ex", CS_POS_FN(wrap_connect_ex), CS_METH_POS, NULL},
-    {"fileno", CS_POS_FN(wrap_fileno), CS_METH_POS, NULL},
-    {"listen", CS_POS_FN(wrap_listen), CS_METH_POS, NULL},
-    {"getpeername", CS_POS_FN(wrap_getpeername), CS_METH_POS, NULL},
-    {"getsockname", CS_POS_FN(wrap_getsockname), CS_METH_POS, NULL},
-    {"getsockopt", CS_POS_FN(wrap_getsockopt), CS_METH_POS, NULL},
-    {"setsockopt", CS_POS_FN(wrap_setsockopt), CS_METH_POS, NULL},
-    {"sendall", CS_POS_FN(wrap_sendall), CS_METH_POS, NULL},
-    {"gettimeout", CS_POS_FN(wrap_gettimeout), CS_METH_POS, NULL},
-    {"shutdown", CS_POS_FN(wrap_shutdown), CS_METH_POS, NULL},
+#define FORWARD_ENTRY_FWD(name, owner) \
+    {#name, CS_POS_FN(wrap_##name), CS_METH_POS, owner##_##name##_doc},
+#define FORWARD_ENTRY_DATA(name, owner)
+#define FORWARD_ENTRY_OWN(name, owner)
+#define FORWARD_ENTRY(NAME, name, KIND, OWNER, owner) \
+    FORWARD_ENTRY_##KIND(name, owner)
+    WRAPCALL_METHODS(FORWARD_ENTRY)
+#undef FORWARD_ENTRY
     {NULL, NULL, 0, NULL}
 };
 
@@ -716,7 +836,7 @@ closed_dummy(PyObject *self, PyObject *args, PyObject *kwds)
     (void)self;
     (void)args;
     (void)kwds;
-    return set_error_code(EBADF);
+    return sockerr_code(EBADF);
 }
 
 /* Anything not found on the object is EBADF too. */
@@ -727,7 +847,7 @@ closed_getattro(PyObject *self, PyObject *name)
 
     if (found == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
         PyErr_Clear();
-        return set_error_code(EBADF);
+        return sockerr_code(EBADF);
     }
     return found;
 }
@@ -736,14 +856,15 @@ closed_getattro(PyObject *self, PyObject *name)
     {name, (PyCFunction)(void (*)(void))closed_dummy, \
      METH_VARARGS | METH_KEYWORDS, "Raises error(EBADF)."}
 
+/* _dummy and the data methods, as in 2.7 */
 static PyMethodDef closed_methods[] = {
     CLOSED_DUMMY("_dummy"),
-    CLOSED_DUMMY("send"),
-    CLOSED_DUMMY("recv"),
-    CLOSED_DUMMY("recv_into"),
-    CLOSED_DUMMY("sendto"),
-    CLOSED_DUMMY("recvfrom"),
-    CLOSED_DUMMY("recvfrom_into"),
+#define CLOSED_ENTRY_DATA(name) CLOSED_DUMMY(#name),
+#define CLOSED_ENTRY_FWD(name)
+#define CLOSED_ENTRY_OWN(name)
+#define CLOSED_ENTRY(NAME, name, KIND, OWNER, owner) CLOSED_ENTRY_##KIND(name)
+    WRAPCALL_METHODS(CLOSED_ENTRY)
+#undef CLOSED_ENTRY
     {NULL, NULL, 0, NULL}
 };
 
@@ -761,31 +882,31 @@ static PyTypeObject closed_type = {
 
 /* ---- module ------------------------------------------------------------- */
 
-PyDoc_STRVAR(set_socket_namespace_doc,
+const char sockwrap_set_socket_namespace_doc[] =
 "_set_socket_namespace(namespace)\n\
 \n\
 socket.py passes its globals(): at each call, socket objects' makefile()\n\
 takes _fileobject from it, and accept() and dup() _socketobject, the\n\
-class of the objects they make.");
+class of the objects they make.";
 
-static PyObject *
-set_socket_namespace(PyObject *self, PyObject *namespace)
+PyObject *
+sockwrap_set_socket_namespace(PyObject *self, PyObject *arg)
 {
     PyObject *cls;
 
     (void)self;
-    if (!PyDict_Check(namespace)) {
+    if (!PyDict_Check(arg)) {
         PyErr_Format(PyExc_TypeError, "_set_socket_namespace: expected "
-                     "a dict, not %.200s", Py_TYPE(namespace)->tp_name);
+                     "a dict, not %.200s", Py_TYPE(arg)->tp_name);
         return NULL;
     }
-    Py_INCREF(namespace);
-    Py_XSETREF(sockwrap_namespace, namespace);
+    Py_INCREF(arg);
+    Py_XSETREF(socket_namespace, arg);
 #if CS_HAVE_TYPE_VECTORCALL
     /* socket.py's subclass is called as this type is (wrap_vectorcall
      * checks at each call that the class has no __new__/__init__ of its
      * own; a class made by a class statement has no tp_vectorcall) */
-    cls = PyDict_GetItem(namespace, str_socketobject);
+    cls = PyDict_GetItem(arg, str_socketobject);
     if (cls != NULL && PyType_Check(cls)
         && PyType_IsSubtype((PyTypeObject *)cls, &wrap_type))
         ((PyTypeObject *)cls)->tp_vectorcall = wrap_vectorcall;
@@ -795,26 +916,43 @@ set_socket_namespace(PyObject *self, PyObject *namespace)
     Py_RETURN_NONE;
 }
 
-static PyMethodDef set_socket_namespace_def = {
-    "_set_socket_namespace", set_socket_namespace, METH_O,
-    set_socket_namespace_doc
-};
+/* The names of the FWD and DATA methods of wrapcall.h's list, for
+ * socket.py's _socketmethods and _delegate_methods. */
+#define NAME_OF_FWD(name) #name,
+#define NAME_OF_DATA(name)
+#define NAME_OF_OWN(name)
+#define NAME_OF(NAME, name, KIND, OWNER, owner) NAME_OF_##KIND(name)
+static const char *const forwarded_names[] = {WRAPCALL_METHODS(NAME_OF)};
+#undef NAME_OF_FWD
+#undef NAME_OF_DATA
+#define NAME_OF_FWD(name)
+#define NAME_OF_DATA(name) #name,
+static const char *const data_names[] = {WRAPCALL_METHODS(NAME_OF)};
+#undef NAME_OF
 
-/* The methods passed on to `_sock` get the docstrings of the C socket's
- * methods of the same names. */
-static void
-copy_docs(void)
+/* Adds the tuple of n names as `attr`; 0 or -1. */
+static int
+add_names(PyObject *module, const char *attr, const char *const *names,
+          size_t n)
 {
-    PyMethodDef *def;
-    int i;
+    PyObject *tuple = PyTuple_New((Py_ssize_t)n);
+    size_t i;
+    int rc;
 
-    for (def = wrap_methods; def->ml_name != NULL; def++) {
-        for (i = 0; i < CM_COUNT; i++) {
-            if (def->ml_doc == NULL
-                && strcmp(def->ml_name, wrapcall_methods[i].name) == 0)
-                def->ml_doc = wrapcall_methods[i].def->ml_doc;
+    if (tuple == NULL)
+        return -1;
+    for (i = 0; i < n; i++) {
+        PyObject *name = cs_native_str(names[i]);
+
+        if (name == NULL) {
+            Py_DECREF(tuple);
+            return -1;
         }
+        PyTuple_SET_ITEM(tuple, (Py_ssize_t)i, name);   /* stolen */
     }
+    rc = PyModule_AddObjectRef(module, attr, tuple);
+    Py_DECREF(tuple);
+    return rc;
 }
 
 static int
@@ -828,8 +966,13 @@ make_constants(void)
     str_family = cs_native_str("family");
     str_type = cs_native_str("type");
     str_proto = cs_native_str("proto");
+    str_fileobject = cs_native_str("_fileobject");
+    default_mode = cs_native_str("r");
+    default_bufsize = cs_int_from_long(-1);
     if (str_close == NULL || str_socketobject == NULL || str_sock == NULL
         || str_family == NULL || str_type == NULL || str_proto == NULL
+        || str_fileobject == NULL || default_mode == NULL
+        || default_bufsize == NULL || wrapcall_init() < 0
         || wrapfile_init() < 0)
         return -1;
     closed_singleton = PyType_GenericNew(&closed_type, NULL, NULL);
@@ -839,29 +982,18 @@ make_constants(void)
 int
 sockwrap_add_to_module(PyObject *module)
 {
-    const char *modname = PyModule_GetName(module);
-    PyObject *name;
-    PyObject *func;
-    int rc;
-
-    if (modname == NULL || PyType_Ready(&sockobject_type) < 0
-        || wrapcall_find_methods() < 0)
-        return -1;
-    copy_docs();
     wrap_type.tp_doc = sockobject_type.tp_doc;
-    if (PyType_Ready(&wrap_type) < 0 || PyType_Ready(&closed_type) < 0
-        || make_constants() < 0
+    if (PyType_Ready(&sockobject_type) < 0 || PyType_Ready(&wrap_type) < 0
+        || PyType_Ready(&closed_type) < 0 || make_constants() < 0
         || PyModule_AddObjectRef(module, "_socketobject",
                                  (PyObject *)&wrap_type) < 0
         || PyModule_AddObjectRef(module, "_closedsocket",
-                                 (PyObject *)&closed_type) < 0)
+                                 (PyObject *)&closed_type) < 0
+        || add_names(module, "_socketmethods", forwarded_names,
+                     sizeof(forwarded_names) / sizeof(forwarded_names[0]))
+           < 0
+        || add_names(module, "_delegate_methods", data_names,
+                     sizeof(data_names) / sizeof(data_names[0])) < 0)
         return -1;
-    name = cs_native_str(modname);
-    if (name == NULL)
-        return -1;
-    func = PyCFunction_NewEx(&set_socket_namespace_def, NULL, name);
-    Py_DECREF(name);
-    rc = PyModule_AddObjectRef(module, "_set_socket_namespace", func);
-    Py_XDECREF(func);
-    return rc;
+    return 0;
 }

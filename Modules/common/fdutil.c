@@ -33,8 +33,8 @@ fdutil_is_nonblocking(int fd)
     return (flags & O_NONBLOCK) != 0;
 }
 
-int
-fdutil_set_cloexec(int fd)
+static int
+set_cloexec(int fd)
 {
     int flags = fcntl(fd, F_GETFD);
 
@@ -58,7 +58,7 @@ fdutil_socket(int family, int type, int proto, int nonblock)
         fd = socket(family, type, proto);
         if (fd < 0)
             return -errno;
-        err = fdutil_set_cloexec(fd);
+        err = set_cloexec(fd);
         if (err == 0 && nonblock)
             err = fdutil_set_nonblock(fd, 1);
         if (err < 0) {

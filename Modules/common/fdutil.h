@@ -8,7 +8,6 @@
 
 int fdutil_set_nonblock(int fd, int nonblock);
 int fdutil_is_nonblocking(int fd);         /* 1, 0 or -errno */
-int fdutil_set_cloexec(int fd);
 int fdutil_socket(int family, int type, int proto, int nonblock);   /* fd */
 int fdutil_accept(int fd, struct sockaddr *addr, socklen_t *len,
                   int nonblock);                                     /* fd */

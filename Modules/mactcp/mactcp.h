@@ -16,6 +16,7 @@
 #define CLASSICSOCKET_MTCP_H
 
 #include "compat.h"
+#include "args.h"
 
 #include <stdint.h>
 

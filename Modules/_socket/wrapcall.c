@@ -1,80 +1,23 @@
-/* sockwrap_call.c - how a socket object (sockwrap.c) calls the methods of
- * the object in its `_sock`: when that is exactly a _socket.socket, the C
- * function straight from its entry in that type's method table, found by
- * name at module init; anything else (and a C call whose arguments do not
- * fit the function's convention, so that the error is the C socket's own)
- * through the Python-level attribute lookup and call. */
-#include "sockwrap.h"           /* first: Python.h sets the feature macros */
+/* wrapcall.c - how a socket object (sockwrap.c) calls the methods of the
+ * object in its `_sock`: when that is exactly a _socket.socket, the C
+ * function straight from its entry in that type's method table (wrapcall.h
+ * lists them); anything else (and a C call whose arguments do not fit the
+ * function's convention, so that the error is the C socket's own) through
+ * the Python-level attribute lookup and call. */
+#include "wrapcall.h"           /* first: Python.h sets the feature macros */
 
-#include <string.h>
-
+/* The C socket's entries, copied from its method table's (no look-up by
+ * name at init); the strs come from wrapcall_init(). */
+#define WRAPCALL_ENTRY(NAME, name, KIND, OWNER, owner) \
+    [CM_##NAME] = {OWNER##_##NAME##_METHODDEF NULL},
 struct wrapcall_method wrapcall_methods[CM_COUNT] = {
-    [CM_ACCEPT] = {"accept", NULL, NULL},
-    [CM_BIND] = {"bind", NULL, NULL},
-    [CM_CLOSE] = {"close", NULL, NULL},
-    [CM_CONNECT] = {"connect", NULL, NULL},
-    [CM_CONNECT_EX] = {"connect_ex", NULL, NULL},
-    [CM_DUP] = {"dup", NULL, NULL},
-    [CM_FILENO] = {"fileno", NULL, NULL},
-    [CM_GETPEERNAME] = {"getpeername", NULL, NULL},
-    [CM_GETSOCKNAME] = {"getsockname", NULL, NULL},
-    [CM_GETSOCKOPT] = {"getsockopt", NULL, NULL},
-    [CM_GETTIMEOUT] = {"gettimeout", NULL, NULL},
-    [CM_LISTEN] = {"listen", NULL, NULL},
-    [CM_RECV] = {"recv", NULL, NULL},
-    [CM_RECV_INTO] = {"recv_into", NULL, NULL},
-    [CM_RECVFROM] = {"recvfrom", NULL, NULL},
-    [CM_RECVFROM_INTO] = {"recvfrom_into", NULL, NULL},
-    [CM_SEND] = {"send", NULL, NULL},
-    [CM_SENDALL] = {"sendall", NULL, NULL},
-    [CM_SENDTO] = {"sendto", NULL, NULL},
-    [CM_SETBLOCKING] = {"setblocking", NULL, NULL},
-    [CM_SETSOCKOPT] = {"setsockopt", NULL, NULL},
-    [CM_SETTIMEOUT] = {"settimeout", NULL, NULL},
-    [CM_SHUTDOWN] = {"shutdown", NULL, NULL},
+    WRAPCALL_METHODS(WRAPCALL_ENTRY)
 };
+#undef WRAPCALL_ENTRY
 
-
-#if CS_HAVE_FASTCALL
-/* The arguments of a METH_FASTCALL | METH_KEYWORDS call as a tuple and a
- * dict for PyObject_Call (new refs; *kwargs NULL when there are no
- * keywords); 0 or -1. */
-int
-wrapcall_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
-{
-    Py_ssize_t i;
-
-    *kwargs = NULL;
-    *args = cs_tuple_from_array(cs_argv, cs_nargs);
-    if (*args == NULL)
-        return -1;
-    if (cs_no_keywords(cs_kw))
-        return 0;
-    *kwargs = PyDict_New();
-    if (*kwargs == NULL)
-        goto error;
-    for (i = 0; i < PyTuple_GET_SIZE(cs_kw); i++) {
-        if (PyDict_SetItem(*kwargs, PyTuple_GET_ITEM(cs_kw, i),
-                           cs_argv[cs_nargs + i]) < 0)
-            goto error;
-    }
-    return 0;
-error:
-    Py_CLEAR(*kwargs);
-    Py_CLEAR(*args);
-    return -1;
-}
-#else
-/* 2.7: they are a tuple and a dict already (new refs). */
-int
-wrapcall_args(CS_POSKW_PARAMS, PyObject **args, PyObject **kwargs)
-{
-    *args = Py_NewRef(cs_args);
-    Py_XINCREF(cs_kw);
-    *kwargs = cs_kw;
-    return 0;
-}
-#endif
+/* The calling conventions of args.h's CS_POS_PARAMS / CS_POSKW_PARAMS. */
+typedef PyObject *(*pos_fn)(PyObject *, CS_POS_PARAMS);
+typedef PyObject *(*poskw_fn)(PyObject *, CS_POSKW_PARAMS);
 
 /* name(*args, **kwargs) on obj, looked up and called at the Python level
  * (new ref).  The arguments are those of a CS_POSKW_PARAMS method. */
@@ -88,7 +31,7 @@ call_by_name(PyObject *obj, PyObject *name, CS_POSKW_PARAMS)
 
     if (meth == NULL)
         return NULL;
-    if (wrapcall_args(FWD_ARGS, cs_kw, &args, &kwargs) < 0) {
+    if (cs_call_args(CS_FWD_ARGS, cs_kw, &args, &kwargs) < 0) {
         Py_DECREF(meth);
         return NULL;
     }
@@ -108,7 +51,7 @@ PyObject *
 wrapcall_run(PyObject *sock, enum cmeth which, CS_POSKW_PARAMS)
 {
     if (IS_CSOCK(sock)) {
-        PyMethodDef *def = wrapcall_methods[which].def;
+        PyMethodDef *def = &wrapcall_methods[which].def;
         int no_kw = cs_no_keywords(cs_kw);
 
         switch (def->ml_flags) {
@@ -123,23 +66,25 @@ wrapcall_run(PyObject *sock, enum cmeth which, CS_POSKW_PARAMS)
         case CS_METH_POS:
             if (no_kw)
                 return ((pos_fn)(void (*)(void))def->ml_meth)(sock,
-                                                               FWD_ARGS);
+                                                              CS_FWD_ARGS);
             break;
         case CS_METH_POSKW:
-            return ((poskw_fn)(void (*)(void))def->ml_meth)(sock, FWD_ARGS,
-                                                             cs_kw);
+            return ((poskw_fn)(void (*)(void))def->ml_meth)(sock,
+                                                            CS_FWD_ARGS,
+                                                            cs_kw);
         default:
             break;
         }
     }
-    return call_by_name(sock, wrapcall_methods[which].str, FWD_ARGS, cs_kw);
+    return call_by_name(sock, wrapcall_methods[which].str, CS_FWD_ARGS,
+                        cs_kw);
 }
 
 /* The same with no arguments, or with one. */
 PyObject *
 wrapcall_noargs(PyObject *sock, enum cmeth which)
 {
-    PyMethodDef *def = wrapcall_methods[which].def;
+    PyMethodDef *def = &wrapcall_methods[which].def;
 
     if (IS_CSOCK(sock) && def->ml_flags == METH_NOARGS)
         return def->ml_meth(sock, NULL);
@@ -149,7 +94,7 @@ wrapcall_noargs(PyObject *sock, enum cmeth which)
 PyObject *
 wrapcall_onearg(PyObject *sock, enum cmeth which, PyObject *arg)
 {
-    PyMethodDef *def = wrapcall_methods[which].def;
+    PyMethodDef *def = &wrapcall_methods[which].def;
 
     if (IS_CSOCK(sock) && def->ml_flags == METH_O)
         return def->ml_meth(sock, arg);
@@ -205,24 +150,14 @@ wrapcall_dup(PyObject *sock)
 }
 
 int
-wrapcall_find_methods(void)
+wrapcall_init(void)
 {
-    PyMethodDef *def;
     int i;
 
     for (i = 0; i < CM_COUNT; i++) {
-        for (def = sockobject_type.tp_methods; def->ml_name != NULL; def++) {
-            if (strcmp(def->ml_name, wrapcall_methods[i].name) == 0)
-                break;
-        }
-        if (def->ml_name == NULL) {
-            PyErr_Format(PyExc_SystemError, "_socket.socket has no method "
-                         "%s", wrapcall_methods[i].name);
-            return -1;
-        }
-        wrapcall_methods[i].def = def;
         if (wrapcall_methods[i].str == NULL) {
-            wrapcall_methods[i].str = cs_native_str(def->ml_name);
+            wrapcall_methods[i].str =
+                cs_native_str(wrapcall_methods[i].def.ml_name);
             if (wrapcall_methods[i].str == NULL)
                 return -1;
         }
