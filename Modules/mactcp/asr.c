@@ -32,19 +32,19 @@ mtasr_drain(void)
         PyObject *asr;
         PyObject *res;
 
-        mtdrv_lock();
-        if (!mtdrv_pop(&ev)) {
-            mtdrv_unlock();
+        mtdriver_lock();
+        if (!mtdriver_pop(&ev)) {
+            mtdriver_unlock();
             break;
         }
-        w = mtdrv_find(ev.serial);
+        w = mtdriver_find(ev.serial);
         if (w != NULL) {
             /* alive: its dealloc would have unregistered it, and that
              * needs the GIL we hold */
-            s = mtcp_owner_of(w);
+            s = mtstream_owner_of(w);
             Py_INCREF(s);
         }
-        mtdrv_unlock();
+        mtdriver_unlock();
         if (s == NULL)
             continue;
         asr = s->asr;
@@ -66,7 +66,7 @@ mtasr_drain(void)
     }
     draining = 0;
     if (rc < 0)
-        mtdrv_reschedule();
+        mtdriver_reschedule();
     return rc;
 }
 

@@ -5,12 +5,18 @@
  * 3.9 to 3.11 the driver then takes the GIL for a moment, holding nothing
  * else: see kick_main_thread).
  *
+ * The lowest layer of mactcp: it calls no other mactcp file.  It reaches
+ * up only through two function pointers (libuv's watcher callbacks): each
+ * watch's `service`, given to mtdriver_attach(), and the pending call
+ * that delivers the FIFO, given to mtdriver_init().
+ *
  * Design (libuv's loop, adapted):
  * - One mutex (`lock`) guards the registry, the FIFO and every watch.
  * - Watches are armed EPOLLONESHOT: each report disables the descriptor
- *   until mtconn_service() has looked at the real state again and armed it
- *   for what is still of interest.  Level-triggered conditions that cannot
- *   be masked (EPOLLHUP) therefore never make the loop spin.
+ *   until the watch's service (conn.c's mtconn_service) has looked at the
+ *   real state again and armed it for what is still of interest.
+ *   Level-triggered conditions that cannot be masked (EPOLLHUP) therefore
+ *   never make the loop spin.
  * - epoll_ctl is called by whichever thread holds the lock, not only by the
  *   driver: epoll is thread-safe, and re-arming a stream right where a
  *   Rcv or Send ends saves a thread hop per call on the data path.
@@ -37,6 +43,9 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* the Py_AddPendingCall callback that delivers the FIFO (mtdriver_init) */
+static int (*deliver)(void *) = NULL;
+
 static struct {
     mtcp_watch **watches;   /* the registry; borrowed pointers */
     size_t count;
@@ -48,7 +57,7 @@ static struct {
     pthread_t thread;
     int running;
     int stopping;
-    int finished;           /* mtdrv_shutdown ran: never start again */
+    int finished;           /* mtdriver_shutdown ran: never start again */
     mtcp_event *head;       /* the FIFO */
     mtcp_event *tail;
     int announced;          /* asrfd written and a pending call asked for */
@@ -80,7 +89,13 @@ drain_eventfd(int fd)
 }
 
 void
-mtdrv_lock(void)
+mtdriver_init(int (*deliver_fifo)(void *))
+{
+    deliver = deliver_fifo;
+}
+
+void
+mtdriver_lock(void)
 {
     pthread_mutex_lock(&lock);
 }
@@ -115,7 +130,7 @@ kick_main_thread(void)
 static void
 request_call(void)
 {
-    if (Py_AddPendingCall(mtasr_pending, NULL) == 0) {
+    if (Py_AddPendingCall(deliver, NULL) == 0) {
         kick_main_thread();
         return;
     }
@@ -128,7 +143,7 @@ request_call(void)
 }
 
 void
-mtdrv_unlock(void)
+mtdriver_unlock(void)
 {
     int want = drv.call_wanted;
 
@@ -139,7 +154,7 @@ mtdrv_unlock(void)
 }
 
 mtcp_watch *
-mtdrv_find(uint64_t serial)
+mtdriver_find(uint64_t serial)
 {
     size_t i;
 
@@ -181,15 +196,15 @@ driver_main(void *arg)
                 drain_eventfd(drv.wakefd);
                 continue;
             }
-            w = mtdrv_find(evs[i].data.u64);
+            w = mtdriver_find(evs[i].data.u64);
             if (w == NULL)
                 continue;   /* deleted after epoll_wait reported it */
             /* the report disabled the oneshot registration */
-            mtconn_service(w, 0);
+            w->service(w, 0);
         }
         retry = drv.call_retry;
         drv.call_retry = 0;
-        mtdrv_unlock();
+        mtdriver_unlock();
         if (retry)
             request_call();
     }
@@ -301,7 +316,7 @@ stop_driver(void)
 }
 
 int
-mtdrv_attach(mtcp_watch *w)
+mtdriver_attach(mtcp_watch *w, mtcp_service_fn service)
 {
     int err = 0;
 
@@ -326,20 +341,21 @@ mtdrv_attach(mtcp_watch *w)
     }
     w->serial = ++drv.next_serial;
     w->ep_fd = -1;
+    w->service = service;
     drv.watches[drv.count++] = w;
     pthread_mutex_unlock(&lock);
     return 0;
 }
 
 void
-mtdrv_detach(mtcp_watch *w)
+mtdriver_detach(mtcp_watch *w)
 {
     mtcp_event **link;
     size_t i;
     int last;
 
     pthread_mutex_lock(&lock);
-    mtdrv_forget_fd(w);
+    mtdriver_forget_fd(w);
     for (i = 0; i < drv.count; i++) {
         if (drv.watches[i] == w) {
             drv.watches[i] = drv.watches[--drv.count];
@@ -374,7 +390,7 @@ mtdrv_detach(mtcp_watch *w)
 }
 
 void
-mtdrv_shutdown(void)
+mtdriver_shutdown(void)
 {
     pthread_mutex_lock(&lock);
     drv.finished = 1;
@@ -383,7 +399,7 @@ mtdrv_shutdown(void)
 }
 
 void
-mtdrv_forget_fd(mtcp_watch *w)
+mtdriver_forget_fd(mtcp_watch *w)
 {
     if (w->ep_fd >= 0 && drv.epfd >= 0)
         (void)epoll_ctl(drv.epfd, EPOLL_CTL_DEL, w->ep_fd, NULL);
@@ -391,12 +407,12 @@ mtdrv_forget_fd(mtcp_watch *w)
 }
 
 int
-mtdrv_arm(mtcp_watch *w, uint32_t events)
+mtdriver_arm(mtcp_watch *w, uint32_t events)
 {
     struct epoll_event ev;
 
     if (events == 0 || w->fd < 0 || w->serial == 0 || drv.epfd < 0) {
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
         return 0;
     }
     ev.events = events | EPOLLONESHOT;
@@ -409,7 +425,7 @@ mtdrv_arm(mtcp_watch *w, uint32_t events)
         /* the old descriptor was closed and its number reused */
     }
     else
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
     if (epoll_ctl(drv.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0) {
         w->ep_fd = -1;
         return -errno;
@@ -419,7 +435,7 @@ mtdrv_arm(mtcp_watch *w, uint32_t events)
 }
 
 void
-mtdrv_post(mtcp_watch *w, int code, int detail)
+mtdriver_post(mtcp_watch *w, int code, int detail)
 {
     mtcp_event *e;
 
@@ -445,7 +461,7 @@ mtdrv_post(mtcp_watch *w, int code, int detail)
 }
 
 int
-mtdrv_pop(mtcp_event *out)
+mtdriver_pop(mtcp_event *out)
 {
     mtcp_event *e = drv.head;
 
@@ -466,13 +482,13 @@ mtdrv_pop(mtcp_event *out)
 }
 
 int
-mtdrv_asr_fd(void)
+mtdriver_asr_fd(void)
 {
     return drv.asrfd;
 }
 
 void
-mtdrv_reschedule(void)
+mtdriver_reschedule(void)
 {
     mtcp_event probe;
 
@@ -480,6 +496,6 @@ mtdrv_reschedule(void)
     if (drv.head != NULL)
         drv.call_wanted = 1;
     else
-        (void)mtdrv_pop(&probe);    /* empty: clears the announcement */
-    mtdrv_unlock();
+        (void)mtdriver_pop(&probe);    /* empty: clears the announcement */
+    mtdriver_unlock();
 }
