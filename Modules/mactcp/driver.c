@@ -26,7 +26,15 @@
  * - The FIFO is announced once, when it turns non-empty: one write to
  *   asr_fd (which wakes a main thread blocked in mactcp) and one
  *   Py_AddPendingCall.  A refused pending call is retried by the driver
- *   every few milliseconds until accepted; no event is ever dropped. */
+ *   every few milliseconds until accepted.
+ * - No event is dropped while its stream lives and the driver runs (from
+ *   the first stream to the last, or to mtdriver_shutdown at exit).  When
+ *   malloc cannot make an event, mtdriver_post queues the watch's own
+ *   preallocated `lost` event in its place (code MT_EVENT_LOST), and each
+ *   further event lost before it is delivered adds one to its count
+ *   (detail).  The drain (asr.c) raises mactcp.error(insufficientResources)
+ *   for it at the point where the asr would have run, as it propagates an
+ *   asr's exception; events before and after it keep their order. */
 #include "mactcp.h"
 #include "fdutil.h"
 
@@ -86,6 +94,17 @@ drain_eventfd(int fd)
     do
         n = read(fd, &value, sizeof(value));
     while (n < 0 && errno == EINTR);
+}
+
+/* An event leaves the FIFO: malloc'd ones are freed; a watch's `lost`
+ * event is only marked as out of the FIFO (count 0). */
+static void
+release_event(mtcp_event *e)
+{
+    if (e->code == MT_EVENT_LOST)
+        e->detail = 0;
+    else
+        free(e);
 }
 
 void
@@ -307,7 +326,7 @@ stop_driver(void)
     drv.epfd = drv.wakefd = drv.asrfd = -1;
     while ((e = drv.head) != NULL) {
         drv.head = e->next;
-        free(e);
+        release_event(e);
     }
     drv.tail = NULL;
     drv.announced = 0;
@@ -342,6 +361,8 @@ mtdriver_attach(mtcp_watch *w, mtcp_service_fn service)
     w->serial = ++drv.next_serial;
     w->ep_fd = -1;
     w->service = service;
+    w->lost.code = MT_EVENT_LOST;
+    w->lost.detail = 0;
     drv.watches[drv.count++] = w;
     pthread_mutex_unlock(&lock);
     return 0;
@@ -370,7 +391,7 @@ mtdriver_detach(mtcp_watch *w)
 
         if (e->serial == w->serial) {
             *link = e->next;
-            free(e);
+            release_event(e);
         }
         else {
             drv.tail = e;
@@ -442,12 +463,18 @@ mtdriver_post(mtcp_watch *w, int code, int detail)
     if (!drv.running || w->serial == 0)
         return;
     e = malloc(sizeof(*e));
-    if (e == NULL)
-        return;     /* out of memory: nothing sensible is left to do */
+    if (e != NULL) {
+        e->code = code;
+        e->detail = detail;
+    }
+    else {
+        /* out of memory: the watch's own event reports the loss */
+        e = &w->lost;
+        if (e->detail++ > 0)
+            return;     /* already queued; it counts this one too */
+    }
     e->next = NULL;
     e->serial = w->serial;
-    e->code = code;
-    e->detail = detail;
     if (drv.tail != NULL)
         drv.tail->next = e;
     else
@@ -477,7 +504,7 @@ mtdriver_pop(mtcp_event *out)
         drv.tail = NULL;
     *out = *e;
     out->next = NULL;
-    free(e);
+    release_event(e);
     return 1;
 }
 

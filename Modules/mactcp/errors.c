@@ -109,13 +109,25 @@ code_text(int code)
     return NULL;
 }
 
+/* error((code, text)) */
+static PyObject *
+raise_text(int code, const char *text)
+{
+    PyObject *value = Py_BuildValue("(iN)", code, cs_native_str(text));
+
+    if (value != NULL) {
+        PyErr_SetObject(error_class, value);
+        Py_DECREF(value);
+    }
+    return NULL;
+}
+
 /* error((code, message)); the message adds strerror(err) when err != 0 */
 PyObject *
 mterrors_raise_errno(int code, int err)
 {
     char buf[256];
     const char *text;
-    PyObject *value;
 
     if (code == 0)
         code = mterrors_code_for_errno(err);
@@ -126,12 +138,7 @@ mterrors_raise_errno(int code, int err)
         snprintf(buf, sizeof(buf), "%s (%s)", text, strerror(err));
     else
         snprintf(buf, sizeof(buf), "%s", text);
-    value = Py_BuildValue("(iN)", code, cs_native_str(buf));
-    if (value != NULL) {
-        PyErr_SetObject(error_class, value);
-        Py_DECREF(value);
-    }
-    return NULL;
+    return raise_text(code, buf);
 }
 
 PyObject *
@@ -145,6 +152,19 @@ mterrors_raise_msg(const char *msg)
 {
     PyErr_SetString(error_class, msg);
     return NULL;
+}
+
+/* error((insufficientResources, text)) for events the driver could not
+ * queue */
+PyObject *
+mterrors_events_lost(int count)
+{
+    char buf[128];
+
+    snprintf(buf, sizeof(buf), "%s: %d asr event%s lost (out of memory)",
+             code_text(MT_insufficientResources), count,
+             count == 1 ? "" : "s");
+    return raise_text(MT_insufficientResources, buf);
 }
 
 PyObject *

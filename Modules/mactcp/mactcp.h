@@ -68,7 +68,10 @@ enum {
     MT_TCPICMPReceived = 6,
     MT_PassiveOpenDone = 32766,
     MT_UDPDataArrival = 1,
-    MT_UDPICMPReceived = 2
+    MT_UDPICMPReceived = 2,
+    /* not MacTCP's: events the driver could not queue for lack of memory
+     * (driver.c); the drain raises mactcp.error for it */
+    MT_EVENT_LOST = 0
 };
 
 /* TCPTerminate reasons */
@@ -113,8 +116,9 @@ enum {
 typedef struct mtcp_event {
     struct mtcp_event *next;
     uint64_t serial;        /* the watch it is for */
-    int code;
-    int detail;
+    int code;               /* an asr event code, or MT_EVENT_LOST */
+    int detail;             /* MT_EVENT_LOST: how many were lost (0: the
+                             * watch's `lost` is not in the FIFO) */
 } mtcp_event;
 
 struct mtcp_watch;
@@ -127,6 +131,7 @@ typedef struct mtcp_watch {
     uint64_t serial;        /* registry key; 0 while not registered */
     int ep_fd;              /* descriptor added to epoll, or -1 */
     mtcp_service_fn service;    /* what the driver calls on a report */
+    mtcp_event lost;        /* queued for the events malloc could not make */
     /* set by the owner (all fields below are guarded by the module lock) */
     int kind;               /* MTW_TCP or MTW_UDP */
     int fd;                 /* listener, connection or UDP socket; -1 */
@@ -217,6 +222,7 @@ PyObject *mterrors_raise(int code);            /* error(code, text) */
 PyObject *mterrors_raise_errno(int code, int err); /* code 0: from table */
 PyObject *mterrors_raise_msg(const char *msg); /* error(msg) */
 PyObject *mterrors_passive_busy(void);
+PyObject *mterrors_events_lost(int count);  /* insufficientResources */
 
 /* ---- wait.c -------------------------------------------------------- */
 typedef struct mtcp_deadline {
@@ -232,7 +238,8 @@ void mtwait_set_main_thread(unsigned long ident);
 
 /* ---- asr.c --------------------------------------------------------- */
 int mtasr_pending(void *arg);   /* the Py_AddPendingCall callback */
-int mtasr_drain(void);          /* 0, or -1 with the asr's exception */
+int mtasr_drain(void);  /* 0, or -1 with the asr's (or a lost event's)
+                         * exception */
 int mtasr_draining(void);
 
 /* ---- stream.c: what TCP and UDP stream objects share --------------- */
