@@ -2,7 +2,15 @@
  * checks and the wait that the life-cycle methods (tcp.c) and the data
  * path (tcpio.c) share, with the GIL held.  They raise mactcp.error when
  * the connection is not there for the call; mactcp.h says what each
- * returns.  Below tcp.c and tcpio.c, which both call it. */
+ * returns.  Below tcp.c and tcpio.c, which both call it.
+ *
+ * Fast path: mttcpconn_op_begin(), the start of Send and Rcv, makes the
+ * checks of mttcpconn_fd() (and of mttcpconn_live_fd(), and Close's
+ * connectionClosing) and mtstream_op_begin() under one lock instead of
+ * three; it raises the same errors in the same order.  Agreement:
+ * test_mactcp_tcp.py::test_operations_refused_while_passive_open_pending
+ * and ::test_no_connection_errors (Send and Rcv beside Status and Close),
+ * ::test_send_after_a_reset_is_refused_and_the_reset_still_reported. */
 #include "mactcp.h"
 #include "fdutil.h"
 

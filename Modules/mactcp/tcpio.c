@@ -2,7 +2,49 @@
  * acknowledged every byte, and Rcv, which returns what has arrived with
  * MacTCP's urgent and mark flags.  Both block through mtwait_fd() with the
  * GIL released; the connection checks they share with the life-cycle
- * methods are in tcpconn.c. */
+ * methods are in tcpconn.c.
+ *
+ * Fast paths.  Each one's rule is here and nowhere else; each gives the
+ * results of the general path it stands beside, and a test says so.
+ *
+ * - KEEP_GIL_MAX: copies of up to 16 KiB keep the GIL.  send() and
+ *   recv() here never wait (MSG_DONTWAIT: waits are mtwait_fd()'s polls,
+ *   which release the GIL), so a copy that small costs less than releasing
+ *   the GIL and taking it back.  Applies to every send() of Send and
+ *   recv() of Rcv of at most KEEP_GIL_MAX bytes; larger ones release the
+ *   GIL around the call, the same call otherwise.  By the same bound Rcv
+ *   reads into the stream's own buffer and copies what came while its
+ *   buffer size is at most RCV_COPY_MAX, else into the result directly
+ *   (first asking SIOCINQ above RCV_DIRECT_MAX).  Agreement:
+ *   test_mactcp_tcp.py::test_data_intact_across_the_gil_threshold (Sends
+ *   and buffer sizes on both sides of 16 and 64 KiB, compared byte for
+ *   byte).
+ *
+ * - rcv_head: Rcv reads without a poll first.  Rcv reads with urgent data
+ *   in mind: the data up to the urgent mark is urgent, and the kernel stops
+ *   a read just before the mark, except a read that starts at the mark,
+ *   which goes on past it.  So Rcv normally polls first (its wait's poll,
+ *   at once when data is there: POLLPRI says urgent data is pending).  It
+ *   reads at once when the first unread byte of connection rcv_head_gen is
+ *   known not to be the mark (w->rcv_head): a poll of Send's wait (which
+ *   looks at the receive queue once) or the end of Rcv's own read saw data
+ *   and no POLLPRI; every Rcv clears it.  Such a read starts on other data
+ *   and so stops before any mark; what it left in the queue (TCP_CM_INQ)
+ *   tells whether it stopped there, which SIOCATMARK then decides, and
+ *   after a full buffer POLLPRI does.  Without TCP_INQ (before Linux 4.18)
+ *   SIOCATMARK decides every short read.  Nothing else reads the stream.
+ *   Falls back to the poll first whenever the head is not known.
+ *   Agreement: test_mactcp_tcp.py::test_rcv_without_a_poll_agrees (the
+ *   same exchanges, urgent data included, with and without a Send that saw
+ *   the data first) and the test_urgent_* tests after such a Send.
+ *
+ * - Send's arguments: the usual positional call, Send(buf[, push[,
+ *   urgent]]) with buf bytes-like (2.7: str) and exact ints, is taken apart
+ *   without the argument parser; anything else (keywords, other types,
+ *   wrong counts) goes through it (CS_BUF "|ii:Send"), which also makes
+ *   every error message.  Rcv's one positional timeout goes to the
+ *   converter the parser would call.  Agreement:
+ *   test_mactcp_tcp.py::test_send_arguments_agree_with_the_parser. */
 #include "mactcp.h"
 
 #include <errno.h>
@@ -21,22 +63,10 @@
 #define SEND_RECHECK_MS 50
 #define SEND_RECHECK_MAX_MS 1000
 
-/* send() and recv() here never wait (MSG_DONTWAIT): waits are poll()s in
- * mtwait_fd(), which release the GIL.  Up to this many bytes they keep
- * the GIL, as a copy that small costs less than releasing it and taking
- * it back; larger copies release it. */
+/* copies of at most this many bytes keep the GIL (see the header) */
 #define KEEP_GIL_MAX 16384
 
-/* ---- what Rcv may know before it reads ---------------------------------
- * Rcv reads with urgent data in mind: the data up to the urgent mark is
- * urgent, and the kernel stops a read just before the mark -- except a
- * read that starts at the mark, which goes on past it.  So Rcv normally
- * polls first (POLLPRI: urgent data pending).  It may read at once when
- * the first unread byte is known not to be the mark: a read that starts
- * on other data stops before any mark, and what the read leaves in the
- * queue (TCP_CM_INQ) tells whether it stopped there (then SIOCATMARK
- * decides) or took everything.  Send's wait and Rcv's own reads learn
- * that (w->rcv_head); nothing else reads the stream. */
+/* ---- what Rcv may know before it reads (rcv_head, see the header) ----- */
 
 /* A poll saw rev: the receive queue holds data and, without POLLPRI, no
  * urgent mark, so its first byte is not the mark. */
@@ -108,9 +138,8 @@ refuse_empty(mtcp_watch *w)
         mterrors_raise(MT_invalidLength);
 }
 
-/* (buf[, push[, urgent]]): the usual positional call without the
- * argument parser; anything else through it (CS_BUF "|ii:Send").  Fills
- * *buf, to be released.  0 or -1. */
+/* Send's arguments (a fast path, see the header).  Fills *buf, to be
+ * released.  0 or -1. */
 static int
 parse_send_args(PyObject *const *argv, Py_ssize_t nargs, PyObject *kw,
                 Py_buffer *buf, int *push, int *urgent)
@@ -422,12 +451,12 @@ read_into(mtcp_watch *w, int fd, unsigned gen, char *p, Py_ssize_t want,
     return n;
 }
 
-/* Rcv reads at the stream's buffer size.  Up to RCV_COPY_MAX it reads into
- * the stream's own buffer and copies what came (small reads are the
- * common case, and a result allocated at the full size would have to be
- * shrunk); larger buffers are read into the result directly, and above
- * RCV_DIRECT_MAX after asking SIOCINQ (a big allocation would cost more
- * than the ioctl). */
+/* Rcv reads at the stream's buffer size (see the header).  Up to
+ * RCV_COPY_MAX it reads into the stream's own buffer and copies what came
+ * (small reads are the common case, and a result allocated at the full
+ * size would have to be shrunk); larger buffers are read into the result
+ * directly, and above RCV_DIRECT_MAX after asking SIOCINQ (a big
+ * allocation would cost more than the ioctl). */
 #define RCV_COPY_MAX KEEP_GIL_MAX
 #define RCV_DIRECT_MAX 65536
 
