@@ -710,3 +710,87 @@ def test_events_still_delivered_after_an_asr_raised(tmpdir):
     status, out, err = peer.finish(timeout=60)
     assert status == 0, err
     assert out.split("\n")[:2] == ["raised", "events [1]"], out
+
+
+# --- events the driver cannot queue -------------------------------------------
+
+# Preloaded into a child: malloc() fails on mactcp's driver thread for
+# blocks the size of a queued event (driver.c allocates nothing else
+# there), as it would when memory runs out.
+FAILING_MALLOC = r"""
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+extern void *__libc_malloc(size_t size);
+
+/* mactcp.h's mtcp_event: a pointer, a uint64_t and two ints */
+struct event_size { void *next; uint64_t serial; int code; int detail; };
+
+void *
+malloc(size_t size)
+{
+    char name[17] = "";
+
+    if (size == sizeof(struct event_size)
+        && prctl(PR_GET_NAME, name, 0, 0, 0) == 0
+        && strcmp(name, "mactcp-driver") == 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return __libc_malloc(size);
+}
+"""
+
+LOST_EVENT_SCRIPT = r"""
+from __future__ import print_function
+import time, mactcp
+a = mactcp.UDPCreate(4096, 0)
+b = mactcp.UDPCreate(4096, 0)
+got = []
+a.asr = got.append
+try:
+    b.Write(0x7F000001, a.port, b'1')   # UDPDataArrival, from the driver
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        time.sleep(0.01)
+    print('never raised')
+except mactcp.error as e:
+    print('raised %d %s' % e.args)
+print('events %r' % (got,))
+print('read %r' % (a.Read(5),))
+"""
+
+
+@pytest.mark.skipif(os.environ.get("CLASSICSOCKET_SANITIZED") == "1",
+                    reason="the sanitizers own malloc")
+def test_an_event_lost_for_lack_of_memory_is_reported(tmpdir):
+    """driver.c: an event malloc cannot make is not dropped in silence;
+    the drain raises mactcp.error(insufficientResources) where its asr
+    would have run."""
+    source = tmpdir.join("failing_malloc.c")
+    source.write(FAILING_MALLOC)
+    library = str(tmpdir.join("failing_malloc.so"))
+    try:
+        subprocess.check_call([os.environ.get("CC", "cc"), "-shared",
+                               "-fPIC", "-o", library, str(source)])
+    except (OSError, subprocess.CalledProcessError) as e:
+        pytest.skip("no C compiler for the malloc shim: %s" % (e,))
+    script = tmpdir.join("lost_event.py")
+    script.write(LOST_EVENT_SCRIPT)
+    env = support.our_env()
+    env["LD_PRELOAD"] = library
+    proc = subprocess.Popen([sys.executable, str(script)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    peer = support.Peer.__new__(support.Peer)
+    peer.proc = proc
+    status, out, err = peer.finish(timeout=60)
+    assert status == 0, err
+    assert out.split("\n")[:3] == [
+        "raised %d insufficient resources: 1 asr event lost (out of memory)"
+        % C.insufficientResources, "events []", "read '1'"
+        if str is bytes else "read b'1'"], out

@@ -202,6 +202,109 @@ def test_rcv_connection_closing_after_the_peers_data():
         peer.close()
 
 
+@pytest.mark.parametrize("size", [16384, 16385, 65536, 65537, 131072])
+def test_data_intact_across_the_gil_threshold(size):
+    """tcpio.c's KEEP_GIL_MAX: send() and recv() of up to 16 KiB keep the
+    GIL, larger ones release it, and Rcv's buffer depends on the stream's
+    size (own buffer up to 16 KiB, the result directly above, SIOCINQ
+    first above 64 KiB).  Sends and buffers on both sides of each bound
+    carry the same bytes."""
+    server, client = M.connected_pair(size)
+    pattern = bytes(bytearray(i % 251 for i in range(200000)))
+    lengths = [1, 16383, 16384, 16385, 65535, 65536, 65537, 200000]
+    total = sum(lengths)
+    chunks = []
+
+    def receive():
+        got = 0
+        while got < total:
+            data, urgent, mark = server.Rcv(30)
+            chunks.append((data, urgent, mark))
+            got += len(data)
+    t = threading.Thread(target=receive)
+    t.start()
+    try:
+        for length in lengths:
+            client.Send(pattern[:length])
+    finally:
+        t.join(60)
+    assert not t.is_alive()
+    assert b"".join(c[0] for c in chunks) == b"".join(pattern[:n]
+                                                      for n in lengths)
+    assert all(0 < len(d) <= size and (u, m) == (0, 0)
+               for d, u, m in chunks)
+
+
+class Weird(int):
+    """An int the argument parser takes but Send's fast path leaves to it."""
+
+
+def _send_outcome(server, client, args, kwargs):
+    """What client.Send(*args, **kwargs) does: the exception's type, or
+    what the server received."""
+    try:
+        client.Send(*args, **kwargs)
+    except Exception as e:  # noqa: BLE001 (the type is the result)
+        return type(e)
+    return server.Rcv(5)
+
+
+def test_send_arguments_agree_with_the_parser():
+    """Send's positional fast path (tcpio.c) against the argument parser,
+    which keywords (and an int subclass) always take."""
+    server, client = M.connected_pair()
+    cases = [(b"x",), (b"x", 1), (b"x", 1, 0), (b"xy", 0, 0),
+             (bytearray(b"xy"),), (memoryview(b"xyz"),), (b"x", True),
+             (b"x", Weird(1)), (b"x", 2 ** 40), (b"x", 1.5), (b"x", "1"),
+             (b"x", None), (5,), (None,), (b"x", 1, 2 ** 70), (u"text",)]
+    if M.PY3:
+        cases.append((memoryview(b"abcdef")[::2],))     # not contiguous
+    else:
+        cases.append((buffer(b"abc"),))  # noqa: F821 (2.7's old buffer)
+    names = ("buf", "push", "urgent")
+    for args in cases:
+        fast = _send_outcome(server, client, args, {})
+        general = _send_outcome(server, client, (),
+                                dict(zip(names, args)))
+        assert fast == general, args
+    for args in [(), (b"x", 1, 0, 0)]:
+        assert _send_outcome(server, client, args, {}) is TypeError
+
+
+def _exchange(saw_first, before, urgent_data, size):
+    """Rcv's results for `before` (then urgent data) in the server's
+    queue.  saw_first: the server's Send waited while `before` sat there,
+    so its Rcv may read without polling first (rcv_head, tcpio.c)."""
+    server, client = M.connected_pair(size)
+    for i in range(0, len(before), 500):    # within the window
+        client.Send(before[i:i + 500])  # acknowledged: it is in the queue
+    if saw_first:
+        server.Send(b"y")
+        assert client.Rcv(5) == (b"y", 0, 0)
+    if urgent_data:
+        client.Send(urgent_data, 0, 1)
+    results = []
+    got = 0
+    while got < len(before) + len(urgent_data or b""):
+        results.append(server.Rcv(5))
+        got += len(results[-1][0])
+    client.Send(b"after")
+    results.append(server.Rcv(5))
+    return results
+
+
+# (bytes before, urgent bytes, buffer size); all within the receive window
+@pytest.mark.parametrize("before,urgent,size", [
+    (1, 0, 16384), (3, 1, 16384), (1, 3, 16384), (9000, 1, 8192),
+    (9000, 0, 8192), (1000, 1000, 4096), (4096, 1, 4096), (4095, 2, 4096)])
+def test_rcv_without_a_poll_agrees(before, urgent, size):
+    """Rcv reading at once (the first unread byte known not to be the
+    mark) gives what Rcv polling first gives."""
+    args = (b"a" * before, b"UVW" * (urgent // 3) + b"U" * (urgent % 3),
+            size)
+    assert _exchange(True, *args) == _exchange(False, *args)
+
+
 # ---- Close, Abort, reuse ---------------------------------------------------------
 
 def test_close_is_a_half_close():

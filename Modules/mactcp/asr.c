@@ -6,7 +6,9 @@
  * time and in order.  An event holds the serial number of its watch, not
  * an object: a stream deleted in the meantime is simply not found.  If an
  * asr raises, the exception propagates from the point where the drain ran
- * and the remaining events get a new pending call. */
+ * and the remaining events get a new pending call.  Events the driver
+ * could not queue for lack of memory arrive as one MT_EVENT_LOST, which
+ * raises mactcp.error(insufficientResources) in the asr's place. */
 #include "mactcp.h"
 
 static int draining = 0;    /* GIL-protected: no nested drains */
@@ -32,25 +34,27 @@ mtasr_drain(void)
         PyObject *asr;
         PyObject *res;
 
-        mtdrv_lock();
-        if (!mtdrv_pop(&ev)) {
-            mtdrv_unlock();
+        mtdriver_lock();
+        if (!mtdriver_pop(&ev)) {
+            mtdriver_unlock();
             break;
         }
-        w = mtdrv_find(ev.serial);
+        w = mtdriver_find(ev.serial);
         if (w != NULL) {
             /* alive: its dealloc would have unregistered it, and that
              * needs the GIL we hold */
-            s = mtcp_owner_of(w);
+            s = mtstream_owner_of(w);
             Py_INCREF(s);
         }
-        mtdrv_unlock();
+        mtdriver_unlock();
         if (s == NULL)
             continue;
         asr = s->asr;
         if (asr != NULL && asr != Py_None) {
             Py_INCREF(asr);
-            if (s->w.kind == MTW_TCP)
+            if (ev.code == MT_EVENT_LOST)
+                res = mterrors_events_lost(ev.detail);
+            else if (s->w.kind == MTW_TCP)
                 res = PyObject_CallFunction(asr, "ii", ev.code, ev.detail);
             else
                 res = PyObject_CallFunction(asr, "i", ev.code);
@@ -66,7 +70,7 @@ mtasr_drain(void)
     }
     draining = 0;
     if (rc < 0)
-        mtdrv_reschedule();
+        mtdriver_reschedule();
     return rc;
 }
 

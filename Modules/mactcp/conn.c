@@ -44,8 +44,8 @@ set_int(int fd, int level, int name, int value)
  * - TCP_USER_TIMEOUT: MacPython's ULP timeout of 60 s;
  * - TCP_NODELAY: Send waits for the ACK of its last byte anyway, and Nagle
  *   would hold that last segment back for a round trip. */
-int
-mtconn_tcp_prepare(int fd, int bufsize)
+static int
+tcp_prepare(int fd, int bufsize)
 {
     int err;
 
@@ -83,7 +83,7 @@ mtconn_tcp_socket(int bufsize)
 
     if (fd < 0)
         return fd;
-    err = mtconn_tcp_prepare(fd, bufsize);
+    err = tcp_prepare(fd, bufsize);
     if (err < 0) {
         fdutil_close(fd);
         return err;
@@ -210,13 +210,6 @@ mtconn_poll_now(int fd, short events)
         rc = poll(&p, 1, 0);
     while (rc < 0 && errno == EINTR);
     return rc > 0 ? p.revents : 0;
-}
-
-/* TCP reports POLLPRI while urgent data has arrived and not been read past */
-int
-mtconn_urgent_pending(int fd)
-{
-    return (mtconn_poll_now(fd, POLLPRI) & POLLPRI) != 0;
 }
 
 /* Reads up to `limit` messages (limit < 0: all) from the error queue.
@@ -378,7 +371,7 @@ mtconn_drop(mtcp_watch *w, int abort)
     mtconn_remember_name(w);
     if (w->ops > 0)
         wake_blocked_call(w->fd);
-    mtdrv_forget_fd(w);
+    mtdriver_forget_fd(w);
     if (abort)
         mtconn_abort_fd(w->fd);
     else
@@ -427,7 +420,7 @@ mtconn_passive_failed(mtcp_watch *w, int code, int err)
     w->open_code = code;
     w->open_errno = err;
     if (w->has_asr)
-        mtdrv_post(w, MT_PassiveOpenDone, 0);
+        mtdriver_post(w, MT_PassiveOpenDone, 0);
 }
 
 /* The connection ended with `err`: TCPTerminate, once per connection */
@@ -439,15 +432,15 @@ mtconn_failed(mtcp_watch *w, int err)
     if (!w->term_posted) {
         w->term_posted = 1;
         if (w->has_asr)
-            mtdrv_post(w, MT_TCPTerminate, mterr_reason_for_errno(err));
+            mtdriver_post(w, MT_TCPTerminate, mterrors_reason_for_errno(err));
     }
 }
 
 /* The listener accepted connfd: the stream becomes that connection */
-void
-mtconn_accepted(mtcp_watch *w, int connfd)
+static void
+accepted(mtcp_watch *w, int connfd)
 {
-    mtdrv_forget_fd(w);
+    mtdriver_forget_fd(w);
     fdutil_close(w->fd);
     (void)mtconn_tcp_connected(connfd);
     w->fd = connfd;
@@ -456,7 +449,7 @@ mtconn_accepted(mtcp_watch *w, int connfd)
     w->open_code = 0;
     w->open_errno = 0;
     if (w->has_asr)
-        mtdrv_post(w, MT_PassiveOpenDone, 0);
+        mtdriver_post(w, MT_PassiveOpenDone, 0);
 }
 
 static void
@@ -465,7 +458,7 @@ listen_service(mtcp_watch *w)
     int connfd = fdutil_accept(w->fd, NULL, NULL, 1);
 
     if (connfd >= 0) {
-        mtconn_accepted(w, connfd);
+        accepted(w, connfd);
         return;
     }
     switch (-connfd) {
@@ -475,7 +468,7 @@ listen_service(mtcp_watch *w)
     case EPROTO:
         return;
     default:
-        mtconn_passive_failed(w, mterr_code_for_errno(-connfd), -connfd);
+        mtconn_passive_failed(w, mterrors_code_for_errno(-connfd), -connfd);
     }
 }
 
@@ -496,11 +489,11 @@ conn_events(mtcp_watch *w)
     if (!w->term_posted) {
         if (w->urg_armed && (rev & POLLPRI)) {
             w->urg_armed = 0;
-            mtdrv_post(w, MT_TCPUrgent, 0);
+            mtdriver_post(w, MT_TCPUrgent, 0);
         }
         if (w->data_armed && inq > 0) {
             w->data_armed = 0;
-            mtdrv_post(w, MT_TCPDataArrival, 0);
+            mtdriver_post(w, MT_TCPDataArrival, 0);
         }
     }
     if (rev & POLLERR) {
@@ -508,12 +501,12 @@ conn_events(mtcp_watch *w)
         int err = -fdutil_pending_error(fd);
 
         for (; icmp > 0; icmp--)
-            mtdrv_post(w, MT_TCPICMPReceived, 0);
+            mtdriver_post(w, MT_TCPICMPReceived, 0);
         if (err > 0) {
             /* With IP_RECVERR an ICMP error on a live connection is
              * reported through SO_ERROR and the connection goes on. */
             if (mtconn_tcp_state(fd) != TCP_CLOSE)
-                mtdrv_post(w, MT_TCPICMPReceived, 0);
+                mtdriver_post(w, MT_TCPICMPReceived, 0);
             else
                 mtconn_failed(w, err);
         }
@@ -526,13 +519,13 @@ conn_events(mtcp_watch *w)
 
     if (w->eof_seen && inq == 0 && !w->closing_posted) {
         w->closing_posted = 1;
-        mtdrv_post(w, MT_TCPClosing, 0);
+        mtdriver_post(w, MT_TCPClosing, 0);
     }
     if (w->eof_seen && w->fin_sent && inq == 0 && !w->term_posted
         && state != TCP_FIN_WAIT1 && state != TCP_CLOSING
         && state != TCP_LAST_ACK) {
         w->term_posted = 1;
-        mtdrv_post(w, MT_TCPTerminate, MT_TCPULPClose);
+        mtdriver_post(w, MT_TCPTerminate, MT_TCPULPClose);
     }
     if (w->term_posted || (rev & POLLHUP))
         return 0;   /* HUP is level-triggered and cannot be masked */
@@ -545,25 +538,25 @@ tcp_service(mtcp_watch *w, int from_op)
     uint32_t mask;
 
     if (w->fd < 0 || (w->ops > 0 && !from_op)) {
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
         return;
     }
     if (w->phase == MTC_LISTEN) {
         listen_service(w);
         if (w->phase == MTC_LISTEN) {
             if (from_op)
-                mtdrv_forget_fd(w);
+                mtdriver_forget_fd(w);
             else
-                (void)mtdrv_arm(w, EPOLLIN);
+                (void)mtdriver_arm(w, EPOLLIN);
             return;
         }
     }
     if (w->phase != MTC_CONN || !w->has_asr || from_op) {
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
         return;
     }
     if (conn_events(w) == 0) {
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
         return;
     }
     mask = EPOLLONESHOT;
@@ -574,7 +567,7 @@ tcp_service(mtcp_watch *w, int from_op)
         if (w->urg_armed)
             mask |= EPOLLPRI;
     }
-    (void)mtdrv_arm(w, mask);
+    (void)mtdriver_arm(w, mask);
 }
 
 static void
@@ -583,7 +576,7 @@ udp_service(mtcp_watch *w, int from_op)
     short rev;
 
     if (w->fd < 0 || !w->has_asr || (w->ops > 0 && !from_op) || from_op) {
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
         return;
     }
     rev = mtconn_poll_now(w->fd, POLLIN);
@@ -594,13 +587,13 @@ udp_service(mtcp_watch *w, int from_op)
          * Read or Write would fail with it */
         (void)fdutil_pending_error(w->fd);
         for (; icmp > 0; icmp--)
-            mtdrv_post(w, MT_UDPICMPReceived, 0);
+            mtdriver_post(w, MT_UDPICMPReceived, 0);
     }
     if ((rev & POLLIN) && w->data_armed) {
         w->data_armed = 0;
-        mtdrv_post(w, MT_UDPDataArrival, 0);
+        mtdriver_post(w, MT_UDPDataArrival, 0);
     }
-    (void)mtdrv_arm(w, EPOLLONESHOT | (w->data_armed ? EPOLLIN : 0));
+    (void)mtdriver_arm(w, EPOLLONESHOT | (w->data_armed ? EPOLLIN : 0));
 }
 
 void
@@ -614,6 +607,6 @@ mtconn_service(mtcp_watch *w, int from_op)
         udp_service(w, from_op);
         break;
     default:
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
     }
 }

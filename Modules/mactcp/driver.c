@@ -5,12 +5,18 @@
  * 3.9 to 3.11 the driver then takes the GIL for a moment, holding nothing
  * else: see kick_main_thread).
  *
+ * The lowest layer of mactcp: it calls no other mactcp file.  It reaches
+ * up only through two function pointers (libuv's watcher callbacks): each
+ * watch's `service`, given to mtdriver_attach(), and the pending call
+ * that delivers the FIFO, given to mtdriver_init().
+ *
  * Design (libuv's loop, adapted):
  * - One mutex (`lock`) guards the registry, the FIFO and every watch.
  * - Watches are armed EPOLLONESHOT: each report disables the descriptor
- *   until mtconn_service() has looked at the real state again and armed it
- *   for what is still of interest.  Level-triggered conditions that cannot
- *   be masked (EPOLLHUP) therefore never make the loop spin.
+ *   until the watch's service (conn.c's mtconn_service) has looked at the
+ *   real state again and armed it for what is still of interest.
+ *   Level-triggered conditions that cannot be masked (EPOLLHUP) therefore
+ *   never make the loop spin.
  * - epoll_ctl is called by whichever thread holds the lock, not only by the
  *   driver: epoll is thread-safe, and re-arming a stream right where a
  *   Rcv or Send ends saves a thread hop per call on the data path.
@@ -20,7 +26,15 @@
  * - The FIFO is announced once, when it turns non-empty: one write to
  *   asr_fd (which wakes a main thread blocked in mactcp) and one
  *   Py_AddPendingCall.  A refused pending call is retried by the driver
- *   every few milliseconds until accepted; no event is ever dropped. */
+ *   every few milliseconds until accepted.
+ * - No event is dropped while its stream lives and the driver runs (from
+ *   the first stream to the last, or to mtdriver_shutdown at exit).  When
+ *   malloc cannot make an event, mtdriver_post queues the watch's own
+ *   preallocated `lost` event in its place (code MT_EVENT_LOST), and each
+ *   further event lost before it is delivered adds one to its count
+ *   (detail).  The drain (asr.c) raises mactcp.error(insufficientResources)
+ *   for it at the point where the asr would have run, as it propagates an
+ *   asr's exception; events before and after it keep their order. */
 #include "mactcp.h"
 #include "fdutil.h"
 
@@ -37,6 +51,9 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* the Py_AddPendingCall callback that delivers the FIFO (mtdriver_init) */
+static int (*deliver)(void *) = NULL;
+
 static struct {
     mtcp_watch **watches;   /* the registry; borrowed pointers */
     size_t count;
@@ -48,7 +65,7 @@ static struct {
     pthread_t thread;
     int running;
     int stopping;
-    int finished;           /* mtdrv_shutdown ran: never start again */
+    int finished;           /* mtdriver_shutdown ran: never start again */
     mtcp_event *head;       /* the FIFO */
     mtcp_event *tail;
     int announced;          /* asrfd written and a pending call asked for */
@@ -79,8 +96,25 @@ drain_eventfd(int fd)
     while (n < 0 && errno == EINTR);
 }
 
+/* An event leaves the FIFO: malloc'd ones are freed; a watch's `lost`
+ * event is only marked as out of the FIFO (count 0). */
+static void
+release_event(mtcp_event *e)
+{
+    if (e->code == MT_EVENT_LOST)
+        e->detail = 0;
+    else
+        free(e);
+}
+
 void
-mtdrv_lock(void)
+mtdriver_init(int (*deliver_fifo)(void *))
+{
+    deliver = deliver_fifo;
+}
+
+void
+mtdriver_lock(void)
 {
     pthread_mutex_lock(&lock);
 }
@@ -115,7 +149,7 @@ kick_main_thread(void)
 static void
 request_call(void)
 {
-    if (Py_AddPendingCall(mtasr_pending, NULL) == 0) {
+    if (Py_AddPendingCall(deliver, NULL) == 0) {
         kick_main_thread();
         return;
     }
@@ -128,7 +162,7 @@ request_call(void)
 }
 
 void
-mtdrv_unlock(void)
+mtdriver_unlock(void)
 {
     int want = drv.call_wanted;
 
@@ -139,7 +173,7 @@ mtdrv_unlock(void)
 }
 
 mtcp_watch *
-mtdrv_find(uint64_t serial)
+mtdriver_find(uint64_t serial)
 {
     size_t i;
 
@@ -181,15 +215,15 @@ driver_main(void *arg)
                 drain_eventfd(drv.wakefd);
                 continue;
             }
-            w = mtdrv_find(evs[i].data.u64);
+            w = mtdriver_find(evs[i].data.u64);
             if (w == NULL)
                 continue;   /* deleted after epoll_wait reported it */
             /* the report disabled the oneshot registration */
-            mtconn_service(w, 0);
+            w->service(w, 0);
         }
         retry = drv.call_retry;
         drv.call_retry = 0;
-        mtdrv_unlock();
+        mtdriver_unlock();
         if (retry)
             request_call();
     }
@@ -292,7 +326,7 @@ stop_driver(void)
     drv.epfd = drv.wakefd = drv.asrfd = -1;
     while ((e = drv.head) != NULL) {
         drv.head = e->next;
-        free(e);
+        release_event(e);
     }
     drv.tail = NULL;
     drv.announced = 0;
@@ -301,7 +335,7 @@ stop_driver(void)
 }
 
 int
-mtdrv_attach(mtcp_watch *w)
+mtdriver_attach(mtcp_watch *w, mtcp_service_fn service)
 {
     int err = 0;
 
@@ -326,20 +360,23 @@ mtdrv_attach(mtcp_watch *w)
     }
     w->serial = ++drv.next_serial;
     w->ep_fd = -1;
+    w->service = service;
+    w->lost.code = MT_EVENT_LOST;
+    w->lost.detail = 0;
     drv.watches[drv.count++] = w;
     pthread_mutex_unlock(&lock);
     return 0;
 }
 
 void
-mtdrv_detach(mtcp_watch *w)
+mtdriver_detach(mtcp_watch *w)
 {
     mtcp_event **link;
     size_t i;
     int last;
 
     pthread_mutex_lock(&lock);
-    mtdrv_forget_fd(w);
+    mtdriver_forget_fd(w);
     for (i = 0; i < drv.count; i++) {
         if (drv.watches[i] == w) {
             drv.watches[i] = drv.watches[--drv.count];
@@ -354,7 +391,7 @@ mtdrv_detach(mtcp_watch *w)
 
         if (e->serial == w->serial) {
             *link = e->next;
-            free(e);
+            release_event(e);
         }
         else {
             drv.tail = e;
@@ -374,7 +411,7 @@ mtdrv_detach(mtcp_watch *w)
 }
 
 void
-mtdrv_shutdown(void)
+mtdriver_shutdown(void)
 {
     pthread_mutex_lock(&lock);
     drv.finished = 1;
@@ -383,7 +420,7 @@ mtdrv_shutdown(void)
 }
 
 void
-mtdrv_forget_fd(mtcp_watch *w)
+mtdriver_forget_fd(mtcp_watch *w)
 {
     if (w->ep_fd >= 0 && drv.epfd >= 0)
         (void)epoll_ctl(drv.epfd, EPOLL_CTL_DEL, w->ep_fd, NULL);
@@ -391,12 +428,12 @@ mtdrv_forget_fd(mtcp_watch *w)
 }
 
 int
-mtdrv_arm(mtcp_watch *w, uint32_t events)
+mtdriver_arm(mtcp_watch *w, uint32_t events)
 {
     struct epoll_event ev;
 
     if (events == 0 || w->fd < 0 || w->serial == 0 || drv.epfd < 0) {
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
         return 0;
     }
     ev.events = events | EPOLLONESHOT;
@@ -409,7 +446,7 @@ mtdrv_arm(mtcp_watch *w, uint32_t events)
         /* the old descriptor was closed and its number reused */
     }
     else
-        mtdrv_forget_fd(w);
+        mtdriver_forget_fd(w);
     if (epoll_ctl(drv.epfd, EPOLL_CTL_ADD, w->fd, &ev) < 0) {
         w->ep_fd = -1;
         return -errno;
@@ -419,19 +456,25 @@ mtdrv_arm(mtcp_watch *w, uint32_t events)
 }
 
 void
-mtdrv_post(mtcp_watch *w, int code, int detail)
+mtdriver_post(mtcp_watch *w, int code, int detail)
 {
     mtcp_event *e;
 
     if (!drv.running || w->serial == 0)
         return;
     e = malloc(sizeof(*e));
-    if (e == NULL)
-        return;     /* out of memory: nothing sensible is left to do */
+    if (e != NULL) {
+        e->code = code;
+        e->detail = detail;
+    }
+    else {
+        /* out of memory: the watch's own event reports the loss */
+        e = &w->lost;
+        if (e->detail++ > 0)
+            return;     /* already queued; it counts this one too */
+    }
     e->next = NULL;
     e->serial = w->serial;
-    e->code = code;
-    e->detail = detail;
     if (drv.tail != NULL)
         drv.tail->next = e;
     else
@@ -445,7 +488,7 @@ mtdrv_post(mtcp_watch *w, int code, int detail)
 }
 
 int
-mtdrv_pop(mtcp_event *out)
+mtdriver_pop(mtcp_event *out)
 {
     mtcp_event *e = drv.head;
 
@@ -461,18 +504,18 @@ mtdrv_pop(mtcp_event *out)
         drv.tail = NULL;
     *out = *e;
     out->next = NULL;
-    free(e);
+    release_event(e);
     return 1;
 }
 
 int
-mtdrv_asr_fd(void)
+mtdriver_asr_fd(void)
 {
     return drv.asrfd;
 }
 
 void
-mtdrv_reschedule(void)
+mtdriver_reschedule(void)
 {
     mtcp_event probe;
 
@@ -480,6 +523,6 @@ mtdrv_reschedule(void)
     if (drv.head != NULL)
         drv.call_wanted = 1;
     else
-        (void)mtdrv_pop(&probe);    /* empty: clears the announcement */
-    mtdrv_unlock();
+        (void)mtdriver_pop(&probe);    /* empty: clears the announcement */
+    mtdriver_unlock();
 }

@@ -5,7 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
-PyObject *mterr_error = NULL;
+/* mactcp.error; owned for the process */
+static PyObject *error_class = NULL;
 
 /* MacTCP's result codes with the meaning Apple gives them (facts 5.3). */
 static const struct {
@@ -82,7 +83,7 @@ errno_row(int err)
 }
 
 int
-mterr_code_for_errno(int err)
+mterrors_code_for_errno(int err)
 {
     const struct errno_row *row = errno_row(err);
 
@@ -90,7 +91,7 @@ mterr_code_for_errno(int err)
 }
 
 int
-mterr_reason_for_errno(int err)
+mterrors_reason_for_errno(int err)
 {
     const struct errno_row *row = errno_row(err);
 
@@ -108,16 +109,28 @@ code_text(int code)
     return NULL;
 }
 
+/* error((code, text)) */
+static PyObject *
+raise_text(int code, const char *text)
+{
+    PyObject *value = Py_BuildValue("(iN)", code, cs_native_str(text));
+
+    if (value != NULL) {
+        PyErr_SetObject(error_class, value);
+        Py_DECREF(value);
+    }
+    return NULL;
+}
+
 /* error((code, message)); the message adds strerror(err) when err != 0 */
 PyObject *
-mterr_raise_errno(int code, int err)
+mterrors_raise_errno(int code, int err)
 {
     char buf[256];
     const char *text;
-    PyObject *value;
 
     if (code == 0)
-        code = mterr_code_for_errno(err);
+        code = mterrors_code_for_errno(err);
     text = code_text(code);
     if (text == NULL)
         snprintf(buf, sizeof(buf), "Mac OS error code %d", code);
@@ -125,40 +138,49 @@ mterr_raise_errno(int code, int err)
         snprintf(buf, sizeof(buf), "%s (%s)", text, strerror(err));
     else
         snprintf(buf, sizeof(buf), "%s", text);
-    value = Py_BuildValue("(iN)", code, cs_native_str(buf));
-    if (value != NULL) {
-        PyErr_SetObject(mterr_error, value);
-        Py_DECREF(value);
-    }
+    return raise_text(code, buf);
+}
+
+PyObject *
+mterrors_raise(int code)
+{
+    return mterrors_raise_errno(code, 0);
+}
+
+PyObject *
+mterrors_raise_msg(const char *msg)
+{
+    PyErr_SetString(error_class, msg);
     return NULL;
 }
 
+/* error((insufficientResources, text)) for events the driver could not
+ * queue */
 PyObject *
-mterr_raise(int code)
+mterrors_events_lost(int count)
 {
-    return mterr_raise_errno(code, 0);
+    char buf[128];
+
+    snprintf(buf, sizeof(buf), "%s: %d asr event%s lost (out of memory)",
+             code_text(MT_insufficientResources), count,
+             count == 1 ? "" : "s");
+    return raise_text(MT_insufficientResources, buf);
 }
 
 PyObject *
-mterr_raise_msg(const char *msg)
+mterrors_passive_busy(void)
 {
-    PyErr_SetString(mterr_error, msg);
-    return NULL;
-}
-
-PyObject *
-mterr_passive_busy(void)
-{
-    return mterr_raise_msg("Operation not allowed, PassiveOpen in progress");
+    return mterrors_raise_msg("Operation not allowed, PassiveOpen in "
+                              "progress");
 }
 
 int
-mterr_add_to_module(PyObject *module)
+mterrors_add_to_module(PyObject *module)
 {
-    if (mterr_error == NULL) {
-        mterr_error = PyErr_NewException("mactcp.error", NULL, NULL);
-        if (mterr_error == NULL)
+    if (error_class == NULL) {
+        error_class = PyErr_NewException("mactcp.error", NULL, NULL);
+        if (error_class == NULL)
             return -1;
     }
-    return PyModule_AddObjectRef(module, "error", mterr_error);
+    return PyModule_AddObjectRef(module, "error", error_class);
 }

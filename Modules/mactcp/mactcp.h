@@ -4,10 +4,23 @@
  *
  * Threads.  One driver thread (driver.c) watches every stream with
  * epoll and never holds a Python reference, nor the GIL except for an
- * instant with no lock held (on 3.9 to 3.11, see kick_main_thread).  A stream's C state
- * lives in a `mtcp_watch` embedded in its Python object; the driver finds it
- * through the registry by serial number, under the one module lock, so an
- * object that is deallocated simply disappears from the registry.
+ * instant with no lock held (on 3.9 to 3.11, see driver.c's
+ * kick_main_thread).  A stream's C state lives in a `mtcp_watch` embedded
+ * in its Python object; the driver finds it through the registry by serial
+ * number, under the one module lock, so an object that is deallocated
+ * simply disappears from the registry.
+ *
+ * Layers, lowest first: a file calls only files on the lines above its
+ * own (Tools/depcheck.py checks), and the driver reaches up only through
+ * the function pointers it is given (mtdriver_init, mtdriver_attach).
+ *   driver.c (thread, registry, FIFO), errors.c, iface.c
+ *   conn.c (socket chores without the GIL)
+ *   stream.c (what both stream types share), status.c
+ *   asr.c (runs the asr), wait.c (the one blocking helper)
+ *   tcpconn.c (a TCP stream's connection checks), udp.c
+ *   tcpio.c (Send, Rcv)
+ *   tcp.c (the TCP stream type)
+ *   mactcpmodule.c
  *
  * Who may touch a watch's descriptor: with the module lock held, anyone;
  * without it, only the thread that owns the watch's blocking call
@@ -56,7 +69,10 @@ enum {
     MT_TCPICMPReceived = 6,
     MT_PassiveOpenDone = 32766,
     MT_UDPDataArrival = 1,
-    MT_UDPICMPReceived = 2
+    MT_UDPICMPReceived = 2,
+    /* not MacTCP's: events the driver could not queue for lack of memory
+     * (driver.c); the drain raises mactcp.error for it */
+    MT_EVENT_LOST = 0
 };
 
 /* TCPTerminate reasons */
@@ -98,10 +114,25 @@ enum {
     MTC_CONN = 3        /* w->fd is a connection (maybe ended by now) */
 };
 
+typedef struct mtcp_event {
+    struct mtcp_event *next;
+    uint64_t serial;        /* the watch it is for */
+    int code;               /* an asr event code, or MT_EVENT_LOST */
+    int detail;             /* MT_EVENT_LOST: how many were lost (0: the
+                             * watch's `lost` is not in the FIFO) */
+} mtcp_event;
+
+struct mtcp_watch;
+/* looks at a watched descriptor, posts its events and arms it again
+ * (conn.c's mtconn_service); lock held; from_op: by the call that owns fd */
+typedef void (*mtcp_service_fn)(struct mtcp_watch *w, int from_op);
+
 typedef struct mtcp_watch {
-    /* set by the registry */
+    /* set by the registry (mtdriver_attach) */
     uint64_t serial;        /* registry key; 0 while not registered */
     int ep_fd;              /* descriptor added to epoll, or -1 */
+    mtcp_service_fn service;    /* what the driver calls on a report */
+    mtcp_event lost;        /* queued for the events malloc could not make */
     /* set by the owner (all fields below are guarded by the module lock) */
     int kind;               /* MTW_TCP or MTW_UDP */
     int fd;                 /* listener, connection or UDP socket; -1 */
@@ -133,51 +164,43 @@ typedef struct mtcp_watch {
     int last_port;
 } mtcp_watch;
 
-typedef struct mtcp_event {
-    struct mtcp_event *next;
-    uint64_t serial;        /* the watch it is for */
-    int code;
-    int detail;
-} mtcp_event;
-
 /* ---- driver.c: registry, epoll thread, event FIFO ------------------ */
-void mtdrv_lock(void);
-void mtdrv_unlock(void);        /* also schedules the asr pending call */
-int mtdrv_attach(mtcp_watch *w);    /* GIL held; 0 or -errno */
-void mtdrv_detach(mtcp_watch *w);   /* GIL held; also purges its events */
-void mtdrv_shutdown(void);      /* at exit: stops the thread for good */
+/* module init: the pending call that delivers the FIFO (mtasr_pending) */
+void mtdriver_init(int (*deliver_fifo)(void *));
+void mtdriver_lock(void);
+void mtdriver_unlock(void);     /* also schedules the asr pending call */
+/* GIL held; 0 or -errno.  The driver calls service on each report. */
+int mtdriver_attach(mtcp_watch *w, mtcp_service_fn service);
+void mtdriver_detach(mtcp_watch *w);    /* GIL held; also purges its events */
+void mtdriver_shutdown(void);   /* at exit: stops the thread for good */
 /* lock held: */
-int mtdrv_arm(mtcp_watch *w, uint32_t events);  /* 0 events: stop watching */
-void mtdrv_forget_fd(mtcp_watch *w);    /* before w->fd is closed */
-void mtdrv_post(mtcp_watch *w, int code, int detail);
-mtcp_watch *mtdrv_find(uint64_t serial);
-int mtdrv_pop(mtcp_event *out);         /* 1 popped, 0 empty */
-int mtdrv_asr_fd(void);                 /* readable while events wait */
-void mtdrv_reschedule(void);    /* GIL held: events remain after an error */
+int mtdriver_arm(mtcp_watch *w, uint32_t events);  /* 0 events: stop */
+void mtdriver_forget_fd(mtcp_watch *w);     /* before w->fd is closed */
+void mtdriver_post(mtcp_watch *w, int code, int detail);
+mtcp_watch *mtdriver_find(uint64_t serial);
+int mtdriver_pop(mtcp_event *out);          /* 1 popped, 0 empty */
+int mtdriver_asr_fd(void);                  /* readable while events wait */
+void mtdriver_reschedule(void); /* GIL held: events remain after an error */
 
 /* ---- conn.c: socket chores without the GIL ------------------------- */
 int mtconn_tcp_socket(int bufsize);         /* fd or -errno */
 int mtconn_udp_socket(int bufsize, int port);       /* fd or -errno */
 int mtconn_bind_any(int fd, int port);      /* 0 or -errno */
-int mtconn_tcp_prepare(int fd, int bufsize);        /* 0 or -errno */
 int mtconn_tcp_connected(int fd);           /* options after connect */
 int mtconn_tcp_state(int fd);               /* TCP_* state or -1 */
 int mtconn_mac_state(int fd);               /* MacTCP connectionState */
 int mtconn_inq(int fd);                     /* SIOCINQ or -errno */
 int mtconn_outq(int fd);                    /* SIOCOUTQ or -errno */
-int mtconn_urgent_pending(int fd);          /* 1 if urgent data waits */
 int mtconn_drain_errqueue(int fd);          /* ICMP reports read */
 /* the same, one message at most; *got: 1 if one was read */
 int mtconn_take_errqueue(int fd, int *got, uint32_t *key);
 short mtconn_poll_now(int fd, short events);    /* revents, no waiting */
-int mtconn_is_soft_error(int err);          /* ICMP-style, not fatal */
 int mtconn_sockname(int fd, int peer, uint32_t *host, int *port);
 int mtconn_abort_fd(int fd);                /* RST and close */
-void mtconn_service(mtcp_watch *w, int from_op);    /* lock held */
-void mtconn_failed(mtcp_watch *w, int err);         /* lock held */
-void mtconn_accepted(mtcp_watch *w, int connfd);    /* lock held */
-void mtconn_reset(mtcp_watch *w);   /* lock held: new connection state */
 /* lock held: */
+void mtconn_service(mtcp_watch *w, int from_op);    /* an mtcp_service_fn */
+void mtconn_failed(mtcp_watch *w, int err);
+void mtconn_reset(mtcp_watch *w);           /* new connection state */
 void mtconn_remember_name(mtcp_watch *w);   /* for GetSockName */
 void mtconn_drop(mtcp_watch *w, int abort); /* close w->fd; abort: RST */
 int mtconn_ended(mtcp_watch *w);    /* no connection, or it ended */
@@ -193,32 +216,31 @@ typedef struct mtcp_iface {
 int mtiface_primary(mtcp_iface *out);       /* 0 or -errno */
 
 /* ---- errors.c ------------------------------------------------------ */
-extern PyObject *mterr_error;   /* mactcp.error; owned for the process */
-int mterr_add_to_module(PyObject *module);
-int mterr_code_for_errno(int err);          /* GIL-free */
-int mterr_reason_for_errno(int err);        /* TCPTerminate reason */
-PyObject *mterr_raise(int code);            /* error(code, text) */
-PyObject *mterr_raise_errno(int code, int err); /* code 0: from table */
-PyObject *mterr_raise_msg(const char *msg); /* error(msg) */
-PyObject *mterr_passive_busy(void);
+int mterrors_add_to_module(PyObject *module);
+int mterrors_code_for_errno(int err);          /* GIL-free */
+int mterrors_reason_for_errno(int err);        /* TCPTerminate reason */
+PyObject *mterrors_raise(int code);            /* error(code, text) */
+PyObject *mterrors_raise_errno(int code, int err); /* code 0: from table */
+PyObject *mterrors_raise_msg(const char *msg); /* error(msg) */
+PyObject *mterrors_passive_busy(void);
+PyObject *mterrors_events_lost(int count);  /* insufficientResources */
 
 /* ---- wait.c -------------------------------------------------------- */
 typedef struct mtcp_deadline {
     int infinite;
     double at;              /* CLOCK_MONOTONIC seconds */
 } mtcp_deadline;
-double mtwait_now(void);
 void mtwait_deadline(mtcp_deadline *d, double timeout);    /* <=0: never */
 int mtwait_fd(int fd, short events, const mtcp_deadline *d, int max_ms);
 /* the same; *rev gets fd's revents when it was fd that woke, else 0 */
 int mtwait_fd_rev(int fd, short events, const mtcp_deadline *d, int max_ms,
                   short *rev);
 void mtwait_set_main_thread(unsigned long ident);
-int mtwait_is_main_thread(void);
 
 /* ---- asr.c --------------------------------------------------------- */
 int mtasr_pending(void *arg);   /* the Py_AddPendingCall callback */
-int mtasr_drain(void);          /* 0, or -1 with the asr's exception */
+int mtasr_drain(void);  /* 0, or -1 with the asr's (or a lost event's)
+                         * exception */
 int mtasr_draining(void);
 
 /* ---- stream.c: what TCP and UDP stream objects share --------------- */
@@ -234,73 +256,79 @@ typedef struct mtcp_stream {
 /* the watch of a TCP or UDP stream object */
 #define MTCP_WATCH(self) (&((mtcp_stream *)(self))->w)
 
-extern PyTypeObject mtcp_tcp_type;
-extern PyTypeObject mtcp_udp_type;
-extern PyTypeObject mtcp_status_type;
-PyObject *mtcp_tcp_new(int bufsize);
-PyObject *mtcp_udp_new(int bufsize, int port);
-PyObject *mtcp_status_new(int fd);     /* a connected TCP socket */
-int mtcp_tcp_ready(void);       /* PyType_Ready with the slots filled */
-int mtcp_udp_ready(void);
-int mtcp_status_ready(void);
-
 /* the stream owning a registered watch: borrowed, valid with the GIL held */
-mtcp_stream *mtcp_owner_of(mtcp_watch *w);
+mtcp_stream *mtstream_owner_of(mtcp_watch *w);
 /* a new stream of type, registered with the driver, no descriptor yet */
-PyObject *mtcp_stream_new(PyTypeObject *type, int kind, int bufsize);
+PyObject *mtstream_new(PyTypeObject *type, int kind, int bufsize);
 /* the slots both stream types use */
-void mtcp_stream_dealloc(PyObject *self);   /* like TCPRelease/UDPRelease */
-int mtcp_stream_traverse(PyObject *self, visitproc visit, void *arg);
-int mtcp_stream_clear(PyObject *self);
-PyObject *mtcp_stream_get_asr(mtcp_stream *s, void *closure);
-int mtcp_stream_set_asr(mtcp_stream *s, PyObject *value, void *closure);
+void mtstream_dealloc(PyObject *self);   /* like TCPRelease/UDPRelease */
+int mtstream_traverse(PyObject *self, visitproc visit, void *arg);
+int mtstream_clear(PyObject *self);
+PyObject *mtstream_get_asr(mtcp_stream *s, void *closure);
+int mtstream_set_asr(mtcp_stream *s, PyObject *value, void *closure);
 
 /* shared argument converters (O&): 1 or 0 */
-int mtcp_size_converter(PyObject *obj, void *out);  /* int */
-int mtcp_host_converter(PyObject *obj, void *out);  /* uint32_t */
-int mtcp_port_converter(PyObject *obj, void *out);  /* int 0..65535 */
-int mtcp_timeout_converter(PyObject *obj, void *out);   /* double >= 0 */
-PyObject *mtcp_host_object(uint32_t host);
+int mtstream_size_converter(PyObject *obj, void *out);  /* int */
+int mtstream_host_converter(PyObject *obj, void *out);  /* uint32_t */
+int mtstream_port_converter(PyObject *obj, void *out);  /* int 0..65535 */
+int mtstream_timeout_converter(PyObject *obj, void *out);   /* double >= 0 */
+PyObject *mtstream_host_object(uint32_t host);
 
 /* op bracket for blocking calls: refuses a call from a second thread */
-int mtcp_op_begin(mtcp_watch *w);           /* 0 or -1 with exception */
-void mtcp_op_end(mtcp_watch *w);
+int mtstream_op_begin(mtcp_watch *w);           /* 0 or -1 with exception */
+void mtstream_op_end(mtcp_watch *w);
 /* the same with the module lock held; begin: 0, or -1 (no exception)
- * when another thread is using the stream, then raise mtcp_op_busy() */
-int mtcp_op_begin_locked(mtcp_watch *w);
-void mtcp_op_end_locked(mtcp_watch *w);
-PyObject *mtcp_op_busy(void);               /* raises; NULL */
+ * when another thread is using the stream, then raise mtstream_op_busy() */
+int mtstream_op_begin_locked(mtcp_watch *w);
+void mtstream_op_end_locked(mtcp_watch *w);
+PyObject *mtstream_op_busy(void);               /* raises; NULL */
 
-/* ---- tcp.c: the connection checks the TCP methods share ---------- */
+/* ---- status.c, udp.c, tcp.c: the types ----------------------------- */
+int mtstatus_ready(void);       /* PyType_Ready */
+PyObject *mtstatus_new(int fd);     /* of a connected TCP socket */
+int mtudp_ready(void);
+PyObject *mtudp_new(int bufsize, int port);
+int mttcp_ready(void);
+PyObject *mttcp_new(int bufsize);
+
+/* ---- tcpconn.c: the connection checks the TCP methods share ------ */
 /* The stream's connection, even one that has ended (its data can still be
  * read): its descriptor (and *gen, its generation), or -1 with an
  * exception when a PassiveOpen is pending or there is no connection. */
-int mtcp_tcp_conn(mtcp_watch *w, unsigned *gen);
+int mttcpconn_fd(mtcp_watch *w, unsigned *gen);
 /* The same, for a connection that has not failed. */
-int mtcp_tcp_live_conn(mtcp_watch *w, unsigned *gen);
-/* The data path's start: the checks of mtcp_tcp_conn(), with MTCP_LIVE
- * those of mtcp_tcp_live_conn(), with MTCP_NO_FIN connectionClosing after
- * our Close(), then mtcp_op_begin(), all under one lock and raising in
+int mttcpconn_live_fd(mtcp_watch *w, unsigned *gen);
+/* The data path's start: the checks of mttcpconn_fd(), with MTTCPCONN_LIVE
+ * those of mttcpconn_live_fd(), with MTTCPCONN_NO_FIN connectionClosing after
+ * our Close(), then mtstream_op_begin(), all under one lock and raising in
  * that order.  The descriptor, or -1 with an exception. */
-#define MTCP_LIVE 1
-#define MTCP_NO_FIN 2
-int mtcp_tcp_op_begin(mtcp_watch *w, int checks, unsigned *gen);
+#define MTTCPCONN_LIVE 1
+#define MTTCPCONN_NO_FIN 2
+int mttcpconn_op_begin(mtcp_watch *w, int checks, unsigned *gen);
 /* In a blocking call: the connection failed with err; records it, ends
- * the call (mtcp_op_end) and raises; returns NULL. */
-PyObject *mtcp_tcp_conn_error(mtcp_watch *w, unsigned gen, int err);
+ * the call (mtstream_op_end) and raises; returns NULL. */
+PyObject *mttcpconn_error(mtcp_watch *w, unsigned gen, int err);
 /* In a blocking call: mtwait_fd() on the connection.  Returns 1 to look
  * again, 0 when the deadline passed, or -1 with an exception and the call
  * ended (a signal, an asr's exception, or the descriptor replaced). */
-int mtcp_tcp_wait(mtcp_watch *w, int fd, unsigned gen, short events,
+int mttcpconn_wait(mtcp_watch *w, int fd, unsigned gen, short events,
                   const mtcp_deadline *d, int max_ms, short *rev);
 /* After a wake-up: posts the ICMP reports found on the error queue and in
  * SO_ERROR; returns 0, or the errno that ended the connection (recorded
  * in w->sock_err).  A connection in CLOSE after our FIN, with no error,
  * ended in order: 0. */
-int mtcp_tcp_check_conn(mtcp_watch *w, int fd);
+int mttcpconn_check(mtcp_watch *w, int fd);
 
-/* ---- tcpio.c: the data path, in the TCP method table --------------- */
-PyObject *tcps_Send(PyObject *self, CS_POSKW_PARAMS);
-PyObject *tcps_Rcv(PyObject *self, CS_POS_PARAMS);
+/* ---- tcpio.c: the data path ----------------------------------------- */
+PyObject *mttcpio_Send(PyObject *self, CS_POSKW_PARAMS);
+PyObject *mttcpio_Rcv(PyObject *self, CS_POS_PARAMS);
+/* their entries of the TCP method table (tcp.c) */
+#define MTTCPIO_SEND_METHODDEF                                              \
+    {"Send", CS_POS_FN(mttcpio_Send), CS_METH_POSKW,                        \
+     "Send(buf, push=0, urgent=0): returns when the peer has acknowledged " \
+     "all of buf"},
+#define MTTCPIO_RCV_METHODDEF                                               \
+    {"Rcv", CS_POS_FN(mttcpio_Rcv), CS_METH_POS,                            \
+     "Rcv(timeout) -> (data, urgent, mark); timeout in seconds, 0 = forever"},
 
 #endif /* CLASSICSOCKET_MTCP_H */

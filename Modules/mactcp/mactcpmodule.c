@@ -12,7 +12,7 @@ primary(mtcp_iface *iface)
     int err = mtiface_primary(iface);
 
     if (err < 0) {
-        mterr_raise_errno(MT_ipNoCnfgErr, -err);
+        mterrors_raise_errno(MT_ipNoCnfgErr, -err);
         return -1;
     }
     return 0;
@@ -40,7 +40,7 @@ mactcp_IPAddr(PyObject *module, PyObject *noargs)
     (void)noargs;
     if (primary(&iface) < 0)
         return NULL;
-    return mtcp_host_object(iface.addr);
+    return mtstream_host_object(iface.addr);
 }
 
 static PyObject *
@@ -52,7 +52,7 @@ mactcp_NetMask(PyObject *module, PyObject *noargs)
     (void)noargs;
     if (primary(&iface) < 0)
         return NULL;
-    return mtcp_host_object(iface.mask);
+    return mtstream_host_object(iface.mask);
 }
 
 static PyObject *
@@ -61,11 +61,12 @@ mactcp_TCPCreate(PyObject *module, PyObject *args)
     int size;
 
     (void)module;
-    if (!PyArg_ParseTuple(args, "O&:TCPCreate", mtcp_size_converter, &size))
+    if (!PyArg_ParseTuple(args, "O&:TCPCreate", mtstream_size_converter,
+                          &size))
         return NULL;
     if (size < MT_TCP_MIN_BUFFER)
-        return mterr_raise(MT_invalidLength);
-    return mtcp_tcp_new(size);
+        return mterrors_raise(MT_invalidLength);
+    return mttcp_new(size);
 }
 
 static PyObject *
@@ -75,12 +76,12 @@ mactcp_UDPCreate(PyObject *module, PyObject *args)
     int port;
 
     (void)module;
-    if (!PyArg_ParseTuple(args, "O&O&:UDPCreate", mtcp_size_converter, &size,
-                          mtcp_port_converter, &port))
+    if (!PyArg_ParseTuple(args, "O&O&:UDPCreate", mtstream_size_converter,
+                          &size, mtstream_port_converter, &port))
         return NULL;
     if (size < MT_UDP_MIN_BUFFER)
-        return mterr_raise(MT_invalidLength);
-    return mtcp_udp_new(size, port);
+        return mterrors_raise(MT_invalidLength);
+    return mtudp_new(size, port);
 }
 
 /* Registered with atexit: the driver must not ask for pending calls once
@@ -90,7 +91,7 @@ mactcp_atexit(PyObject *module, PyObject *noargs)
 {
     (void)module;
     (void)noargs;
-    mtdrv_shutdown();
+    mtdriver_shutdown();
     Py_RETURN_NONE;
 }
 
@@ -163,10 +164,11 @@ static int
 mactcp_exec(PyObject *module)
 {
     cs_init_threads();
-    if (mtcp_tcp_ready() < 0 || mtcp_udp_ready() < 0
-        || mtcp_status_ready() < 0)
+    mtdriver_init(mtasr_pending);
+    if (mttcp_ready() < 0 || mtudp_ready() < 0
+        || mtstatus_ready() < 0)
         return -1;
-    if (mterr_add_to_module(module) < 0)
+    if (mterrors_add_to_module(module) < 0)
         return -1;
     if (register_atexit(module) < 0)
         return -1;

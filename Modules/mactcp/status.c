@@ -41,6 +41,8 @@
     X(lastRTT, "round-trip time in milliseconds (the kernel's estimate)")    \
     X(sendMaxSegSize, "largest segment we send")
 
+static PyTypeObject status_type;
+
 #define AS_FIELD(name, doc) long name;
 typedef struct {
     PyObject_HEAD
@@ -61,7 +63,7 @@ ms(uint32_t usec)
 }
 
 PyObject *
-mtcp_status_new(int fd)
+mtstatus_new(int fd)
 {
     struct tcp_info info;
     socklen_t len = sizeof(info);
@@ -77,12 +79,12 @@ mtcp_status_new(int fd)
 
     memset(&info, 0, sizeof(info));
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0)
-        return mterr_raise_errno(0, errno);
+        return mterrors_raise_errno(0, errno);
     (void)ioctl(fd, SIOCOUTQ, &outq);
     (void)ioctl(fd, SIOCINQ, &inq);
     (void)getsockopt(fd, IPPROTO_IP, IP_TOS, &tos, &toslen);
 
-    st = PyObject_New(mtcp_status, &mtcp_status_type);
+    st = PyObject_New(mtcp_status, &status_type);
     if (st == NULL)
         return NULL;
     mtconn_sockname(fd, 1, &host, &port);
@@ -122,7 +124,7 @@ status_dealloc(PyObject *self)
     PyObject_Free(self);
 }
 
-PyTypeObject mtcp_status_type = {
+static PyTypeObject status_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "mactcp.TCPStatus",
     .tp_basicsize = sizeof(mtcp_status),
@@ -133,7 +135,7 @@ PyTypeObject mtcp_status_type = {
 };
 
 int
-mtcp_status_ready(void)
+mtstatus_ready(void)
 {
-    return PyType_Ready(&mtcp_status_type);
+    return PyType_Ready(&status_type);
 }

@@ -11,7 +11,7 @@
 
 
 mtcp_stream *
-mtcp_owner_of(mtcp_watch *w)
+mtstream_owner_of(mtcp_watch *w)
 {
     return (mtcp_stream *)((char *)w - offsetof(mtcp_stream, w));
 }
@@ -31,22 +31,22 @@ stream_init(mtcp_stream *s, int kind, int bufsize)
     s->w.urg_armed = 1;
     s->port = 0;
     s->asr = Py_NewRef(Py_None);
-    err = mtdrv_attach(&s->w);
+    err = mtdriver_attach(&s->w, mtconn_service);
     if (err < 0) {
-        mterr_raise_errno(MT_insufficientResources, -err);
+        mterrors_raise_errno(MT_insufficientResources, -err);
         return -1;
     }
     return 0;
 }
 
 PyObject *
-mtcp_stream_new(PyTypeObject *type, int kind, int bufsize)
+mtstream_new(PyTypeObject *type, int kind, int bufsize)
 {
     mtcp_stream *s = PyObject_GC_New(mtcp_stream, type);
 
     if (s == NULL)
         return NULL;
-    /* what mtcp_stream_dealloc looks at, before anything can fail */
+    /* what mtstream_dealloc looks at, before anything can fail */
     s->asr = NULL;
     s->rbuf = NULL;
     s->w.serial = 0;
@@ -60,7 +60,7 @@ mtcp_stream_new(PyTypeObject *type, int kind, int bufsize)
 }
 
 void
-mtcp_stream_dealloc(PyObject *self)
+mtstream_dealloc(PyObject *self)
 {
     mtcp_stream *s = (mtcp_stream *)self;
     mtcp_watch *w = &s->w;
@@ -68,7 +68,7 @@ mtcp_stream_dealloc(PyObject *self)
     PyObject_GC_UnTrack(self);
     /* once detached the driver no longer sees w: no lock needed below */
     if (w->serial != 0)
-        mtdrv_detach(w);
+        mtdriver_detach(w);
     if (w->fd >= 0) {
         /* MacTCP's TCPRelease aborts the connection; one we already
          * closed our side of may end gracefully instead */
@@ -86,14 +86,14 @@ mtcp_stream_dealloc(PyObject *self)
 }
 
 PyObject *
-mtcp_stream_get_asr(mtcp_stream *s, void *closure)
+mtstream_get_asr(mtcp_stream *s, void *closure)
 {
     (void)closure;
     return Py_NewRef(s->asr != NULL ? s->asr : Py_None);
 }
 
 int
-mtcp_stream_set_asr(mtcp_stream *s, PyObject *value, void *closure)
+mtstream_set_asr(mtcp_stream *s, PyObject *value, void *closure)
 {
     PyObject *old = s->asr;
 
@@ -110,35 +110,35 @@ mtcp_stream_set_asr(mtcp_stream *s, PyObject *value, void *closure)
     }
     s->asr = Py_NewRef(value);
     Py_XDECREF(old);
-    mtdrv_lock();
+    mtdriver_lock();
     s->w.has_asr = value != Py_None;
     if (s->w.ops == 0)
         mtconn_service(&s->w, 0);
-    mtdrv_unlock();
+    mtdriver_unlock();
     return 0;
 }
 
 int
-mtcp_stream_traverse(PyObject *self, visitproc visit, void *arg)
+mtstream_traverse(PyObject *self, visitproc visit, void *arg)
 {
     Py_VISIT(((mtcp_stream *)self)->asr);
     return 0;
 }
 
 int
-mtcp_stream_clear(PyObject *self)
+mtstream_clear(PyObject *self)
 {
     mtcp_stream *s = (mtcp_stream *)self;
 
-    mtdrv_lock();
+    mtdriver_lock();
     s->w.has_asr = 0;
-    mtdrv_unlock();
+    mtdriver_unlock();
     Py_CLEAR(s->asr);
     return 0;
 }
 
 int
-mtcp_op_begin_locked(mtcp_watch *w)
+mtstream_op_begin_locked(mtcp_watch *w)
 {
     unsigned long me = cs_thread_ident();
 
@@ -146,32 +146,32 @@ mtcp_op_begin_locked(mtcp_watch *w)
         return -1;
     w->ops++;
     w->owner = me;
-    mtdrv_forget_fd(w);     /* the driver keeps off while we use fd */
+    mtdriver_forget_fd(w);     /* the driver keeps off while we use fd */
     return 0;
 }
 
 PyObject *
-mtcp_op_busy(void)
+mtstream_op_busy(void)
 {
-    return mterr_raise_msg("Operation not allowed, another thread is using "
+    return mterrors_raise_msg("Operation not allowed, another thread is using "
                            "this stream");
 }
 
 int
-mtcp_op_begin(mtcp_watch *w)
+mtstream_op_begin(mtcp_watch *w)
 {
     int rc;
 
-    mtdrv_lock();
-    rc = mtcp_op_begin_locked(w);
-    mtdrv_unlock();
+    mtdriver_lock();
+    rc = mtstream_op_begin_locked(w);
+    mtdriver_unlock();
     if (rc < 0)
-        mtcp_op_busy();
+        mtstream_op_busy();
     return rc;
 }
 
 void
-mtcp_op_end_locked(mtcp_watch *w)
+mtstream_op_end_locked(mtcp_watch *w)
 {
     if (w->ops > 0)
         w->ops--;
@@ -180,11 +180,11 @@ mtcp_op_end_locked(mtcp_watch *w)
 }
 
 void
-mtcp_op_end(mtcp_watch *w)
+mtstream_op_end(mtcp_watch *w)
 {
-    mtdrv_lock();
-    mtcp_op_end_locked(w);
-    mtdrv_unlock();
+    mtdriver_lock();
+    mtstream_op_end_locked(w);
+    mtdriver_unlock();
 }
 
 /* ---- converters --------------------------------------------------------- */
@@ -211,7 +211,7 @@ as_long_long(PyObject *obj, const char *what, long long *out)
 /* a buffer size: any integer that fits a C int; the caller checks the
  * minimum */
 int
-mtcp_size_converter(PyObject *obj, void *out)
+mtstream_size_converter(PyObject *obj, void *out)
 {
     long long v;
 
@@ -228,7 +228,7 @@ mtcp_size_converter(PyObject *obj, void *out)
 /* A host in MacTCP numbering: unsigned (0x7F000001) or MacPython's signed
  * form (-1 for 255.255.255.255). */
 int
-mtcp_host_converter(PyObject *obj, void *out)
+mtstream_host_converter(PyObject *obj, void *out)
 {
     long long v;
 
@@ -244,7 +244,7 @@ mtcp_host_converter(PyObject *obj, void *out)
 }
 
 int
-mtcp_port_converter(PyObject *obj, void *out)
+mtstream_port_converter(PyObject *obj, void *out)
 {
     long long v;
 
@@ -260,7 +260,7 @@ mtcp_port_converter(PyObject *obj, void *out)
 
 /* seconds as a number; the caller checks the range */
 int
-mtcp_timeout_converter(PyObject *obj, void *out)
+mtstream_timeout_converter(PyObject *obj, void *out)
 {
     double v;
 
@@ -281,7 +281,7 @@ mtcp_timeout_converter(PyObject *obj, void *out)
 }
 
 PyObject *
-mtcp_host_object(uint32_t host)
+mtstream_host_object(uint32_t host)
 {
     return cs_int_from_long((long)host);
 }

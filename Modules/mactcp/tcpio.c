@@ -2,7 +2,49 @@
  * acknowledged every byte, and Rcv, which returns what has arrived with
  * MacTCP's urgent and mark flags.  Both block through mtwait_fd() with the
  * GIL released; the connection checks they share with the life-cycle
- * methods are in tcp.c. */
+ * methods are in tcpconn.c.
+ *
+ * Fast paths.  Each one's rule is here and nowhere else; each gives the
+ * results of the general path it stands beside, and a test says so.
+ *
+ * - KEEP_GIL_MAX: copies of up to 16 KiB keep the GIL.  send() and
+ *   recv() here never wait (MSG_DONTWAIT: waits are mtwait_fd()'s polls,
+ *   which release the GIL), so a copy that small costs less than releasing
+ *   the GIL and taking it back.  Applies to every send() of Send and
+ *   recv() of Rcv of at most KEEP_GIL_MAX bytes; larger ones release the
+ *   GIL around the call, the same call otherwise.  By the same bound Rcv
+ *   reads into the stream's own buffer and copies what came while its
+ *   buffer size is at most RCV_COPY_MAX, else into the result directly
+ *   (first asking SIOCINQ above RCV_DIRECT_MAX).  Agreement:
+ *   test_mactcp_tcp.py::test_data_intact_across_the_gil_threshold (Sends
+ *   and buffer sizes on both sides of 16 and 64 KiB, compared byte for
+ *   byte).
+ *
+ * - rcv_head: Rcv reads without a poll first.  Rcv reads with urgent data
+ *   in mind: the data up to the urgent mark is urgent, and the kernel stops
+ *   a read just before the mark, except a read that starts at the mark,
+ *   which goes on past it.  So Rcv normally polls first (its wait's poll,
+ *   at once when data is there: POLLPRI says urgent data is pending).  It
+ *   reads at once when the first unread byte of connection rcv_head_gen is
+ *   known not to be the mark (w->rcv_head): a poll of Send's wait (which
+ *   looks at the receive queue once) or the end of Rcv's own read saw data
+ *   and no POLLPRI; every Rcv clears it.  Such a read starts on other data
+ *   and so stops before any mark; what it left in the queue (TCP_CM_INQ)
+ *   tells whether it stopped there, which SIOCATMARK then decides, and
+ *   after a full buffer POLLPRI does.  Without TCP_INQ (before Linux 4.18)
+ *   SIOCATMARK decides every short read.  Nothing else reads the stream.
+ *   Falls back to the poll first whenever the head is not known.
+ *   Agreement: test_mactcp_tcp.py::test_rcv_without_a_poll_agrees (the
+ *   same exchanges, urgent data included, with and without a Send that saw
+ *   the data first) and the test_urgent_* tests after such a Send.
+ *
+ * - Send's arguments: the usual positional call, Send(buf[, push[,
+ *   urgent]]) with buf bytes-like (2.7: str) and exact ints, is taken apart
+ *   without the argument parser; anything else (keywords, other types,
+ *   wrong counts) goes through it (CS_BUF "|ii:Send"), which also makes
+ *   every error message.  Rcv's one positional timeout goes to the
+ *   converter the parser would call.  Agreement:
+ *   test_mactcp_tcp.py::test_send_arguments_agree_with_the_parser. */
 #include "mactcp.h"
 
 #include <errno.h>
@@ -21,22 +63,10 @@
 #define SEND_RECHECK_MS 50
 #define SEND_RECHECK_MAX_MS 1000
 
-/* send() and recv() here never wait (MSG_DONTWAIT): waits are poll()s in
- * mtwait_fd(), which release the GIL.  Up to this many bytes they keep
- * the GIL, as a copy that small costs less than releasing it and taking
- * it back; larger copies release it. */
+/* copies of at most this many bytes keep the GIL (see the header) */
 #define KEEP_GIL_MAX 16384
 
-/* ---- what Rcv may know before it reads ---------------------------------
- * Rcv reads with urgent data in mind: the data up to the urgent mark is
- * urgent, and the kernel stops a read just before the mark -- except a
- * read that starts at the mark, which goes on past it.  So Rcv normally
- * polls first (POLLPRI: urgent data pending).  It may read at once when
- * the first unread byte is known not to be the mark: a read that starts
- * on other data stops before any mark, and what the read leaves in the
- * queue (TCP_CM_INQ) tells whether it stopped there (then SIOCATMARK
- * decides) or took everything.  Send's wait and Rcv's own reads learn
- * that (w->rcv_head); nothing else reads the stream. */
+/* ---- what Rcv may know before it reads (rcv_head, see the header) ----- */
 
 /* A poll saw rev: the receive queue holds data and, without POLLPRI, no
  * urgent mark, so its first byte is not the mark. */
@@ -60,10 +90,10 @@ take_reports(mtcp_watch *w, int fd)
     int icmp = mtconn_take_errqueue(fd, &got, &key);
 
     if (icmp > 0) {
-        mtdrv_lock();
+        mtdriver_lock();
         if (w->has_asr)
-            mtdrv_post(w, MT_TCPICMPReceived, 0);
-        mtdrv_unlock();
+            mtdriver_post(w, MT_TCPICMPReceived, 0);
+        mtdriver_unlock();
     }
     if (got && key == w->sent - 1)
         return 2;
@@ -80,12 +110,12 @@ refuse_state(int state)
     if (state == MT_STATE_ESTABLISHED || state == MT_STATE_CLOSE_WAIT)
         return 0;
     if (state == MT_STATE_CLOSED) {
-        mterr_raise(MT_connectionDoesntExist);
+        mterrors_raise(MT_connectionDoesntExist);
         return -1;
     }
     snprintf(msg, sizeof(msg), "Operation not allowed, connection state=%d",
              state);
-    mterr_raise_msg(msg);
+    mterrors_raise_msg(msg);
     return -1;
 }
 
@@ -94,23 +124,22 @@ static void
 refuse_empty(mtcp_watch *w)
 {
     unsigned gen;
-    int fd = mtcp_tcp_live_conn(w, &gen);
+    int fd = mttcpconn_live_fd(w, &gen);
     int fin_sent;
 
     if (fd < 0)
         return;
-    mtdrv_lock();
+    mtdriver_lock();
     fin_sent = w->fin_sent;
-    mtdrv_unlock();
+    mtdriver_unlock();
     if (fin_sent)
-        mterr_raise(MT_connectionClosing);
+        mterrors_raise(MT_connectionClosing);
     else if (refuse_state(mtconn_mac_state(fd)) == 0)
-        mterr_raise(MT_invalidLength);
+        mterrors_raise(MT_invalidLength);
 }
 
-/* (buf[, push[, urgent]]): the usual positional call without the
- * argument parser; anything else through it (CS_BUF "|ii:Send").  Fills
- * *buf, to be released.  0 or -1. */
+/* Send's arguments (a fast path, see the header).  Fills *buf, to be
+ * released.  0 or -1. */
 static int
 parse_send_args(PyObject *const *argv, Py_ssize_t nargs, PyObject *kw,
                 Py_buffer *buf, int *push, int *urgent)
@@ -147,7 +176,7 @@ send_some(int fd, const char *p, size_t len, int flags, int *err)
 }
 
 PyObject *
-tcps_Send(PyObject *self, CS_POSKW_PARAMS)
+mttcpio_Send(PyObject *self, CS_POSKW_PARAMS)
 {
     mtcp_watch *w = MTCP_WATCH(self);
     mtcp_deadline forever;
@@ -174,7 +203,7 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
     /* Without our FIN the connection is in Established, Close Wait or,
      * once reset, CLOSE, where send() fails without sending anything: the
      * state is asked only then. */
-    fd = mtcp_tcp_op_begin(w, MTCP_LIVE | MTCP_NO_FIN, &gen);
+    fd = mttcpconn_op_begin(w, MTTCPCONN_LIVE | MTTCPCONN_NO_FIN, &gen);
     if (fd < 0)
         goto done;
     mtwait_deadline(&forever, 0);
@@ -193,7 +222,7 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
         }
         if (err == EINTR) {
             if (PyErr_CheckSignals() < 0) {
-                mtcp_op_end(w);
+                mtstream_op_end(w);
                 goto done;
             }
             continue;
@@ -206,24 +235,24 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
                 && state != MT_STATE_CLOSE_WAIT) {
                 /* refused as before the first send: the error send()
                  * consumed is kept for the calls that follow */
-                mtdrv_lock();
+                mtdriver_lock();
                 if (w->conn_gen == gen)
                     mtconn_failed(w, err);
-                mtdrv_unlock();
-                mtcp_op_end(w);
+                mtdriver_unlock();
+                mtstream_op_end(w);
                 (void)refuse_state(state);
                 goto done;
             }
-            result = mtcp_tcp_conn_error(w, gen, err);
+            result = mttcpconn_error(w, gen, err);
             goto done;
         }
-        if (mtcp_tcp_wait(w, fd, gen, POLLOUT, &forever, -1, &rev) < 0)
+        if (mttcpconn_wait(w, fd, gen, POLLOUT, &forever, -1, &rev) < 0)
             goto done;
         /* POLLERR: ACK timestamps to drain (or they would keep waking
          * the wait), an ICMP report, or the error that ended it */
         if ((rev & (POLLERR | POLLHUP))
-            && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
-            result = mtcp_tcp_conn_error(w, gen, err);
+            && (err = mttcpconn_check(w, fd)) != 0) {
+            result = mttcpconn_error(w, gen, err);
             goto done;
         }
     }
@@ -240,7 +269,7 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
         int err;
         int taken;
 
-        if (mtcp_tcp_wait(w, fd, gen, look ? POLLIN | POLLPRI : 0, &forever,
+        if (mttcpconn_wait(w, fd, gen, look ? POLLIN | POLLPRI : 0, &forever,
                           recheck, &rev) < 0)
             goto done;
         if (look && (rev & (POLLIN | POLLPRI))) {
@@ -262,15 +291,15 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
             if (taken == 2)
                 break;
         }
-        if (!taken && rev != 0 && (err = mtcp_tcp_check_conn(w, fd)) != 0) {
-            result = mtcp_tcp_conn_error(w, gen, err);
+        if (!taken && rev != 0 && (err = mttcpconn_check(w, fd)) != 0) {
+            result = mttcpconn_error(w, gen, err);
             goto done;
         }
         outq = mtconn_outq(fd);
         if (outq == 0)
             break;
         if (outq < 0) {
-            result = mtcp_tcp_conn_error(w, gen, -outq);
+            result = mttcpconn_error(w, gen, -outq);
             goto done;
         }
         if (recheck < SEND_RECHECK_MAX_MS)
@@ -281,7 +310,7 @@ tcps_Send(PyObject *self, CS_POSKW_PARAMS)
      * of them, or an ICMP report, keep POLLERR up for that wait) */
     if (!took)
         (void)take_reports(w, fd);
-    mtcp_op_end(w);
+    mtstream_op_end(w);
     result = Py_NewRef(Py_None);
 
 done:
@@ -422,12 +451,12 @@ read_into(mtcp_watch *w, int fd, unsigned gen, char *p, Py_ssize_t want,
     return n;
 }
 
-/* Rcv reads at the stream's buffer size.  Up to RCV_COPY_MAX it reads into
- * the stream's own buffer and copies what came (small reads are the
- * common case, and a result allocated at the full size would have to be
- * shrunk); larger buffers are read into the result directly, and above
- * RCV_DIRECT_MAX after asking SIOCINQ (a big allocation would cost more
- * than the ioctl). */
+/* Rcv reads at the stream's buffer size (see the header).  Up to
+ * RCV_COPY_MAX it reads into the stream's own buffer and copies what came
+ * (small reads are the common case, and a result allocated at the full
+ * size would have to be shrunk); larger buffers are read into the result
+ * directly, and above RCV_DIRECT_MAX after asking SIOCINQ (a big
+ * allocation would cost more than the ioctl). */
 #define RCV_COPY_MAX KEEP_GIL_MAX
 #define RCV_DIRECT_MAX 65536
 
@@ -507,7 +536,7 @@ rcv_result(PyObject *data, int urgent, int mark)
 }
 
 PyObject *
-tcps_Rcv(PyObject *self, CS_POS_PARAMS)
+mttcpio_Rcv(PyObject *self, CS_POS_PARAMS)
 {
     mtcp_stream *s = (mtcp_stream *)self;
     mtcp_watch *w = MTCP_WATCH(self);
@@ -519,12 +548,12 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
     short rev;
 
     if (CS_POS_NARGS == 1) {
-        if (!mtcp_timeout_converter(CS_POS_ARGV[0], &timeout))
+        if (!mtstream_timeout_converter(CS_POS_ARGV[0], &timeout))
             return NULL;
     }
     else if (CS_POS_NARGS != 0
              && !cs_parse_array(CS_POS_ARGV, CS_POS_NARGS, "|O&:Rcv",
-                                mtcp_timeout_converter, &timeout))
+                                mtstream_timeout_converter, &timeout))
         return NULL;
     if (timeout < 0) {
         PyErr_SetString(PyExc_ValueError,
@@ -532,7 +561,7 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
         return NULL;
     }
     /* buffered data is still delivered after the connection ended */
-    fd = mtcp_tcp_op_begin(w, 0, &gen);
+    fd = mttcpconn_op_begin(w, 0, &gen);
     if (fd < 0)
         return NULL;
     mtwait_deadline(&deadline, timeout);
@@ -555,7 +584,7 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
         if (rev & POLLERR) {
             /* ACK timestamps of our Sends, an ICMP report (posted), or
              * the error that ended the connection (recorded) */
-            (void)mtcp_tcp_check_conn(w, fd);
+            (void)mttcpconn_check(w, fd);
         }
         if (rev & (POLLIN | POLLPRI | POLLRDHUP | POLLHUP | POLLERR)) {
             int urgent = fast ? -1 : (rev & POLLPRI) != 0;
@@ -564,7 +593,7 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
             fast = 0;
             data = rcv_once(s, fd, gen, &urgent, &err, &eof, &mark);
             if (data != NULL) {
-                mtdrv_lock();
+                mtdriver_lock();
                 if (urgent) {
                     uflag = !w->in_urgent;
                     w->in_urgent = !mark;
@@ -574,54 +603,54 @@ tcps_Rcv(PyObject *self, CS_POS_PARAMS)
                 else
                     w->in_urgent = 0;
                 w->data_armed = 1;
-                mtcp_op_end_locked(w);
-                mtdrv_unlock();
+                mtstream_op_end_locked(w);
+                mtdriver_unlock();
                 return rcv_result(data, uflag, mark);
             }
             if (PyErr_Occurred()) {
-                mtcp_op_end(w);
+                mtstream_op_end(w);
                 return NULL;
             }
             if (eof) {
                 int ended;
                 int fin_sent;
 
-                mtdrv_lock();
+                mtdriver_lock();
                 w->eof_seen = 1;
                 ended = w->sock_err;
                 fin_sent = w->fin_sent;
-                mtdrv_unlock();
+                mtdriver_unlock();
                 /* an end without our FIN having gone out first is a
                  * reset, not the peer's orderly close */
                 if (ended == 0 && !fin_sent
                     && mtconn_tcp_state(fd) == TCP_CLOSE)
-                    ended = mtcp_tcp_check_conn(w, fd);
-                mtcp_op_end(w);
+                    ended = mttcpconn_check(w, fd);
+                mtstream_op_end(w);
                 if (ended != 0)
-                    return mterr_raise_errno(0, ended);
-                return mterr_raise(MT_connectionClosing);
+                    return mterrors_raise_errno(0, ended);
+                return mterrors_raise(MT_connectionClosing);
             }
             if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
                 if (mtconn_tcp_state(fd) != TCP_CLOSE) {
                     /* an ICMP report through SO_ERROR: the connection
                      * lives */
-                    mtdrv_lock();
+                    mtdriver_lock();
                     if (w->has_asr)
-                        mtdrv_post(w, MT_TCPICMPReceived, 0);
-                    mtdrv_unlock();
+                        mtdriver_post(w, MT_TCPICMPReceived, 0);
+                    mtdriver_unlock();
                     rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
                     continue;
                 }
-                return mtcp_tcp_conn_error(w, gen, err);
+                return mttcpconn_error(w, gen, err);
             }
         }
-        rc = mtcp_tcp_wait(w, fd, gen, POLLIN | POLLPRI | POLLRDHUP,
+        rc = mttcpconn_wait(w, fd, gen, POLLIN | POLLPRI | POLLRDHUP,
                            &deadline, -1, &rev);
         if (rc < 0)
             return NULL;
         if (rc == 0) {
-            mtcp_op_end(w);
-            return mterr_raise(MT_commandTimeout);
+            mtstream_op_end(w);
+            return mterrors_raise(MT_commandTimeout);
         }
         if (rev == 0)   /* an asr ran: look again */
             rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);

@@ -41,11 +41,11 @@ take_icmp(mtcp_watch *w, int fd)
     int icmp = mtconn_drain_errqueue(fd);
 
     (void)fdutil_pending_error(fd);
-    mtdrv_lock();
+    mtdriver_lock();
     if (w->has_asr)
         for (; icmp > 0; icmp--)
-            mtdrv_post(w, MT_UDPICMPReceived, 0);
-    mtdrv_unlock();
+            mtdriver_post(w, MT_UDPICMPReceived, 0);
+    mtdriver_unlock();
 }
 
 static PyObject *
@@ -57,14 +57,15 @@ udps_Read(PyObject *self, PyObject *args)
     PyObject *res = NULL;
     int fd = w->fd;     /* set before the stream was returned; fixed */
 
-    if (!PyArg_ParseTuple(args, "|O&:Read", mtcp_timeout_converter, &timeout))
+    if (!PyArg_ParseTuple(args, "|O&:Read", mtstream_timeout_converter,
+                          &timeout))
         return NULL;
     if (timeout < 0 && timeout != -1) {
         PyErr_SetString(PyExc_ValueError,
                         "Read: timeout must be >= 0 (0 and -1 wait forever)");
         return NULL;
     }
-    if (mtcp_op_begin(w) < 0)
+    if (mtstream_op_begin(w) < 0)
         return NULL;
     mtwait_deadline(&deadline, timeout);
     for (;;) {
@@ -104,22 +105,22 @@ udps_Read(PyObject *self, PyObject *args)
             continue;
         }
         if (err != EAGAIN && err != EWOULDBLOCK) {
-            mterr_raise_errno(0, err);
+            mterrors_raise_errno(0, err);
             break;
         }
         rc = mtwait_fd(fd, POLLIN, &deadline, -1);
         if (rc < 0)
             break;
         if (rc == 0) {
-            mterr_raise(MT_commandTimeout);
+            mterrors_raise(MT_commandTimeout);
             break;
         }
         take_icmp(w, fd);
     }
-    mtdrv_lock();
+    mtdriver_lock();
     w->data_armed = 1;
-    mtdrv_unlock();
-    mtcp_op_end(w);
+    mtdriver_unlock();
+    mtstream_op_end(w);
     return res;
 }
 
@@ -136,10 +137,11 @@ udps_Write(PyObject *self, PyObject *args)
     int fd = w->fd;     /* set before the stream was returned; fixed */
     PyObject *res = NULL;
 
-    if (!PyArg_ParseTuple(args, "O&O&" CS_BUF ":Write", mtcp_host_converter,
-                          &host, mtcp_port_converter, &port, &buf))
+    if (!PyArg_ParseTuple(args, "O&O&" CS_BUF ":Write",
+                          mtstream_host_converter, &host,
+                          mtstream_port_converter, &port, &buf))
         return NULL;
-    if (mtcp_op_begin(w) < 0) {
+    if (mtstream_op_begin(w) < 0) {
         PyBuffer_Release(&buf);
         return NULL;
     }
@@ -171,13 +173,13 @@ udps_Write(PyObject *self, PyObject *args)
             continue;
         }
         if (err != EAGAIN && err != EWOULDBLOCK) {
-            mterr_raise_errno(0, err);
+            mterrors_raise_errno(0, err);
             break;
         }
         if (mtwait_fd(fd, POLLOUT, &forever, -1) < 0)
             break;
     }
-    mtcp_op_end(w);
+    mtstream_op_end(w);
     PyBuffer_Release(&buf);
     return res;
 }
@@ -200,34 +202,34 @@ static PyMemberDef udps_members[] = {
 };
 
 static PyGetSetDef udps_getset[] = {
-    {"asr", (getter)mtcp_stream_get_asr, (setter)mtcp_stream_set_asr,
+    {"asr", (getter)mtstream_get_asr, (setter)mtstream_set_asr,
      "asynchronous service routine: None or callable(event)", NULL},
     {NULL, NULL, NULL, NULL, NULL}
 };
 
-PyTypeObject mtcp_udp_type = {
+static PyTypeObject udp_type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "mactcp.UDPStream",
     .tp_basicsize = sizeof(mtcp_stream),
-    .tp_dealloc = mtcp_stream_dealloc,
+    .tp_dealloc = mtstream_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC
                 | CS_TPFLAGS_METHOD_CACHE,
     .tp_doc = "MacTCP UDP stream (create with mactcp.UDPCreate)",
-    .tp_traverse = mtcp_stream_traverse,
-    .tp_clear = mtcp_stream_clear,
+    .tp_traverse = mtstream_traverse,
+    .tp_clear = mtstream_clear,
     .tp_methods = udps_methods,
     .tp_members = udps_members,
     .tp_getset = udps_getset,
 };
 
 int
-mtcp_udp_ready(void)
+mtudp_ready(void)
 {
-    return PyType_Ready(&mtcp_udp_type);
+    return PyType_Ready(&udp_type);
 }
 
 PyObject *
-mtcp_udp_new(int bufsize, int port)
+mtudp_new(int bufsize, int port)
 {
     mtcp_stream *s;
     uint32_t host;
@@ -236,20 +238,20 @@ mtcp_udp_new(int bufsize, int port)
 
     fd = mtconn_udp_socket(bufsize, port);
     if (fd < 0)
-        return mterr_raise_errno(0, -fd);
+        return mterrors_raise_errno(0, -fd);
     err = mtconn_sockname(fd, 0, &host, &port);     /* port 0: the one given */
     if (err < 0) {
         fdutil_close(fd);
-        return mterr_raise_errno(0, -err);
+        return mterrors_raise_errno(0, -err);
     }
-    s = (mtcp_stream *)mtcp_stream_new(&mtcp_udp_type, MTW_UDP, bufsize);
+    s = (mtcp_stream *)mtstream_new(&udp_type, MTW_UDP, bufsize);
     if (s == NULL) {
         fdutil_close(fd);
         return NULL;
     }
     s->port = port;
-    mtdrv_lock();
+    mtdriver_lock();
     s->w.fd = fd;
-    mtdrv_unlock();
+    mtdriver_unlock();
     return (PyObject *)s;
 }

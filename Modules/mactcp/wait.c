@@ -23,14 +23,14 @@ mtwait_set_main_thread(unsigned long ident)
     main_ident = ident;
 }
 
-int
-mtwait_is_main_thread(void)
+static int
+is_main_thread(void)
 {
     return cs_thread_ident() == main_ident;
 }
 
-double
-mtwait_now(void)
+static double
+monotonic_now(void)
 {
     struct timespec ts;
 
@@ -42,7 +42,7 @@ void
 mtwait_deadline(mtcp_deadline *d, double timeout)
 {
     d->infinite = !(timeout > 0);
-    d->at = d->infinite ? 0.0 : mtwait_now() + timeout;
+    d->at = d->infinite ? 0.0 : monotonic_now() + timeout;
 }
 
 /* Waits until fd reports one of `events` (POLLERR and POLLHUP are always
@@ -74,7 +74,7 @@ mtwait_fd_rev(int fd, short events, const mtcp_deadline *d, int max_ms,
         if (PyErr_CheckSignals() < 0)
             return -1;
         if (!d->infinite) {
-            double left = d->at - mtwait_now();
+            double left = d->at - monotonic_now();
 
             if (left <= 0)
                 return 0;
@@ -90,8 +90,8 @@ mtwait_fd_rev(int fd, short events, const mtcp_deadline *d, int max_ms,
         p[0].fd = fd;
         p[0].events = events;
         p[0].revents = 0;
-        if (mtwait_is_main_thread() && !mtasr_draining())
-            asrfd = mtdrv_asr_fd();
+        if (is_main_thread() && !mtasr_draining())
+            asrfd = mtdriver_asr_fd();
         if (asrfd >= 0) {
             p[1].fd = asrfd;
             p[1].events = POLLIN;
@@ -105,7 +105,7 @@ mtwait_fd_rev(int fd, short events, const mtcp_deadline *d, int max_ms,
         if (rc < 0) {
             if (err == EINTR)
                 continue;   /* PyErr_CheckSignals() at the top */
-            mterr_raise_errno(0, err);
+            mterrors_raise_errno(0, err);
             return -1;
         }
         if (rc == 0) {
