@@ -110,6 +110,7 @@ setup(
     ext_modules=[
         extension("_socket"),
         extension("mactcp"),
+        extension("macdnr"),
     ],
     cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
     python_requires=">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, "
