@@ -261,9 +261,7 @@ next_try(dnr_query *q)
         return;
     }
     unlink_active(q);
-    fail(q, q->failed ? DNR_dnrErr : DNR_noAnsErr,
-         q->failed ? "the name server returned an error"
-                   : "none of the known name servers responded", 1);
+    fail(q, q->failed ? DNR_dnrErr : DNR_noAnsErr, NULL, 1);
 }
 
 static void

@@ -67,7 +67,7 @@ dnrwire_query(unsigned char *buf, size_t size, uint16_t id,
 }
 
 /* Appends n bytes of a label or string to out (at *pos, size bytes),
- * escaped; a `dot` is escaped too in a label.  Stops short rather than
+ * escaped; in a label a dot and a space are escaped too.  Stops short rather than
  * cut an escape.  Returns 0, or -1 when it did not all fit. */
 static int
 append_escaped(char *out, size_t size, size_t *pos, const unsigned char *s,
@@ -79,7 +79,7 @@ append_escaped(char *out, size_t size, size_t *pos, const unsigned char *s,
         char esc[5];
         int len;
 
-        if (s[i] <= 0x20 || s[i] >= 0x7F)
+        if (s[i] < (label ? 0x21 : 0x20) || s[i] >= 0x7F)
             len = snprintf(esc, sizeof(esc), "\\%03u", (unsigned)s[i]);
         else if (s[i] == '\\' || (label && s[i] == '.'))
             len = snprintf(esc, sizeof(esc), "\\%c", s[i]);
@@ -188,12 +188,6 @@ rdata_name(const unsigned char *msg, size_t len, const rr_view *rr,
     return off <= rr->rdata + rr->rdlen ? 0 : -1;
 }
 
-static void
-copy_truncated(char *dst, size_t size, const char *src)
-{
-    snprintf(dst, size, "%s", src);
-}
-
 /* An HINFO character-string at *at into out (escaped, truncated to fit). */
 static int
 char_string(const unsigned char *msg, const rr_view *rr, size_t *at,
@@ -202,16 +196,15 @@ char_string(const unsigned char *msg, const rr_view *rr, size_t *at,
     size_t end = rr->rdata + rr->rdlen;
     size_t n;
     size_t pos = 0;
-    char full[NAME_BUF];
 
     if (*at >= end)
         return -1;
     n = msg[*at];
     if (*at + 1 + n > end)
         return -1;
-    full[0] = '\0';
-    (void)append_escaped(full, sizeof(full), &pos, msg + *at + 1, n, 0);
-    copy_truncated(out, size, full);
+    out[0] = '\0';
+    /* what does not fit is cut, never in the middle of an escape */
+    (void)append_escaped(out, size, &pos, msg + *at + 1, n, 0);
     *at += 1 + n;
     return 0;
 }
