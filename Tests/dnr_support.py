@@ -78,6 +78,18 @@ def require_dnsmasq():
     return path
 
 
+# the sanitizer run's preload and options are for our build, not dnsmasq
+SANITIZER_VARIABLES = ("LD_PRELOAD", "ASAN_OPTIONS", "LSAN_OPTIONS",
+                       "UBSAN_OPTIONS", "PYTHONMALLOC")
+
+
+def server_env():
+    env = dict(os.environ)
+    for name in SANITIZER_VARIABLES:
+        env.pop(name, None)
+    return env
+
+
 def free_udp_port():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
@@ -131,12 +143,14 @@ class DNSServer(object):
             with open(os.devnull) as null:
                 self.proc = subprocess.Popen(
                     self.arguments(port), stdin=null, stdout=self.log,
-                    stderr=subprocess.STDOUT, close_fds=True)
+                    stderr=subprocess.STDOUT, close_fds=True,
+                    env=server_env())
             if self._wait_ready(port, time.time() + deadline):
                 self.port = port
                 return self
+            output = self.output()
             self.stop()
-        raise RuntimeError("dnsmasq did not start")
+        raise RuntimeError("dnsmasq did not start: %s" % output)
 
     def _wait_ready(self, port, deadline):
         """Asks for www until dnsmasq answers (or exits, or time is up)."""

@@ -374,6 +374,7 @@ def test_servers_by_domain(dns, files):
 def test_hosts_file_format(files):
     text = (
         "; MacTCP Hosts\r"
+        "; macdnr reads this file; ;macdnr is not a directive here\r"
         ";macdnr domain Dept.Example.\r"
         "gateway            A      192.0.2.1   ; the router\r"
         "printer   3600 IN  A      192.0.2.5\r"
@@ -712,6 +713,9 @@ def test_exit_with_queries_outstanding(files):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+# 3.12+ warn that fork() in a process with threads may deadlock: the
+# resolver thread holds no lock across fork() (the atfork handlers)
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_fork(dns, files):
     silent = dnr_support.SilentServer()
     try:

@@ -8,7 +8,7 @@
  * Mac's), LF or CR LF.
  *
  * Extensions, written as comments so that MacTCP would read the same file
- * (Doc/macdnr.rst lists them):
+ * (Doc/macdnr.rst lists them); a comment is one when ";macdnr" starts it:
  *     ;macdnr domain NAME      the default domain (MacTCP: Control Panel)
  *     ;macdnr timeout SECONDS  the wait for one answer (default 2, > 0)
  *     ;macdnr attempts N       rounds over the server list (default 2)
@@ -130,10 +130,14 @@ static int
 directive(parse_ctx *ctx, char *text, int pass, int *port)
 {
     char *tokens[MAX_TOKENS];
-    int n = split(text, tokens, MAX_TOKENS);
+    size_t len = strlen(DIRECTIVE);
+    int n;
 
-    if (n <= 0 || strcmp(tokens[0], DIRECTIVE) != 0)
-        return 0;       /* an ordinary comment */
+    /* ";macdnr" and a blank; "; macdnr ..." is an ordinary comment */
+    if (strncmp(text, DIRECTIVE, len) != 0
+        || (text[len] != ' ' && text[len] != '\t'))
+        return 0;
+    n = split(text, tokens, MAX_TOKENS);
     if (n != 3)
         return fail(ctx, "a ;macdnr directive takes one value");
     if (strcmp(tokens[1], "port") == 0) {
