@@ -5,7 +5,6 @@ that names only loopback servers, except the ones that read the system's
 configuration for fixed entries (/etc/hosts) and make no query."""
 from __future__ import print_function
 
-import errno
 import os
 import signal
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 
 import support
 import dnr_support
-from dnr_support import fqdn, ip_number
+from dnr_support import ip_number
 
 import macdnr
 import MACTCPconst
@@ -85,7 +84,7 @@ def addrs(result):
     return [result.ip0, result.ip1, result.ip2, result.ip3]
 
 
-# ---- StrToAddr -------------------------------------------------------------
+# ---- StrToAddr --------------------------------------------------------------
 
 def test_strtoaddr_asks_the_server(opened):
     r = macdnr.StrToAddr("www")
@@ -195,7 +194,7 @@ def test_bytes_and_unicode_names(opened):
     assert macdnr.StrToAddr(u"www").ip0 == ip_number("192.0.2.10")
 
 
-# ---- AddrToName, AddrToStr, HInfo, MXInfo ------------------------------------
+# ---- AddrToName, AddrToStr, HInfo, MXInfo -----------------------------------
 
 def test_addrtoname(opened):
     host = ip_number("192.0.2.10")
@@ -297,7 +296,7 @@ def test_implicit_wait_on_attribute_access(opened):
     assert macdnr.StrToAddr("nx").rtnCode == authNameErr
 
 
-# ---- Open and Close --------------------------------------------------------
+# ---- Open and Close ---------------------------------------------------------
 
 def test_open_twice(dns, files):
     path = files.write(dnr_support.hosts_text([dns.port]))
@@ -369,7 +368,7 @@ def test_servers_by_domain(dns, files):
     assert code_of(macdnr.AddrToName, 1) == noNameServer
 
 
-# ---- the Hosts file ----------------------------------------------------------
+# ---- the Hosts file ---------------------------------------------------------
 
 def test_hosts_file_format(files):
     text = (
@@ -436,7 +435,7 @@ def test_hosts_file_missing(files):
     assert path in info.value.args[1]
 
 
-# ---- servers that do not answer --------------------------------------------
+# ---- servers that do not answer ---------------------------------------------
 
 def test_silent_server_gives_noanserr_in_time(files):
     silent = dnr_support.SilentServer()
@@ -487,7 +486,7 @@ def test_next_server_answers(dns, files):
         silent.close()
 
 
-# ---- Ctrl-C ------------------------------------------------------------------
+# ---- Ctrl-C -----------------------------------------------------------------
 
 class Interrupted(Exception):
     pass
@@ -542,7 +541,7 @@ def test_keyboard_interrupt(files):
         silent.close()
 
 
-# ---- many queries, threads -------------------------------------------------
+# ---- many queries, threads --------------------------------------------------
 
 EXPECTED = {
     "www": (0, ip_number("192.0.2.10")),
@@ -631,7 +630,7 @@ def support_task_count():
     return len(os.listdir("/proc/self/task"))
 
 
-# ---- bad arguments ---------------------------------------------------------
+# ---- bad arguments ----------------------------------------------------------
 
 @pytest.mark.parametrize("call, args, exc", [
     (macdnr.StrToAddr, (None,), TypeError),
@@ -673,7 +672,7 @@ def test_error_is_an_exception_class():
     assert macdnr.error is not __import__("mactcp").error
 
 
-# ---- processes -------------------------------------------------------------
+# ---- processes --------------------------------------------------------------
 
 CHILD = r"""
 import os, sys

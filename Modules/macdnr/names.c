@@ -106,7 +106,8 @@ dnrnames_qualify(const char *name, const char *domain, char *out,
 int
 dnrnames_equal(const char *a, const char *b)
 {
-    while (*a != '\0' && lower((unsigned char)*a) == lower((unsigned char)*b)) {
+    while (*a != '\0'
+           && lower((unsigned char)*a) == lower((unsigned char)*b)) {
         a++;
         b++;
     }

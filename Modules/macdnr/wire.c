@@ -67,8 +67,8 @@ dnrwire_query(unsigned char *buf, size_t size, uint16_t id,
 }
 
 /* Appends n bytes of a label or string to out (at *pos, size bytes),
- * escaped; in a label a dot and a space are escaped too.  Stops short rather than
- * cut an escape.  Returns 0, or -1 when it did not all fit. */
+ * escaped; in a label a dot and a space are escaped too.  Stops short
+ * rather than cut an escape.  Returns 0, or -1 when it did not all fit. */
 static int
 append_escaped(char *out, size_t size, size_t *pos, const unsigned char *s,
                size_t n, int label)
