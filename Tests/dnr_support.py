@@ -31,8 +31,13 @@ ADDRESSES = {
     "mx2": ["192.0.2.42"],
     "web": ["127.0.0.1"],
 }
+# answers too long for a UDP datagram (512 bytes): truncated (TC), then
+# asked over TCP.  dnsmasq sends the MX records in the reverse of this
+# order, so the truncated answer lacks the most preferred one (101).
+ADDRESSES["big"] = ["10.1.0.%d" % i for i in range(1, 61)]
 CNAMES = {"alias": "www", "alias2": "alias"}
-MX = [("mail", "mx1", 20), ("mail", "mx2", 10)]
+MX = [("mail", "mx1", 20), ("mail", "mx2", 10)] + [
+    ("bigmx", "mx%d" % i, 100 + i) for i in range(1, 41)]
 HINFO = {"www": ("x86", "Linux"),
          "long": ("A-CPU-NAME-MUCH-LONGER-THAN-29-CHARACTERS",
                   "An OS name longer than 29 characters too")}
@@ -194,6 +199,48 @@ class SilentServer(object):
 
     def close(self):
         self.sock.close()
+
+
+class UDPRelay(object):
+    """Forwards datagrams to a DNS server and its answers back, on a UDP
+    port with no TCP behind it: a truncated answer cannot be asked again
+    over TCP there.  A thread of the test process, stopped by close()."""
+
+    def __init__(self, upstream_port):
+        import threading
+        self.upstream = ("127.0.0.1", upstream_port)
+        self.front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.front.bind(("127.0.0.1", 0))
+        self.port = self.front.getsockname()[1]
+        self.back = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.wake_r, self.wake_w = os.pipe()
+        self.clients = {}       # query id -> client address
+        self.thread = threading.Thread(target=self._run)
+        self.thread.start()
+
+    def _run(self):
+        while True:
+            ready, _, _ = select.select([self.front, self.back,
+                                         self.wake_r], [], [])
+            if self.wake_r in ready:
+                return
+            if self.front in ready:
+                data, client = self.front.recvfrom(65536)
+                self.clients[data[:2]] = client
+                self.back.sendto(data, self.upstream)
+            if self.back in ready:
+                data = self.back.recv(65536)
+                client = self.clients.pop(data[:2], None)
+                if client is not None:
+                    self.front.sendto(data, client)
+
+    def close(self):
+        os.write(self.wake_w, b"x")
+        self.thread.join()
+        for s in (self.front, self.back):
+            s.close()
+        os.close(self.wake_r)
+        os.close(self.wake_w)
 
 
 def hosts_text(servers, domain=ZONE, timeout=None, attempts=None,

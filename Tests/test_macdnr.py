@@ -266,6 +266,37 @@ def test_mxinfo_nxdomain(opened):
     assert code_of(macdnr.MXInfo("nx").wait) == authNameErr
 
 
+def test_truncated_answers_are_asked_again_over_tcp(opened):
+    big = set(ip_number(a) for a in dnr_support.ADDRESSES["big"])
+    r = macdnr.StrToAddr("big")
+    r.wait()
+    assert len(set(addrs(r))) == 4 and set(addrs(r)) <= big
+    # the most preferred MX is only in the whole answer
+    m = macdnr.MXInfo("bigmx")
+    m.wait()
+    assert (m.preference, m.exchange) == (101, "mx1.test.example.")
+
+
+def test_truncated_answer_used_when_tcp_fails(dns, files):
+    relay = dnr_support.UDPRelay(dns.port)      # no TCP on its port
+    try:
+        macdnr.Open(files.write(dnr_support.hosts_text([relay.port])))
+        big = set(ip_number(a) for a in dnr_support.ADDRESSES["big"])
+        r = macdnr.StrToAddr("big")
+        r.wait()
+        assert len(set(addrs(r))) == 4 and set(addrs(r)) <= big
+        # what the truncated answer held: not the most preferred MX
+        m = macdnr.MXInfo("bigmx")
+        m.wait()
+        assert m.preference > 101
+        assert m.exchange == "mx%d.test.example." % (m.preference - 100)
+        # small answers go through the relay as they are
+        assert macdnr.StrToAddr("www").ip0 == ip_number("192.0.2.10")
+        macdnr.Close()
+    finally:
+        relay.close()
+
+
 def test_fields_by_kind(opened):
     a = macdnr.StrToAddr("192.0.2.1")
     h = macdnr.HInfo("www")

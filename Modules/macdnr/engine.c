@@ -13,6 +13,10 @@
  *   waiting `timeout` seconds; a server that answered with an error
  *   (SERVFAIL, REFUSED, ...) is not asked again.  All tries used: dnrErr
  *   if a server answered with an error, else noAnsErr.
+ * - A truncated answer (TC) is asked again of the same server over TCP,
+ *   within the same try's time.  If that fails, the truncated answer is
+ *   used when it holds a record of the type asked; else the server counts
+ *   as one that answered with an error.
  * - Done: the record is final, `done` is set and the query's eventfd, if
  *   a waiter made one, is written; waiters poll() it (result.c).
  * - The thread starts with the first query and runs, every signal
@@ -41,6 +45,10 @@
 #include <unistd.h>
 
 #define MAX_EVENTS 64
+#define TCP_MAX (2 + 65535)     /* a message over TCP and its length */
+
+/* TCP states of a query */
+enum { TCP_SENDING = 1, TCP_RECEIVING = 2 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -180,12 +188,20 @@ unlink_active(dnr_query *q)
 /* q leaves the engine: its record is final.  `notify`: write the eventfd
  * (not in a fork child, where the parent shares it). */
 static void
-complete(dnr_query *q, int notify)
+close_socket(dnr_query *q)
 {
     if (q->fd >= 0) {
         fdutil_close(q->fd);   /* also leaves the epoll set */
         q->fd = -1;
     }
+}
+
+static void
+complete(dnr_query *q, int notify)
+{
+    close_socket(q);
+    free(q->tbuf);
+    q->tbuf = NULL;
     q->done = 1;
     if (q->efd >= 0) {
         if (notify)
@@ -264,26 +280,36 @@ next_try(dnr_query *q)
     fail(q, q->failed ? DNR_dnrErr : DNR_noAnsErr, NULL, 1);
 }
 
-static void
-begin(dnr_query *q)
+/* A new socket of `type` for q, watched for `events`, in place of its
+ * old one; 0, or -1 when none can be had. */
+static int
+open_socket(dnr_query *q, int type, uint32_t events)
 {
     struct epoll_event ev;
     int fd;
 
-    link_active(q);
-    fd = fdutil_socket(AF_INET, SOCK_DGRAM, 0, 1);
-    if (fd < 0) {
-        unlink_active(q);
-        fail(q, DNR_outOfMemory, "no descriptor for the query", 1);
-        return;
-    }
-    q->fd = fd;
+    close_socket(q);
+    fd = fdutil_socket(AF_INET, type, 0, 1);
+    if (fd < 0)
+        return -1;
     memset(&ev, 0, sizeof(ev));
-    ev.events = EPOLLIN;
+    ev.events = events;
     ev.data.ptr = q;
     if (epoll_ctl(eng.epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+        fdutil_close(fd);
+        return -1;
+    }
+    q->fd = fd;
+    return 0;
+}
+
+static void
+begin(dnr_query *q)
+{
+    link_active(q);
+    if (open_socket(q, SOCK_DGRAM, EPOLLIN) < 0) {
         unlink_active(q);
-        fail(q, DNR_outOfMemory, "no memory for the query", 1);
+        fail(q, DNR_outOfMemory, "no descriptor for the query", 1);
         return;
     }
     q->id = random_id();
@@ -295,6 +321,141 @@ begin(dnr_query *q)
         return;
     }
     next_try(q);
+}
+
+/* ---- TCP after a truncated answer (resolver thread, lock held) -------- */
+/* Back to UDP and on to the next server. */
+static void
+back_to_udp(dnr_query *q)
+{
+    q->tcp = 0;
+    if (open_socket(q, SOCK_DGRAM, EPOLLIN) < 0) {
+        unlink_active(q);
+        fail(q, DNR_outOfMemory, "no descriptor for the query", 1);
+        return;
+    }
+    next_try(q);
+}
+
+/* The TCP exchange failed (refused, reset, timed out, nonsense). */
+static void
+tcp_failed(dnr_query *q)
+{
+    if (q->has_partial) {
+        q->rec = q->partial;
+        finish(q);
+        return;
+    }
+    q->failed |= 1u << q->cur;
+    back_to_udp(q);
+}
+
+static void
+start_tcp(dnr_query *q)
+{
+    struct sockaddr_in sin;
+
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)q->servers[q->cur].port);
+    sin.sin_addr.s_addr = htonl(q->servers[q->cur].addr);
+    if (open_socket(q, SOCK_STREAM, EPOLLOUT) < 0) {
+        tcp_failed(q);
+        return;
+    }
+    q->tcp = TCP_SENDING;
+    q->tdone = 0;
+    if (connect(q->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0
+        && errno != EINPROGRESS) {
+        tcp_failed(q);
+        return;
+    }
+    q->deadline = monotonic() + q->timeout;
+}
+
+static void
+tcp_send(dnr_query *q)
+{
+    unsigned char out[2 + sizeof(q->pkt)];
+    size_t total = 2 + (size_t)q->pktlen;
+    struct epoll_event ev;
+    ssize_t n;
+
+    if (fdutil_pending_error(q->fd) != 0) {
+        tcp_failed(q);      /* the connection was refused */
+        return;
+    }
+    out[0] = (unsigned char)(q->pktlen >> 8);
+    out[1] = (unsigned char)(q->pktlen & 0xFF);
+    memcpy(out + 2, q->pkt, (size_t)q->pktlen);
+    do
+        n = send(q->fd, out + q->tdone, total - q->tdone, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOTCONN)
+            tcp_failed(q);
+        return;
+    }
+    q->tdone += (size_t)n;
+    if (q->tdone < total)
+        return;
+    memset(&ev, 0, sizeof(ev));
+    ev.events = EPOLLIN;
+    ev.data.ptr = q;
+    if (epoll_ctl(eng.epfd, EPOLL_CTL_MOD, q->fd, &ev) < 0) {
+        tcp_failed(q);
+        return;
+    }
+    q->tcp = TCP_RECEIVING;
+    q->tdone = 0;
+}
+
+static void
+tcp_receive(dnr_query *q)
+{
+    if (q->tbuf == NULL) {
+        q->tbuf = malloc(TCP_MAX);
+        if (q->tbuf == NULL) {
+            tcp_failed(q);
+            return;
+        }
+    }
+    for (;;) {
+        size_t need = q->tdone < 2 ? 2
+                      : 2 + (((size_t)q->tbuf[0] << 8) | q->tbuf[1]);
+        dnr_record rec;
+        ssize_t n;
+
+        if (q->tdone == need && need > 2) {
+            rec = q->rec;
+            switch (dnrwire_answer(q->tbuf + 2, need - 2, q->id, q->qname,
+                                   q->qtype, &rec)) {
+            case DNRW_FINAL:
+            case DNRW_TRUNCATED:    /* over TCP: all there is */
+                q->rec = rec;
+                finish(q);
+                return;
+            case DNRW_SERVER_ERROR:
+                q->failed |= 1u << q->cur;
+                back_to_udp(q);
+                return;
+            default:
+                tcp_failed(q);
+                return;
+            }
+        }
+        n = recv(q->fd, q->tbuf + q->tdone, need - q->tdone, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        if (n <= 0) {
+            tcp_failed(q);  /* closed or reset before the whole answer */
+            return;
+        }
+        q->tdone += (size_t)n;
+        /* an empty message asks recv() for 0 bytes next: 0, failed */
+    }
 }
 
 static void
@@ -317,6 +478,11 @@ readable(dnr_query *q)
             q->rec = rec;
             finish(q);
             return;
+        case DNRW_TRUNCATED:
+            q->partial = rec;
+            q->has_partial = rec.rtn_code == 0;
+            start_tcp(q);
+            return;
         case DNRW_SERVER_ERROR:
             q->failed |= 1u << q->cur;
             next_try(q);
@@ -336,8 +502,12 @@ expire(void)
     while (q != NULL) {
         dnr_query *next = q->next;
 
-        if (q->deadline <= t)
-            next_try(q);
+        if (q->deadline <= t) {
+            if (q->tcp)
+                tcp_failed(q);
+            else
+                next_try(q);
+        }
         q = next;
     }
 }
@@ -388,10 +558,16 @@ run(void *arg)
         /* each query has one descriptor, so it appears at most once in
          * evs and is still in flight when its turn comes */
         for (i = 0; i < n; i++) {
-            if (evs[i].data.ptr == NULL)
+            dnr_query *q = evs[i].data.ptr;
+
+            if (q == NULL)
                 drain(eng.wakefd);
+            else if (q->tcp == TCP_SENDING)
+                tcp_send(q);
+            else if (q->tcp == TCP_RECEIVING)
+                tcp_receive(q);
             else
-                readable((dnr_query *)evs[i].data.ptr);
+                readable(q);
         }
         expire();
     }

@@ -97,14 +97,17 @@ void dnrnames_reverse(uint32_t addr, char *out, size_t size);
 void dnrnames_absolute(const char *name, char *out, size_t size);
 
 /* ---- wire.c: DNS messages, no Python ---------------------------------- */
-/* Builds a recursive query; its length, or -1 when qname does not fit. */
+/* Builds a recursive query; its length, or -1 when qname does not fit.
+ * Over TCP the message goes after its 2-byte length (RFC 1035 4.2.2). */
 int dnrwire_query(unsigned char *buf, size_t size, uint16_t id,
                   const char *qname, int qtype);
 /* What an answer means for the query (id, qname, qtype) */
 enum {
     DNRW_IGNORE = 0,        /* not an answer to it (or malformed) */
     DNRW_FINAL = 1,         /* *rec holds the outcome, rtn_code included */
-    DNRW_SERVER_ERROR = 2   /* the server failed: ask the next one */
+    DNRW_SERVER_ERROR = 2,  /* the server failed: ask the next one */
+    DNRW_TRUNCATED = 3      /* TC: *rec as far as the answer went (its
+                             * rtn_code 0 if usable); ask over TCP */
 };
 int dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
                    const char *qname, int qtype, dnr_record *rec);
@@ -182,6 +185,12 @@ typedef struct dnr_query {
     unsigned failed;            /* servers that answered with an error */
     unsigned char pkt[512];
     int pktlen;
+    /* over TCP, after a truncated answer (RFC 1035 4.2.2) */
+    int tcp;                    /* 0 (UDP), or the DNR_TCP_* state */
+    size_t tdone;               /* bytes sent, or received */
+    unsigned char *tbuf;        /* the answer (malloc'd), or NULL */
+    int has_partial;            /* `partial` is a usable truncated answer */
+    dnr_record partial;
     /* the outcome: zeroed but for what the resolver presets */
     dnr_record rec;
 } dnr_query;

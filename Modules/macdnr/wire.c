@@ -10,10 +10,12 @@
  * is authNameErr; a name that exists without a record of the type
  * (NODATA) is authNameErr too, with its canonical name in cname and a
  * detail saying so (MacTCP gives no code of its own for it).  Any other
- * RCODE is the server's failure.  Names come out in presentation form:
- * bytes outside printable ASCII, '.' inside a label and '\' escaped as
- * RFC 1035 writes them (\DDD, \., \\).  The caller's record comes in
- * zeroed except for what it preset (AddrToName's address). */
+ * RCODE is the server's failure.  A truncated answer (TC) is read as far
+ * as it goes and reported as such: the engine asks again over TCP.  Names
+ * come out in presentation form: bytes outside printable ASCII, '.' and
+ * space inside a label and '\' escaped as RFC 1035 writes them (\DDD,
+ * \., \\).  The caller's record comes in zeroed except for what it
+ * preset (AddrToName's address). */
 #include "macdnr.h"
 
 #include <stdio.h>
@@ -224,6 +226,17 @@ nodata_detail(int qtype)
     }
 }
 
+/* A truncated answer may end in the middle of a record: that is no
+ * reason to drop it, only to find it unusable. */
+static int
+malformed(int tc, dnr_record *rec)
+{
+    if (!tc)
+        return DNRW_IGNORE;
+    rec->rtn_code = DNR_dnrErr;
+    return DNRW_TRUNCATED;
+}
+
 int
 dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
                const char *qname, int qtype, dnr_record *rec)
@@ -240,6 +253,7 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
     int hops;
     int found = 0;
     int naddr = 0;
+    int tc;
 
     if (len < 12 || get16(msg) != id)
         return DNRW_IGNORE;
@@ -247,6 +261,7 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
     if (!(flags & 0x8000) || ((flags >> 11) & 0xF) != 0)
         return DNRW_IGNORE;     /* not a response to a standard query */
     rcode = flags & 0xF;
+    tc = (flags & 0x0200) != 0;
     qdcount = get16(msg + 4);
     ancount = get16(msg + 6);
     if (qdcount == 0 && rcode != 0)
@@ -272,12 +287,15 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
 
         off = answers;
         for (i = 0; i < ancount; i++) {
-            if (next_rr(msg, len, &off, &rr) < 0)
-                return DNRW_IGNORE;
+            if (next_rr(msg, len, &off, &rr) < 0) {
+                if (!tc)
+                    return DNRW_IGNORE;
+                break;      /* truncated: the records up to here */
+            }
             if (rr.type == DNR_T_CNAME && rr.cls == DNR_C_IN
                 && dnrnames_equal(rr.owner, cur)) {
                 if (rdata_name(msg, len, &rr, rr.rdata, cur, sizeof(cur)) < 0)
-                    return DNRW_IGNORE;
+                    return malformed(tc, rec);
                 moved = 1;
                 break;
             }
@@ -288,8 +306,11 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
 
     off = answers;
     for (i = 0; i < ancount; i++) {
-        if (next_rr(msg, len, &off, &rr) < 0)
-            return DNRW_IGNORE;
+        if (next_rr(msg, len, &off, &rr) < 0) {
+            if (!tc)
+                return DNRW_IGNORE;
+            break;
+        }
         if (rr.type != (unsigned)qtype || rr.cls != DNR_C_IN
             || !dnrnames_equal(rr.owner, cur))
             continue;
@@ -307,7 +328,7 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
 
             if (rdata_name(msg, len, &rr, rr.rdata, target,
                            sizeof(target)) < 0)
-                return DNRW_IGNORE;
+                return malformed(tc, rec);
             dnrnames_absolute(target, rec->cname, sizeof(rec->cname));
             found = 1;
         }
@@ -318,7 +339,7 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
                             sizeof(rec->cpu_type)) < 0
                 || char_string(msg, &rr, &at, rec->os_type,
                                sizeof(rec->os_type)) < 0)
-                return DNRW_IGNORE;
+                return malformed(tc, rec);
             found = 1;
         }
         else if (qtype == DNR_T_MX && rr.rdlen >= 3) {
@@ -329,7 +350,7 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
                 continue;
             if (rdata_name(msg, len, &rr, rr.rdata + 2, exchange,
                            sizeof(exchange)) < 0)
-                return DNRW_IGNORE;
+                return malformed(tc, rec);
             rec->preference = pref;
             dnrnames_absolute(exchange, rec->exchange,
                               sizeof(rec->exchange));
@@ -338,11 +359,11 @@ dnrwire_answer(const unsigned char *msg, size_t len, uint16_t id,
     }
     if (qtype != DNR_T_PTR)
         dnrnames_absolute(cur, rec->cname, sizeof(rec->cname));
-    if (found)
-        return DNRW_FINAL;
-    if (flags & 0x0200)
-        return DNRW_SERVER_ERROR;   /* truncated before anything usable */
-    rec->rtn_code = DNR_authNameErr;
-    rec->detail = nodata_detail(qtype);
-    return DNRW_FINAL;
+    if (!found) {
+        rec->rtn_code = DNR_authNameErr;
+        rec->detail = nodata_detail(qtype);
+    }
+    /* cut short: what is there may not be all (the MX of lowest
+     * preference, the name's records) */
+    return tc ? DNRW_TRUNCATED : DNRW_FINAL;
 }
