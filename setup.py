@@ -1,8 +1,9 @@
-"""Build for classicsocket: the _socket and mactcp extensions and the Python
-layer, from one source for CPython 2.7 and 3.8-3.13.
+"""Build for classicsocket: the _socket, mactcp and macdnr extensions and the
+Python layer, from one source for CPython 2.7 and 3.8-3.13.
 
     python setup.py build_ext --inplace   # extensions into Lib/ (source tree)
-    pip install .                         # mactcp, MACTCPconst, classicsocket
+    pip install .                         # mactcp, macdnr, MACTCPconst,
+                                          # classicsocket
 
 Installed, `socket.py` and `_socket` live inside the classicsocket package so
 that they never shadow the standard library's; `python -m classicsocket
@@ -99,7 +100,8 @@ def read(name):
 setup(
     name="classicsocket",
     version="0.1.0",
-    description="CPython 2.x's socket module and MacPython's mactcp, in C, "
+    description="CPython 2.x's socket module and MacPython's mactcp and "
+                "macdnr, in C, "
                 "for CPython 2.7 and 3.8-3.13",
     long_description=read("README.md"),
     long_description_content_type="text/markdown",
@@ -110,6 +112,7 @@ setup(
     ext_modules=[
         extension("_socket"),
         extension("mactcp"),
+        extension("macdnr"),
     ],
     cmdclass={"build_ext": BuildExt, "build_py": BuildPy},
     python_requires=">=2.7, !=3.0.*, !=3.1.*, !=3.2.*, !=3.3.*, !=3.4.*, "

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the package with pip into a scratch location for each Python named
-# (version or path) and checks the installed layout: `import mactcp` and
-# `import MACTCPconst` work anywhere, and `python -m classicsocket script.py`
+# (version or path) and checks the installed layout: `import mactcp`,
+# `import macdnr` and `import MACTCPconst` work anywhere, and `python -m classicsocket script.py`
 # runs the script on our socket and _socket, not the standard library's.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,12 +14,14 @@ for want in "$@"; do
     "$py" -m pip install -q --target "$target" "$ROOT"
     script=$target/probe.py
     cat > "$script" <<'PY'
-import sys, socket, _socket, mactcp, MACTCPconst
+import sys, socket, _socket, mactcp, macdnr, MACTCPconst
 assert "classicsocket" in socket.__file__, socket.__file__
 assert "classicsocket" in _socket.__file__, _socket.__file__
 a, b = socket.socketpair()
 a.sendall(b"ping")
 assert b.recv(4) == b"ping"
+assert macdnr.AddrToStr(macdnr.StrToAddr("10.1.2.3").ip0) == "10.1.2.3"
+macdnr.Close()
 print("OK %s %s %s" % (sys.argv[1:], socket.__file__, mactcp.__file__))
 sys.exit(7)
 PY

@@ -66,7 +66,7 @@ run_sanitized() {
     (cd "$copy" && CLASSICSOCKET_CFLAGS="$flags" \
         CLASSICSOCKET_LDFLAGS="-fsanitize=address,undefined" \
         "$py" setup.py -q build_ext --inplace --force -t build/temp-asan >/dev/null)
-    local log="$copy/sanitizer-report"
+    local log="$copy/sanitizer-report" rc=0
     # Interpreter-owned allocations that are still live at exit are reported
     # by LeakSanitizer too; Tools/lsan.supp lists those (never our code).
     (cd "$copy" && \
@@ -75,13 +75,16 @@ run_sanitized() {
         LSAN_OPTIONS="suppressions=$ROOT/Tools/lsan.supp:print_suppressions=0" \
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$log" \
         CLASSICSOCKET_SANITIZED=1 PYTHONPATH="$copy/Lib" \
-        "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}")
+        "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}") || rc=$?
     if ls "$log".* >/dev/null 2>&1; then
         echo "runtests: sanitizer reports:" >&2
         cat "$log".* >&2
         return 1
     fi
     rm -rf "$copy"
+    # set -e does not apply inside a function called from `||`: the
+    # suite's own status has to be returned by hand
+    return $rc
 }
 
 status=0
