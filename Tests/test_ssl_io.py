@@ -6,6 +6,7 @@ write nobody reads), signals and Ctrl-C during blocking calls, and
 non-blocking sockets."""
 from __future__ import print_function
 
+import fcntl
 import hashlib
 import os
 import select
@@ -376,6 +377,11 @@ def test_a_blocking_socket_stays_blocking(pki, peers):
         assert obj.write(b"def") == 3
         assert obj.read(6) == b"abcdef"
         assert s.gettimeout() is None
+        # the SSL object made the descriptor non-blocking for its waits;
+        # once it is gone, the descriptor is blocking again
+        assert fcntl.fcntl(s.fileno(), fcntl.F_GETFL) & os.O_NONBLOCK
+        del obj
+        assert not fcntl.fcntl(s.fileno(), fcntl.F_GETFL) & os.O_NONBLOCK
     finally:
         s.close()
 
