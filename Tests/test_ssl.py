@@ -54,7 +54,7 @@ def fetch(obj):
     return obj.read()
 
 
-# ---- the handshake and the SSL object ------------------------------------------
+# ---- the handshake and the SSL object ---------------------------------------
 
 def test_fetch_a_page_without_verification(www, pki):
     s = connect(www.port)
@@ -181,7 +181,7 @@ def test_ssl_on_an_unconnected_socket_is_a_socket_error():
         s.close()
 
 
-# ---- verification ------------------------------------------------------------
+# ---- verification -----------------------------------------------------------
 
 def handshake_error(port, **kwargs):
     s = connect(port)
@@ -311,7 +311,7 @@ def test_the_handshake_the_server_sees(pki):
         server.close()
 
 
-# ---- the protocol floor ----------------------------------------------------------
+# ---- the protocol floor -----------------------------------------------------
 
 def test_tls_1_0_is_refused_even_when_the_system_allows_it(pki, tmpdir):
     """With an OpenSSL configuration that lowers every client's floor to
@@ -351,7 +351,7 @@ def test_tls_1_0_is_refused_even_when_the_system_allows_it(pki, tmpdir):
         server.close()
 
 
-# ---- client certificates ---------------------------------------------------------
+# ---- client certificates ----------------------------------------------------
 
 @pytest.fixture
 def verifying(pki):
@@ -420,7 +420,7 @@ def test_client_certificate_not_from_the_ca_is_refused(verifying, pki):
         s.close()
 
 
-# ---- bad arguments -------------------------------------------------------------
+# ---- bad arguments ----------------------------------------------------------
 
 def test_missing_files_raise_ioerror(pki, tmpdir):
     missing = str(tmpdir.join("missing.pem"))
@@ -499,7 +499,7 @@ def test_no_references_are_leaked(www, pki):
         s.close()
 
 
-# ---- the names of 2.7's socket -------------------------------------------------
+# ---- the names of 2.7's socket ----------------------------------------------
 
 SSL_NAMES = ["sslerror", "RAND_add", "RAND_status", "SSL_ERROR_ZERO_RETURN",
              "SSL_ERROR_WANT_READ", "SSL_ERROR_WANT_WRITE",
@@ -579,3 +579,28 @@ def test_the_interpreters_ssl_module_is_not_imported():
     out = subprocess.check_output([sys.executable, "-c", code],
                                   env=support.our_env())
     assert out.decode().strip() == "[]"
+
+
+# ---- the example program ----------------------------------------------------
+
+def test_example_fetches_a_page_from_s_server(www, pki):
+    example = os.path.join(support.ROOT, "Doc", "examples", "tls_fetch.py")
+    for args in (["localhost", str(www.port), pki.ca],
+                 ["127.0.0.1", str(www.port)]):
+        child = subprocess.Popen([sys.executable, example] + args,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE,
+                                 env=support.our_env())
+        out, err = child.communicate()
+        assert child.returncode == 0, err
+        out = out.decode("latin-1")
+        assert "Server: /O=classicsocket/CN=localhost\n" in out
+        assert "Issuer: /O=classicsocket/CN=Test CA\n" in out
+        assert "HTTP/1.0 200 ok" in out
+    child = subprocess.Popen([sys.executable, example, "localhost",
+                              str(www.port), pki.other_ca],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=support.our_env())
+    out, err = child.communicate()
+    assert child.returncode == 1
+    assert out.decode().startswith("TLS failed: certificate verify failed")

@@ -86,7 +86,7 @@ def timed_raises(exc, call, *args):
     return info.value, clock() - start
 
 
-# ---- data ----------------------------------------------------------------------
+# ---- data -------------------------------------------------------------------
 
 def test_10_mb_intact_both_ways(pki, peers):
     server = peers(pki, "echo", TEN_MB)
@@ -165,7 +165,7 @@ def test_write_of_nothing_and_read_of_zero(pki, peers):
         s.close()
 
 
-# ---- EOF ---------------------------------------------------------------------
+# ---- EOF --------------------------------------------------------------------
 
 def test_peer_closing_mid_stream_gives_ssl_error_eof(pki, peers):
     server = peers(pki, "partial", "partial data")
@@ -208,7 +208,7 @@ def test_peer_closing_before_any_data(pki, peers):
         s.close()
 
 
-# ---- timeouts --------------------------------------------------------------------
+# ---- timeouts ---------------------------------------------------------------
 
 def silent_listener():
     """A listening socket that never accepts: connections complete in the
@@ -268,7 +268,7 @@ def test_write_nobody_reads_times_out(pki, peers):
         s.close()
 
 
-# ---- signals ---------------------------------------------------------------------
+# ---- signals ----------------------------------------------------------------
 
 def test_ctrl_c_interrupts_a_blocking_read(pki, peers, alarm):
     server = peers(pki, "hold", "")
@@ -340,7 +340,7 @@ def test_signal_during_a_timed_read_keeps_the_deadline_rules(pki, peers,
         s.close()
 
 
-# ---- blocking modes ----------------------------------------------------------------
+# ---- blocking modes ---------------------------------------------------------
 
 def test_non_blocking_socket_raises_want_read(pki, peers):
     server = peers(pki, "hold", "")

@@ -84,7 +84,8 @@ class PKI(object):
         with open(self.path("low_floor.cnf"), "w") as f:
             f.write(LOW_FLOOR_CONFIG)
         self.low_floor = self.path("low_floor.cnf")
-        self.ca, self.ca_key = self.make_ca("ca", "/O=classicsocket/CN=Test CA")
+        self.ca, self.ca_key = self.make_ca("ca",
+                                            "/O=classicsocket/CN=Test CA")
         self.other_ca, _ = self.make_ca("other_ca", "/CN=Other CA")
         self.server, self.server_key = self.make_leaf(
             "server", "/O=classicsocket/CN=localhost", "server", 1)

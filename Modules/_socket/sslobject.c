@@ -100,7 +100,7 @@ typedef struct {
 
 static PyTypeObject sslobject_type;
 
-/* ---- errors --------------------------------------------------------------- */
+/* ---- errors ------------------------------------------------------------- */
 
 static PyObject *
 raise_ssl(int code, const char *message)
@@ -146,7 +146,7 @@ raise_setup_error(const char *path)
     return raise_ssl(SSLE_SSL, text);
 }
 
-/* ---- one OpenSSL call, as a sockcall_fn ------------------------------------ */
+/* ---- one OpenSSL call, as a sockcall_fn --------------------------------- */
 
 enum op_kind { OP_HANDSHAKE, OP_READ, OP_WRITE };
 
@@ -363,7 +363,7 @@ lock_ssl(sslobject *self)
     }
 }
 
-/* ---- the SSL object's methods ------------------------------------------------ */
+/* ---- the SSL object's methods ------------------------------------------- */
 
 PyDoc_STRVAR(write_doc,
 "write(s) -> length of s\n\n"
@@ -702,7 +702,7 @@ static PyTypeObject sslobject_type = {
     .tp_methods = sslobject_methods,
 };
 
-/* ---- ssl() --------------------------------------------------------------------- */
+/* ---- ssl() -------------------------------------------------------------- */
 
 /* The C socket of `obj`: one of ours, or an object (socket.socket) that
  * holds one in `_sock`.  New ref, or NULL with TypeError, or error(EBADF)
@@ -1017,7 +1017,7 @@ done:
     return (PyObject *)self;
 }
 
-/* ---- RAND_add, RAND_status --------------------------------------------------- */
+/* ---- RAND_add, RAND_status ---------------------------------------------- */
 
 PyDoc_STRVAR(rand_add_doc,
 "RAND_add(string, entropy)\n\n"
@@ -1070,7 +1070,7 @@ PyMethodDef sslobject_functions[] = {
     {NULL, NULL, 0, NULL}
 };
 
-/* ---- registration ------------------------------------------------------------ */
+/* ---- registration ------------------------------------------------------- */
 
 static char sslerror_doc[] =
     "TLS errors of socket.ssl() and its SSL objects: (SSL_ERROR_* code, "
