@@ -3,7 +3,7 @@
 #include "socketmodule.h"
 #include "sockerr.h"
 #include "sockobject.h"
-#include "sslobject.h"
+#include "sslwrap.h"
 
 PyDoc_STRVAR(socket_doc,
 "Implementation module for socket operations (classicsocket).\n\n"
@@ -70,8 +70,8 @@ socket_exec(PyObject *module)
         || sockconst_add_to_module(module) < 0
         || PyModule_AddObjectRef(module, "has_ipv6", Py_True) < 0
         || add_capi(module) < 0
-        || sslobject_add_to_module(module) < 0
-        || add_functions(module, sslobject_functions) < 0)
+        || sslwrap_add_to_module(module) < 0
+        || add_functions(module, sslwrap_functions) < 0)
         return -1;
     return 0;
 }

@@ -1,19 +1,19 @@
-/* sslobject.h - socket.ssl(): a client-side TLS connection over a socket
- * object, made with OpenSSL's libssl (linked by our own build: the
- * interpreter's ssl/_ssl are neither imported nor shadowed).  The SSL
- * object type, the exception sslerror, RAND_add/RAND_status and the
- * SSL_ERROR_* constants, as Python 2.x's socket module had them. */
+/* sslobject.h - the SSL object that socket.ssl() returns (its layout is
+ * in sslcall.h, which makes its calls on the connection). */
 #ifndef CLASSICSOCKET_SSLOBJECT_H
 #define CLASSICSOCKET_SSLOBJECT_H
 
-#include "compat.h"
+#include "sslcall.h"    /* first: Python.h sets the feature macros */
 
-/* The module functions ssl, RAND_add and RAND_status ({NULL}-terminated). */
-extern PyMethodDef sslobject_functions[];
+/* Readies the type (once, before the first sslobject_connect()); 0 or
+ * -1 with an exception set. */
+int sslobject_ready(void);
 
-/* Creates sslerror (a subclass of socket.error) and adds it and the
- * SSL_ERROR_* constants to module (after sockerr_add_to_module); 0 or -1
- * with an exception set. */
-int sslobject_add_to_module(PyObject *module);
+/* A new SSL object that owns ctx and ssl (set up for a client on s's fd)
+ * and has made the handshake over s, following s's timeout.  New ref, or
+ * NULL with an exception set; ctx and ssl are freed either way when the
+ * object goes (or here, when there is none). */
+PyObject *sslobject_connect(sockobject *s, SSL_CTX *ctx, SSL *ssl,
+                            int verified);
 
 #endif /* CLASSICSOCKET_SSLOBJECT_H */
