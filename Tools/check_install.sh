@@ -20,6 +20,7 @@ assert "classicsocket" in _socket.__file__, _socket.__file__
 a, b = socket.socketpair()
 a.sendall(b"ping")
 assert b.recv(4) == b"ping"
+assert issubclass(socket.sslerror, socket.error) and socket.RAND_status() in (0, 1)
 print("OK %s %s %s" % (sys.argv[1:], socket.__file__, mactcp.__file__))
 sys.exit(7)
 PY
