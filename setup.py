@@ -12,6 +12,7 @@ Lib/, so `PYTHONPATH=Lib` makes them the ones `import socket` finds.
 """
 import glob
 import os
+import subprocess
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -52,6 +53,49 @@ def extension(name):
                      extra_link_args=EXTRA_LDFLAGS)
 
 
+# socket.ssl() (Modules/_socket/sslobject.c) is linked against OpenSSL's
+# libssl, found with pkg-config: our own link, not the interpreter's _ssl.
+OPENSSL_MIN = "1.1.1"
+OPENSSL_MISSING = (
+    "classicsocket: building _socket needs OpenSSL's libssl >= %s with its "
+    "headers, found with pkg-config (%s).  On Debian or Ubuntu: "
+    "apt-get install libssl-dev pkg-config")
+
+
+def pkg_config(*args):
+    """pkg-config's output for args, split; raises SystemExit with the
+    set-up hint when pkg-config or OpenSSL's .pc file is missing."""
+    try:
+        out = subprocess.check_output(("pkg-config",) + args,
+                                      stderr=subprocess.STDOUT)
+    except OSError:
+        raise SystemExit(OPENSSL_MISSING % (OPENSSL_MIN, "no pkg-config"))
+    except subprocess.CalledProcessError as exc:
+        detail = exc.output.decode("utf-8", "replace").strip()
+        raise SystemExit(OPENSSL_MISSING % (OPENSSL_MIN, detail or
+                                            "pkg-config " + " ".join(args)))
+    return out.decode("utf-8").split()
+
+
+def add_openssl(ext):
+    """Adds libssl's compile and link flags to ext (new lists: the
+    extensions share EXTRA_CFLAGS and EXTRA_LDFLAGS)."""
+    pkg_config("--atleast-version=" + OPENSSL_MIN, "--print-errors",
+               "openssl")
+    cflags = pkg_config("--cflags", "openssl")
+    libs = pkg_config("--libs", "openssl")
+    ext.include_dirs = ext.include_dirs + [f[2:] for f in cflags
+                                           if f.startswith("-I")]
+    ext.extra_compile_args = ext.extra_compile_args + [
+        f for f in cflags if not f.startswith("-I")]
+    ext.library_dirs = ext.library_dirs + [f[2:] for f in libs
+                                           if f.startswith("-L")]
+    ext.libraries = ext.libraries + [f[2:] for f in libs
+                                     if f.startswith("-l")]
+    ext.extra_link_args = ext.extra_link_args + [
+        f for f in libs if not f.startswith(("-L", "-l"))]
+
+
 class BuildExt(build_ext):
     """_socket goes into the classicsocket package when installed, and into
     Lib/ beside socket.py when built in place."""
@@ -60,6 +104,9 @@ class BuildExt(build_ext):
         # setuptools builds in place by building into build_lib and copying;
         # remember which layout was asked for before it flips `inplace`.
         self.package_layout = not self.inplace
+        for ext in self.extensions:
+            if ext.name == "_socket":
+                add_openssl(ext)
         build_ext.run(self)
 
     def copy_file(self, src, dst, *args, **kwargs):

@@ -19,6 +19,8 @@ ntohs(), ntohl(), htons(), htonl() -- byte order of 16 and 32 bit integers
 inet_aton(), inet_ntoa() -- dotted IPv4 string to packed 4 bytes and back
 inet_pton(), inet_ntop() -- the same for either family
 getdefaulttimeout(), setdefaulttimeout() -- timeout given to new sockets
+ssl() -- a TLS connection (client side) over a connected socket
+RAND_add(), RAND_status() -- OpenSSL's random generator, for ssl()
 
 Special objects:
 
@@ -26,6 +28,7 @@ SocketType -- the type of socket objects
 error -- exception raised for socket-related errors
 herror, gaierror -- host and address lookup errors (subclasses of error)
 timeout -- exception raised when an operation times out
+sslerror -- TLS errors of ssl() (a subclass of error)
 has_ipv6 -- whether IPv6 is supported
 
 Integer constants:
@@ -48,8 +51,15 @@ import errno as _errno
 EBADF = getattr(_errno, "EBADF", 9)
 EINTR = getattr(_errno, "EINTR", 4)
 
+# 2.7's socket took ssl() and its names from _ssl, and its __all__ left
+# them out; so does ours (`from socket import *` must not bind `ssl` over
+# the ssl module).
+_ssl_names = ("ssl", "sslerror", "RAND_add", "RAND_status")
+
 __all__ = ["getfqdn", "create_connection"]
-__all__.extend(_name for _name in dir(_socket) if not _name.startswith("_"))
+__all__.extend(_name for _name in dir(_socket)
+               if not _name.startswith(("_", "SSL_ERROR_"))
+               and _name not in _ssl_names)
 
 _realsocket = _socket.socket
 
@@ -93,6 +103,12 @@ class _socketobject(_socket._socketobject):
     # class; socket objects have no __dict__, as 2.7's do not.
     __doc__ = _realsocket.__doc__
     __slots__ = ()
+
+
+def meth(name, self, *args):
+    """meth(name, sock, *args): sock._sock.<name>(*args), as Python 2.7's
+    socket module had it (its socket methods were made with it)."""
+    return getattr(self._sock, name)(*args)
 
 
 _closedsocket = _socket._closedsocket

@@ -284,6 +284,27 @@ def test_getaddrinfo_host_forms():
         assert infos[0][4] == ("127.0.0.1", 1), host
 
 
+def test_getaddrinfo_empty_host_is_no_host():
+    # '' as the reference's echo server passes it: the wildcard addresses
+    # with AI_PASSIVE, the loopback ones without, as for None (the
+    # standard library refuses '')
+    for host in ("", b"", u""):
+        for flags in (0, socket.AI_PASSIVE):
+            assert socket.getaddrinfo(host, 50007, socket.AF_UNSPEC,
+                                      socket.SOCK_STREAM, 0, flags) == \
+                socket.getaddrinfo(None, 50007, socket.AF_UNSPEC,
+                                   socket.SOCK_STREAM, 0, flags)
+    passive = socket.getaddrinfo("", 50007, socket.AF_INET,
+                                 socket.SOCK_STREAM, 0, socket.AI_PASSIVE)
+    assert passive == [(socket.AF_INET, socket.SOCK_STREAM,
+                        socket.IPPROTO_TCP, "", ("0.0.0.0", 50007))]
+    active = socket.getaddrinfo("", "50007", socket.AF_INET,
+                                socket.SOCK_STREAM)
+    assert [info[4] for info in active] == [("127.0.0.1", 50007)]
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("", None)        # neither host nor service
+
+
 def test_getaddrinfo_bad_host():
     with pytest.raises(TypeError):
         socket.getaddrinfo(1, 80)

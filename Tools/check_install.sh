@@ -22,6 +22,7 @@ a.sendall(b"ping")
 assert b.recv(4) == b"ping"
 assert macdnr.AddrToStr(macdnr.StrToAddr("10.1.2.3").ip0) == "10.1.2.3"
 macdnr.Close()
+assert issubclass(socket.sslerror, socket.error) and socket.RAND_status() in (0, 1)
 print("OK %s %s %s" % (sys.argv[1:], socket.__file__, mactcp.__file__))
 sys.exit(7)
 PY

@@ -5,22 +5,23 @@
 #
 # It listens on the first address getaddrinfo() offers that it can bind
 # (it should listen on all of them instead); on most IPv6-ready systems an
-# IPv6 socket still accepts IPv4 clients.  The host defaults to None, which
-# with AI_PASSIVE means every interface: getaddrinfo() does not take the
-# empty string for that.  Port 0 lets the system pick a free port; the port
-# waited on is printed first either way.
+# IPv6 socket still accepts IPv4 clients.  The host defaults to '', as in
+# the reference: with AI_PASSIVE, every interface.  (The standard library's
+# getaddrinfo() refuses ''; under it, give a host such as 0.0.0.0 or ::.)
+# Port 0 lets the system pick a free port; the port waited on is printed
+# first either way.
 from __future__ import print_function
 
 import sys
 
 import socket
 
-HOST = None               # Symbolic name meaning all available interfaces
+HOST = ''                 # Symbolic name meaning the local host
 PORT = 50007              # Arbitrary non-privileged port
 if len(sys.argv) > 1:
     PORT = int(sys.argv[1])
 if len(sys.argv) > 2:
-    HOST = sys.argv[2] or None
+    HOST = sys.argv[2]
 s = None
 for res in socket.getaddrinfo(HOST, PORT, socket.AF_UNSPEC,
                               socket.SOCK_STREAM, 0, socket.AI_PASSIVE):

@@ -300,6 +300,10 @@ run_getaddrinfo(PyObject *host, PyObject *port, struct addrinfo *hints)
         name = netarg_host_chars(host, &host_keep, "getaddrinfo");
         if (name == NULL)
             return NULL;
+        /* '' is no host, as in the reference's examples: the wildcard
+         * addresses with AI_PASSIVE, else the loopback ones */
+        if (name[0] == '\0')
+            name = NULL;
     }
     if (service_arg(port, portbuf, sizeof(portbuf), &serv, &serv_keep,
                     &numeric, &portnum) < 0)

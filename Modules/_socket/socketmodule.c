@@ -9,6 +9,7 @@
 #include "sockerr.h"
 #include "sockobject.h"
 #include "sockwrap.h"
+#include "sslwrap.h"
 
 PyDoc_STRVAR(socket_doc,
 "Implementation module for socket operations (classicsocket).\n\n"
@@ -42,6 +43,10 @@ static PyMethodDef socket_functions[] = {
     INETCONV_INET_NTOP_METHODDEF
     /* sockwrap.c: socket.py hands over its namespace */
     SOCKWRAP_SET_SOCKET_NAMESPACE_METHODDEF
+    /* sslwrap.c: ssl() and OpenSSL's random generator */
+    SSLWRAP_SSL_METHODDEF
+    SSLWRAP_RAND_ADD_METHODDEF
+    SSLWRAP_RAND_STATUS_METHODDEF
     {NULL, NULL, 0, NULL}
 };
 
@@ -75,7 +80,8 @@ socket_exec(PyObject *module)
         || sockfile_add_to_module(module) < 0
         || sockconst_add_to_module(module) < 0
         || PyModule_AddObjectRef(module, "has_ipv6", Py_True) < 0
-        || add_capi(module) < 0)
+        || add_capi(module) < 0
+        || sslwrap_add_to_module(module) < 0)
         return -1;
     return 0;
 }
