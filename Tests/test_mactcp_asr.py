@@ -794,3 +794,54 @@ def test_an_event_lost_for_lack_of_memory_is_reported(tmpdir):
         "raised %d insufficient resources: 1 asr event lost (out of memory)"
         % C.insufficientResources, "events []", "read '1'"
         if str is bytes else "read b'1'"], out
+
+
+# --- an asr that never lets the program run ----------------------------------
+
+# An asr that causes an event for itself on every call: it reads the
+# datagram and writes the next one to its own port.  Issue 14 (b): the
+# drain delivered those for ever and the main program never ran again.
+SELF_FEEDING_SCRIPT = r"""
+from __future__ import print_function
+import sys, time
+import mactcp
+
+stream = mactcp.UDPCreate(2048, 0)
+state = {'feeding': True, 'calls': 0}
+
+def asr(event):
+    state['calls'] += 1
+    stream.Read(5)
+    if state['feeding']:
+        stream.Write(0x7F000001, stream.port, b'x')
+
+stream.asr = asr
+stream.Write(0x7F000001, stream.port, b'x')
+deadline = time.time() + 30
+laps = 0
+while state['calls'] < 1000 and time.time() < deadline:
+    laps += 1                       # the program runs meanwhile
+calls = state['calls']
+state['feeding'] = False            # the next asr call is the last
+while state['calls'] == calls and time.time() < deadline:
+    laps += 1
+stream.asr = None
+print('calls %d laps %d' % (state['calls'], laps))
+"""
+
+
+def test_an_asr_feeding_itself_lets_the_program_run(tmpdir):
+    """Issue 14 (b): a drain yields to the program after a bounded batch;
+    the rest of the events come with the next pending call."""
+    script = tmpdir.join("self_feeding.py")
+    script.write(SELF_FEEDING_SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=support.our_env())
+    peer = support.Peer.__new__(support.Peer)
+    peer.proc = proc
+    status, out, err = peer.finish(timeout=60)
+    assert status == 0 and err == "", (out, err)
+    calls, laps = [int(w) for w in out.split()[1::2]]
+    assert calls > 1000, out            # the asr kept feeding itself
+    assert laps > calls, out            # and the loop ran in between

@@ -180,6 +180,9 @@ mtcp_watch *mtdriver_find(uint64_t serial);
 int mtdriver_pop(mtcp_event *out);          /* 1 popped, 0 empty */
 int mtdriver_asr_fd(void);                  /* readable while events wait */
 void mtdriver_reschedule(void); /* GIL held: events remain after an error */
+/* GIL held: a drain left events for later: the driver asks for the next
+ * pending call RETRY_MS from now, so that the program runs meanwhile */
+void mtdriver_defer(void);
 
 /* ---- conn.c: socket chores without the GIL ------------------------- */
 int mtconn_tcp_socket(int bufsize);         /* fd or -errno */
