@@ -14,17 +14,31 @@
  *   drain ran and the remaining events get a new pending call.  Events
  *   the driver could not queue for lack of memory arrive as one
  *   MT_EVENT_LOST, which raises mactcp.error(insufficientResources) in the
- *   asr's place. */
+ *   asr's place.
+ * - Once the program is over (threading._shutdown() has begun: the module
+ *   hooks it, mactcpmodule.c), nothing is left to catch such an exception:
+ *   the join of the other threads would be cut short, then the atexit
+ *   callbacks.  From then on the drain reports it as unraisable
+ *   (sys.unraisablehook; 2.7: "Exception ... ignored") and goes on with
+ *   the next event.  (When the join is done the hook drains the FIFO once
+ *   more and stops the driver.) */
 #include "mactcp.h"
 
 #define BATCH 64    /* events one drain delivers before the program runs */
 
 static int draining = 0;    /* GIL-protected: no nested drains */
+static int program_over = 0;    /* GIL-protected: mtasr_program_over ran */
 
 int
 mtasr_draining(void)
 {
     return draining;
+}
+
+void
+mtasr_program_over(void)
+{
+    program_over = 1;
 }
 
 int
@@ -70,13 +84,15 @@ mtasr_drain(void)
                 res = PyObject_CallFunction(asr, "ii", ev.code, ev.detail);
             else
                 res = PyObject_CallFunction(asr, "i", ev.code);
+            if (res == NULL && program_over)
+                PyErr_WriteUnraisable(asr);
             Py_DECREF(asr);
-            if (res == NULL) {
+            if (res == NULL && !program_over) {
                 Py_DECREF(s);
                 rc = -1;
                 break;
             }
-            Py_DECREF(res);
+            Py_XDECREF(res);
         }
         Py_DECREF(s);
     }

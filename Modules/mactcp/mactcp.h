@@ -244,6 +244,8 @@ int mtasr_pending(void *arg);   /* the Py_AddPendingCall callback */
 int mtasr_drain(void);  /* 0, or -1 with the asr's (or a lost event's)
                          * exception */
 int mtasr_draining(void);
+/* threading._shutdown() has begun: asr exceptions become unraisable */
+void mtasr_program_over(void);
 
 /* ---- stream.c: what TCP and UDP stream objects share --------------- */
 typedef struct mtcp_stream {
