@@ -794,3 +794,132 @@ def test_an_event_lost_for_lack_of_memory_is_reported(tmpdir):
         "raised %d insufficient resources: 1 asr event lost (out of memory)"
         % C.insufficientResources, "events []", "read '1'"
         if str is bytes else "read b'1'"], out
+
+
+# --- the program's end, and asrs that never let it run -----------------------
+
+# Ten UDP streams whose asr raises; a non-daemon thread sends each a
+# datagram once the main script has ended, then stays a while, so that
+# the events come while the interpreter joins it.  The atexit callbacks
+# busy-wait (pending calls would run in them).  Issue 14: the asr's
+# exceptions were thrown into threading._shutdown and the atexit callbacks
+# (3.11: SystemError from Python/ceval.c; 2.7: "Error in sys.exitfunc").
+AT_EXIT_SCRIPT = r"""
+from __future__ import print_function
+import atexit, sys, threading, time
+import mactcp
+
+if hasattr(sys, 'unraisablehook'):
+    def hook(unraisable):
+        print('unraisable %s' % (unraisable.exc_value,))
+        sys.stdout.flush()
+    sys.unraisablehook = hook
+
+streams = []
+for i in range(10):
+    stream = mactcp.UDPCreate(2048, 0)
+    def asr(event, i=i):
+        raise ValueError('asr %d raised' % i)
+    stream.asr = asr
+    streams.append(stream)
+sender = mactcp.UDPCreate(2048, 0)
+
+def callback(k):
+    start = time.time()
+    while time.time() - start < 0.05:
+        pass
+    print('atexit %d done' % k)
+    sys.stdout.flush()
+
+for k in range(5):
+    atexit.register(callback, k)
+
+def late():
+    time.sleep(0.2)                 # the script has ended by then
+    for stream in streams:
+        sender.Write(0x7F000001, stream.port, b'x')
+    threading.Event().wait(0.3)     # the driver queues the events
+
+threading.Thread(target=late).start()
+print('main done')
+"""
+
+
+def test_asr_errors_at_exit_are_unraisable(tmpdir):
+    """Issue 14 (a): once the program is over, an asr's exception is
+    reported as unraisable; threading's shutdown and every atexit
+    callback run to the end.  Set MTCP_EXIT_RUNS=20 for the issue's 20
+    runs."""
+    script = tmpdir.join("at_exit.py")
+    script.write(AT_EXIT_SCRIPT)
+    for run in range(int(os.environ.get("MTCP_EXIT_RUNS", "3"))):
+        proc = subprocess.Popen([sys.executable, str(script)],
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=support.our_env())
+        peer = support.Peer.__new__(support.Peer)
+        peer.proc = proc
+        status, out, err = peer.finish(timeout=60)
+        lines = out.splitlines()
+        assert status == 0, (run, out, err)
+        assert [l for l in lines if l.startswith(("main", "atexit"))] == [
+            "main done"] + ["atexit %d done" % k for k in (4, 3, 2, 1, 0)], \
+            (run, out, err)
+        for bad in ("SystemError", "Error in sys.exitfunc", "Error in atexit",
+                    "in <module 'threading'", "repr() failed",
+                    "Exception ignored in atexit callback"):
+            assert bad not in err, (run, err)
+        if sys.version_info >= (3, 8):
+            reported = [l for l in lines if l.startswith("unraisable asr")]
+        else:
+            reported = [l for l in err.splitlines()
+                        if "ValueError('asr " in l and l.endswith("ignored")]
+        assert 1 <= len(reported) <= 10, (run, out, err)
+
+
+# An asr that causes an event for itself on every call: it reads the
+# datagram and writes the next one to its own port.  Issue 14 (b): the
+# drain delivered those for ever and the main program never ran again.
+SELF_FEEDING_SCRIPT = r"""
+from __future__ import print_function
+import sys, time
+import mactcp
+
+stream = mactcp.UDPCreate(2048, 0)
+state = {'feeding': True, 'calls': 0}
+
+def asr(event):
+    state['calls'] += 1
+    stream.Read(5)
+    if state['feeding']:
+        stream.Write(0x7F000001, stream.port, b'x')
+
+stream.asr = asr
+stream.Write(0x7F000001, stream.port, b'x')
+deadline = time.time() + 30
+laps = 0
+while state['calls'] < 1000 and time.time() < deadline:
+    laps += 1                       # the program runs meanwhile
+calls = state['calls']
+state['feeding'] = False            # the next asr call is the last
+while state['calls'] == calls and time.time() < deadline:
+    laps += 1
+stream.asr = None
+print('calls %d laps %d' % (state['calls'], laps))
+"""
+
+
+def test_an_asr_feeding_itself_lets_the_program_run(tmpdir):
+    """Issue 14 (b): a drain yields to the program after a bounded batch;
+    the rest of the events come with the next pending call."""
+    script = tmpdir.join("self_feeding.py")
+    script.write(SELF_FEEDING_SCRIPT)
+    proc = subprocess.Popen([sys.executable, str(script)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=support.our_env())
+    peer = support.Peer.__new__(support.Peer)
+    peer.proc = proc
+    status, out, err = peer.finish(timeout=60)
+    assert status == 0 and err == "", (out, err)
+    calls, laps = [int(w) for w in out.split()[1::2]]
+    assert calls > 1000, out            # the asr kept feeding itself
+    assert laps > calls, out            # and the loop ran in between

@@ -25,8 +25,11 @@
  *   with every signal blocked: signals belong to the program.
  * - The FIFO is announced once, when it turns non-empty: one write to
  *   asr_fd (which wakes a main thread blocked in mactcp) and one
- *   Py_AddPendingCall.  A refused pending call is retried by the driver
- *   every few milliseconds until accepted.
+ *   Py_AddPendingCall.  A refused pending call is asked for again by the
+ *   driver RETRY_MS later, until accepted.  A drain that stops after its
+ *   batch with events left (asr.c) has the driver ask for the next one
+ *   the same RETRY_MS later (mtdriver_defer): the program runs in between,
+ *   however fast the events come.
  * - No event is dropped while its stream lives and the driver runs (from
  *   the first stream to the last, or to mtdriver_shutdown at exit).  When
  *   malloc cannot make an event, mtdriver_post queues the watch's own
@@ -44,10 +47,13 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #define WAKE_SERIAL 0       /* epoll data of the driver's own eventfd */
-#define RETRY_MS 2          /* pause between refused Py_AddPendingCall's */
+/* pause before the driver asks again for a pending call (refused, or a
+ * drain left events for later) */
+#define RETRY_MS 2
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -70,7 +76,8 @@ static struct {
     mtcp_event *tail;
     int announced;          /* asrfd written and a pending call asked for */
     int call_wanted;        /* ask for a pending call after unlocking */
-    int call_retry;         /* a pending call was refused */
+    int64_t retry_at;       /* CLOCK_MONOTONIC ms when the driver asks for
+                             * a pending call again, or 0 */
 } drv = {NULL, 0, 0, 0, -1, -1, -1, 0, 0, 0, 0, NULL, NULL, 0, 0, 0};
 
 static void
@@ -83,6 +90,25 @@ poke(int fd)
         n = write(fd, &one, sizeof(one));
     while (n < 0 && errno == EINTR);
     /* EAGAIN means the counter is already non-zero: still readable */
+}
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* lock held: the driver asks for a pending call RETRY_MS from now */
+static void
+retry_later(void)
+{
+    if (drv.running && drv.retry_at == 0) {
+        drv.retry_at = now_ms() + RETRY_MS;
+        poke(drv.wakefd);   /* its epoll_wait takes the new timeout */
+    }
 }
 
 static void
@@ -154,10 +180,7 @@ request_call(void)
         return;
     }
     pthread_mutex_lock(&lock);
-    if (drv.running) {
-        drv.call_retry = 1;
-        poke(drv.wakefd);
-    }
+    retry_later();
     pthread_mutex_unlock(&lock);
 }
 
@@ -190,13 +213,17 @@ driver_main(void *arg)
 
     (void)arg;
     for (;;) {
-        int timeout;
+        int timeout = -1;
         int n;
         int i;
         int retry;
 
         pthread_mutex_lock(&lock);
-        timeout = drv.call_retry ? RETRY_MS : -1;
+        if (drv.retry_at != 0) {
+            int64_t left = drv.retry_at - now_ms();
+
+            timeout = left > 0 ? (int)left : 0;
+        }
         pthread_mutex_unlock(&lock);
 
         n = epoll_wait(drv.epfd, evs, 32, timeout);
@@ -221,8 +248,9 @@ driver_main(void *arg)
             /* the report disabled the oneshot registration */
             w->service(w, 0);
         }
-        retry = drv.call_retry;
-        drv.call_retry = 0;
+        retry = drv.retry_at != 0 && now_ms() >= drv.retry_at;
+        if (retry)
+            drv.retry_at = 0;
         mtdriver_unlock();
         if (retry)
             request_call();
@@ -274,7 +302,7 @@ start_driver(void)
         err = -errno;
         goto error;
     }
-    drv.call_retry = 0;
+    drv.retry_at = 0;
     err = spawn_thread();
     if (err < 0)
         goto error;
@@ -330,7 +358,7 @@ stop_driver(void)
     }
     drv.tail = NULL;
     drv.announced = 0;
-    drv.call_retry = 0;
+    drv.retry_at = 0;
     pthread_mutex_unlock(&lock);
 }
 
@@ -512,6 +540,19 @@ int
 mtdriver_asr_fd(void)
 {
     return drv.asrfd;
+}
+
+void
+mtdriver_defer(void)
+{
+    mtcp_event probe;
+
+    pthread_mutex_lock(&lock);
+    if (drv.head != NULL)
+        retry_later();
+    else
+        (void)mtdriver_pop(&probe);     /* empty: clears the announcement */
+    pthread_mutex_unlock(&lock);
 }
 
 void

@@ -181,6 +181,9 @@ mtcp_watch *mtdriver_find(uint64_t serial);
 int mtdriver_pop(mtcp_event *out);          /* 1 popped, 0 empty */
 int mtdriver_asr_fd(void);                  /* readable while events wait */
 void mtdriver_reschedule(void); /* GIL held: events remain after an error */
+/* GIL held: a drain left events for later: the driver asks for the next
+ * pending call RETRY_MS from now, so that the program runs meanwhile */
+void mtdriver_defer(void);
 
 /* ---- conn.c: socket chores without the GIL ------------------------- */
 int mtconn_tcp_socket(int bufsize);         /* fd or -errno */
@@ -242,6 +245,8 @@ int mtasr_pending(void *arg);   /* the Py_AddPendingCall callback */
 int mtasr_drain(void);  /* 0, or -1 with the asr's (or a lost event's)
                          * exception */
 int mtasr_draining(void);
+/* threading._shutdown() has begun: asr exceptions become unraisable */
+void mtasr_program_over(void);
 
 /* ---- stream.c: what TCP and UDP stream objects share --------------- */
 typedef struct mtcp_stream {

@@ -85,7 +85,8 @@ mactcp_UDPCreate(PyObject *module, PyObject *args)
 }
 
 /* Registered with atexit: the driver must not ask for pending calls once
- * the interpreter starts to finalize. */
+ * the interpreter starts to finalize.  (Normally the threading._shutdown
+ * hook has stopped it already.) */
 static PyObject *
 mactcp_atexit(PyObject *module, PyObject *noargs)
 {
@@ -133,6 +134,72 @@ register_atexit(PyObject *module)
     return 0;
 }
 
+/* threading's own _shutdown, once hooked; owned for the process */
+static PyObject *threading_shutdown = NULL;
+
+/* Stands in for threading._shutdown, which the interpreter calls first
+ * when the program is over, to join the other threads; the atexit
+ * callbacks come after it (2.7 and 3.x alike).
+ * - From here on an asr's exception has nobody to catch it: asr.c reports
+ *   it as unraisable.
+ * - Once the threads are joined, the events queued are delivered and the
+ *   driver stops for good (as the atexit hook below would, later): no
+ *   asr runs in the atexit callbacks, and no pending call is asked for
+ *   any more.  3.8 refuses pending calls from this point on, and prints
+ *   a SystemError for each from the driver's thread. */
+static PyObject *
+mactcp_thread_shutdown(PyObject *module, PyObject *noargs)
+{
+    PyObject *res;
+
+    (void)module;
+    (void)noargs;
+    mtasr_program_over();
+    res = PyObject_CallObject(threading_shutdown, NULL);
+    if (res != NULL)
+        (void)mtasr_drain();    /* 0: the asr's errors are unraisable */
+    mtdriver_shutdown();
+    return res;
+}
+
+static PyMethodDef thread_shutdown_def = {
+    "_shutdown", mactcp_thread_shutdown, METH_NOARGS,
+    "threading's _shutdown, after mactcp has noted that the program is over"
+};
+
+static int
+hook_thread_shutdown(PyObject *module)
+{
+    PyObject *threading;
+    PyObject *hook = NULL;
+    int rc = -1;
+
+    if (threading_shutdown != NULL)
+        return 0;       /* the module was initialised before */
+    threading = PyImport_ImportModule("threading");
+    if (threading == NULL)
+        return -1;
+    threading_shutdown = PyObject_GetAttrString(threading, "_shutdown");
+    if (threading_shutdown == NULL) {
+        /* nothing to hook: the interpreter will not call it either */
+        PyErr_Clear();
+        rc = 0;
+        goto done;
+    }
+    hook = PyCFunction_NewEx(&thread_shutdown_def, module, NULL);
+    if (hook == NULL
+        || PyObject_SetAttrString(threading, "_shutdown", hook) < 0) {
+        Py_CLEAR(threading_shutdown);
+        goto done;
+    }
+    rc = 0;
+
+done:
+    Py_XDECREF(hook);
+    Py_DECREF(threading);
+    return rc;
+}
+
 /* The thread pending calls run in: threading.main_thread() where it
  * exists (3.x), else the importing thread. */
 static void
@@ -170,7 +237,7 @@ mactcp_exec(PyObject *module)
         return -1;
     if (mterrors_add_to_module(module) < 0)
         return -1;
-    if (register_atexit(module) < 0)
+    if (register_atexit(module) < 0 || hook_thread_shutdown(module) < 0)
         return -1;
     find_main_thread();
     return 0;
