@@ -75,6 +75,17 @@ hostent_lookup(struct hostent_ctx *ctx, char *buf, size_t size)
                            &ctx->h_error);
 }
 
+/* Appends the native str of text to list; 0 or -1. */
+static int
+append_str(PyObject *list, const char *text)
+{
+    PyObject *item = cs_native_str(text);
+    int rc = item != NULL ? PyList_Append(list, item) : -1;
+
+    Py_XDECREF(item);
+    return rc;
+}
+
 static PyObject *
 address_list(char **list, int family)
 {
@@ -84,19 +95,14 @@ address_list(char **list, int family)
     if (result == NULL)
         return NULL;
     for (; list != NULL && *list != NULL; list++) {
-        PyObject *item;
-
         if (inet_ntop(family, *list, text, sizeof(text)) == NULL) {
             Py_DECREF(result);
             return sockerr_errno();
         }
-        item = cs_native_str(text);
-        if (item == NULL || PyList_Append(result, item) < 0) {
-            Py_XDECREF(item);
+        if (append_str(result, text) < 0) {
             Py_DECREF(result);
             return NULL;
         }
-        Py_DECREF(item);
     }
     return result;
 }
@@ -109,14 +115,10 @@ name_list(char **list)
     if (result == NULL)
         return NULL;
     for (; list != NULL && *list != NULL; list++) {
-        PyObject *item = cs_native_str(*list);
-
-        if (item == NULL || PyList_Append(result, item) < 0) {
-            Py_XDECREF(item);
+        if (append_str(result, *list) < 0) {
             Py_DECREF(result);
             return NULL;
         }
-        Py_DECREF(item);
     }
     return result;
 }

@@ -257,6 +257,24 @@ cs_borrow_bytes(Py_buffer *view, char *data, Py_ssize_t size)
     view->internal = NULL;
 }
 
+/* obj's buffer with `flags`, if it has one and it is contiguous: 1 (release
+ * *view), else 0 with no exception (the caller takes its general path). */
+static inline int
+cs_contiguous_buffer(PyObject *obj, Py_buffer *view, int flags)
+{
+    if (!PyObject_CheckBuffer(obj))
+        return 0;
+    if (PyObject_GetBuffer(obj, view, flags) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
+    if (!PyBuffer_IsContiguous(view, 'C')) {
+        PyBuffer_Release(view);
+        return 0;
+    }
+    return 1;
+}
+
 /* CS_BUF ("y*" / "s*"): read-only data; on 2.7 only an exact str (the
  * general path handles unicode and old-style buffers).  *view is to be
  * released with PyBuffer_Release. */
@@ -268,17 +286,9 @@ cs_fast_data(PyObject *obj, Py_buffer *view)
         cs_borrow_bytes(view, PyBytes_AS_STRING(obj), PyBytes_GET_SIZE(obj));
         return 1;
     }
-    if (PyUnicode_Check(obj) || !PyObject_CheckBuffer(obj))
+    if (PyUnicode_Check(obj))
         return 0;
-    if (PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0) {
-        PyErr_Clear();
-        return 0;
-    }
-    if (!PyBuffer_IsContiguous(view, 'C')) {
-        PyBuffer_Release(view);
-        return 0;
-    }
-    return 1;
+    return cs_contiguous_buffer(obj, view, PyBUF_SIMPLE);
 #else
     if (!PyString_CheckExact(obj))
         return 0;
@@ -291,17 +301,7 @@ cs_fast_data(PyObject *obj, Py_buffer *view)
 static inline int
 cs_fast_writable(PyObject *obj, Py_buffer *view)
 {
-    if (!PyObject_CheckBuffer(obj))
-        return 0;
-    if (PyObject_GetBuffer(obj, view, PyBUF_WRITABLE) < 0) {
-        PyErr_Clear();
-        return 0;
-    }
-    if (!PyBuffer_IsContiguous(view, 'C')) {
-        PyBuffer_Release(view);
-        return 0;
-    }
-    return 1;
+    return cs_contiguous_buffer(obj, view, PyBUF_WRITABLE);
 }
 
 #endif /* CLASSICSOCKET_ARGS_H */
