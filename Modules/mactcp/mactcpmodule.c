@@ -143,9 +143,8 @@ static PyObject *threading_shutdown = NULL;
  * - From here on an asr's exception has nobody to catch it: asr.c reports
  *   it as unraisable.
  * - Once the threads are joined, the events queued are delivered and the
- *   driver stops for good (as the atexit hook below would, later): no
- *   asr runs in the atexit callbacks, and no pending call is asked for
- *   any more.  3.8 refuses pending calls from this point on, and prints
+ *   driver stops for good (as mactcp_atexit would, later): no asr runs
+ *   in the atexit callbacks, and no pending call is asked for any more.  3.8 refuses pending calls from this point on, and prints
  *   a SystemError for each from the driver's thread. */
 static PyObject *
 mactcp_thread_shutdown(PyObject *module, PyObject *noargs)
