@@ -44,6 +44,19 @@ def fd_count():
     return len(os.listdir("/proc/self/fd"))
 
 
+def settled_fd_count(expected, timeout=2.0):
+    """The descriptor count, given a moment to come back to `expected`:
+    mactcp's driver thread applies the closes it is asked for on its own
+    thread, so a descriptor can outlive the call that ended it by a
+    moment.  A leak stays."""
+    deadline = time.time() + timeout
+    while True:
+        count = fd_count()
+        if expected is None or count == expected or time.time() >= deadline:
+            return count
+        time.sleep(0.001)
+
+
 def check_ours():
     import socket
     import _socket
@@ -174,22 +187,28 @@ def soak(kind, cycles, rss_allowance):
     warm = max(step, cycles // 10)
     samples = []
     started = time.time()
+    expected_fds = None
     for number in range(cycles):
         kind.cycle(number)
         if (number + 1) % step == 0:
-            samples.append((number + 1, rss_bytes(), fd_count()))
+            fds = settled_fd_count(expected_fds)
+            if number + 1 >= warm and expected_fds is None:
+                expected_fds = fds
+            samples.append((number + 1, rss_bytes(), fds))
     elapsed = time.time() - started
     kind.close()
     settled = [s for s in samples if s[0] >= warm]
     base = settled[0]
     rss_growth = max(s[1] for s in settled) - base[1]
     fds = sorted(set(s[2] for s in settled))
-    ok = rss_growth <= rss_allowance and len(fds) == 1
+    ok = (rss_allowance is None or rss_growth <= rss_allowance) and \
+        len(fds) == 1
     line = ("%s: %d cycles in %.0f s (%.0f/s); RSS %.1f MiB, +%d KiB after "
-            "cycle %d (allowed %d KiB); descriptors %s"
+            "cycle %d (%s); descriptors %s"
             % (kind.name, cycles, elapsed, cycles / max(elapsed, 1e-9),
                base[1] / 1048576.0, rss_growth // 1024, base[0],
-               rss_allowance // 1024,
+               "allowed %d KiB" % (rss_allowance // 1024)
+               if rss_allowance is not None else "not checked",
                fds[0] if len(fds) == 1 else "CHANGED %s" % fds))
     return ok, line
 
@@ -225,6 +244,12 @@ def main(argv=None):
     sys.stdout.flush()
     status = 0
     allowance = options.rss_allowance_kib * 1024
+    if os.environ.get("CLASSICSOCKET_SANITIZED") or \
+            "asan" in os.environ.get("LD_PRELOAD", ""):
+        # AddressSanitizer keeps freed memory in quarantine: RSS grows
+        # whatever the code does.
+        print("soak: ASan build: RSS not checked, descriptors only")
+        allowance = None
     for kind, cycles in ((SocketCycles, options.cycles),
                          (MactcpCycles, options.mactcp_cycles)):
         ok, line = soak(kind(), cycles, allowance)
