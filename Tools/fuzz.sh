@@ -8,12 +8,12 @@
 #
 # CI's run: seeds 1 and 2, 150 cases each per target (1,800 cases), the
 # corpus of past failures, then fresh random seeds (printed) for --seconds
-# (default 90), two workers at a time.  Arguments after -- go to
+# (default 75), two workers at a time.  Arguments after -- go to
 # Tests/fuzz/run.py instead.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SECONDS_FRESH=90
+SECONDS_FRESH=75
 VERSION=3.11
 RUN_ARGS=()
 while [ $# -gt 0 ]; do
