@@ -8,7 +8,7 @@ from __future__ import print_function
 
 import array
 
-from fuzzlib import (family_of, hostile_value, may_block, open_socket, pick_interrupt,
+from fuzzlib import (Helper, family_of, hostile_value, may_block, open_socket, pick_interrupt,
                      random_address, random_buffer, random_size,
                      socket_errors)
 
@@ -79,6 +79,47 @@ def receive_call(case, sock):
               _interrupt=pick_interrupt(rng, may_block(sock)))
 
 
+def concurrent(case, sock, peer):
+    """Another thread acts on the socket (or on the buffer in use) while
+    this one is in a data call: none of its calls may block."""
+    rng = case.rng
+    shared = bytearray(rng.choice([0, 10, 70000, 300000]))
+    actions = []
+    for _ in range(rng.randint(1, 2)):
+        delay = rng.choice([0, 0.0005, 0.002, 0.01])
+        what = rng.choice(["close", "shutdown", "settimeout", "setblocking",
+                           "send", "recv", "resize", "resize", "peer"])
+        if what == "close":
+            actions.append((delay, "close", sock.close, ()))
+        elif what == "shutdown":
+            actions.append((delay, "shutdown", sock.shutdown,
+                            (rng.choice([0, 1, 2]),)))
+        elif what == "settimeout":
+            actions.append((delay, "settimeout", sock.settimeout,
+                            (rng.choice([0.0, 0.001, None]),)))
+        elif what == "setblocking":
+            actions.append((delay, "setblocking", sock.setblocking, (0,)))
+        elif what == "send":
+            actions.append((delay, "send", sock.send, (b"z" * 100, 0x40)))
+        elif what == "recv":
+            actions.append((delay, "recv", sock.recv, (1000, 0x40)))
+        elif what == "resize":
+            # The buffer of the main thread's call, resized under it: the
+            # export it holds must refuse (BufferError).
+            actions.append((delay, "resize", shared.extend, (b"more",)))
+            actions.append((0, "shrink", shared.__delitem__,
+                            (slice(0, None),)))
+        elif peer is not None:
+            actions.append((delay, "peer.send", peer.send,
+                            (b"p" * 5000, 0x40)))
+    Helper(case, actions)
+    name = rng.choice(["sendall", "recv_into", "recv", "send"])
+    args = {"sendall": (shared,), "send": (shared,), "recv_into": (shared,),
+            "recv": (rng.choice([1, 70000]),)}[name]
+    case.call(name, getattr(sock, name), *args,
+              _interrupt=pick_interrupt(rng, True))
+
+
 def run_case(case):
     rng = case.rng
     case.expected = socket_errors()
@@ -96,7 +137,9 @@ def run_case(case):
             send_call(case, peer)
         elif what < 0.9 and peer is not None:
             receive_call(case, peer)
-        elif what < 0.95:
+        elif what < 0.93:
+            concurrent(case, sock, peer)
+        elif what < 0.96:
             case.call("shutdown", sock.shutdown, rng.choice([0, 1, 2]))
         else:
             case.call("settimeout", sock.settimeout,

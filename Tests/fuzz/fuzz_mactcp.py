@@ -5,7 +5,7 @@ peer reset); asr routines that record, raise, are not callable or call
 back into the stream; streams deleted with events queued."""
 from __future__ import print_function
 
-from fuzzlib import (BIG_INTS, Index, Wakeup, hostile_value, random_buffer,
+from fuzzlib import (BIG_INTS, Helper, Index, Wakeup, hostile_value, random_buffer,
                      pick_interrupt)
 
 LOOPBACK = 0x7F000001
@@ -137,6 +137,29 @@ def tcp_call(case, stream, peer_ports):
             case.ports.append(address[1])
 
 
+def concurrent(case, stream):
+    """Another thread calls the stream while this one is blocked in it:
+    Abort and Close (which end the blocked call), or anything else (which
+    must be refused while the stream is in use)."""
+    rng = case.rng
+    name = rng.choice(["Abort", "Close", "Status", "GetSockName", "isdone",
+                       "Send", "asr"])
+    delay = rng.choice([0, 0.001, 0.005, 0.02])
+    if name == "asr":
+        action = (delay, "asr=None", setattr, (stream, "asr", None))
+    elif name == "Send":
+        # Refused at once while the main thread holds the stream; when it
+        # does not (yet), a small Send to a reading peer completes.
+        action = (delay, "Send", stream.Send, (b"t",))
+    else:
+        action = (delay, name, getattr(stream, name), ())
+    Helper(case, [action])
+    main = rng.choice(["Rcv", "wait", "Rcv", "Close"])
+    args = (rng.choice([0.05, 0.2]),) if main == "Rcv" else ()
+    case.call("TCPStream.%s" % main, getattr(stream, main), *args,
+              _interrupt=pick_interrupt(rng, True))
+
+
 def udp_call(case, stream, peer_ports):
     rng = case.rng
     name = rng.choice(["Read", "Read", "Write", "Write", "port", "asr"])
@@ -214,7 +237,10 @@ def run_case(case):
                 break
             continue
         if type(stream).__name__ == "TCPStream":
-            tcp_call(case, stream, peer_ports + case.ports)
+            if rng.random() < 0.1:
+                concurrent(case, stream)
+            else:
+                tcp_call(case, stream, peer_ports + case.ports)
         else:
             udp_call(case, stream, case.ports)
     # asr off before the streams go, so that none runs during clean-up.

@@ -6,7 +6,7 @@ writelines, flush and close in any order, the socket closed, replaced
 them, and a peer that sends lines, partial lines or closes."""
 from __future__ import print_function
 
-from fuzzlib import (FuzzFailure, hostile_value, may_block, open_socket, pick_interrupt,
+from fuzzlib import (FuzzFailure, Helper, hostile_value, may_block, open_socket, pick_interrupt,
                      random_buffer, random_bytes, random_size, socket_errors)
 
 MODES = ["r", "rb", "w", "wb", "r+b", "rw", "a", "", "x", "rb\x00",
@@ -116,6 +116,32 @@ def file_call(case, f, sock):
                                         name not in ("close", "fileno")))
 
 
+def concurrent(case, f, sock, peer):
+    """Another thread closes the socket or the file, or changes the
+    socket's mode, while this one reads or writes the file."""
+    rng = case.rng
+    delay = rng.choice([0, 0.001, 0.005])
+    what = rng.choice(["sock.close", "file.close", "settimeout",
+                       "setblocking", "peer.sendall"])
+    if what == "sock.close":
+        action = (delay, what, sock.close, ())
+    elif what == "file.close":
+        action = (delay, what, f.close, ())
+    elif what == "settimeout":
+        action = (delay, what, sock.settimeout, (rng.choice([0.0, 0.01]),))
+    elif what == "setblocking":
+        action = (delay, what, sock.setblocking, (0,))
+    elif peer is not None:
+        action = (delay, what, peer.send, (b"line\n" * 50, 0x40))
+    else:
+        action = (delay, "sock.close", sock.close, ())
+    Helper(case, [action])
+    name = rng.choice(["read", "readline", "readlines", "write", "flush"])
+    args = (b"w" * rng.choice([1, 9000]),) if name == "write" else ()
+    case.call("file.%s" % name, getattr(f, name), *args,
+              _interrupt=pick_interrupt(rng, True))
+
+
 def peer_action(case, peer):
     rng = case.rng
     choice = rng.random()
@@ -153,9 +179,11 @@ def run_case(case):
             file_call(case, rng.choice(files), sock)
         elif what < 0.75 and peer is not None:
             peer_action(case, peer)
-        elif what < 0.82:
+        elif what < 0.79:
             case.call("settimeout", sock.settimeout,
                       rng.choice([0.0, 0.001, 0.02, None]))
+        elif what < 0.82 and files:
+            concurrent(case, rng.choice(files), sock, peer)
         elif what < 0.86:
             case.call("sock.close", sock.close)
         elif what < 0.9 and files:

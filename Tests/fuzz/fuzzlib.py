@@ -261,6 +261,7 @@ class Case(object):
         self.calls = 0
         self.tmpdir = None
         self.ports = []
+        self.helpers = []
 
     def keep(self, obj):
         self.resources.append(obj)
@@ -309,8 +310,15 @@ class Case(object):
 
     def close(self):
         """Closes what the case opened, newest first; failures here are
-        failures too (close() must not raise undocumented errors)."""
+        failures too (close() must not raise undocumented errors).  Helper
+        threads are joined first."""
         error = None
+        while self.helpers:
+            helper = self.helpers.pop()
+            try:
+                helper.join()
+            except FuzzFailure as exc:
+                error = error or exc
         while self.resources:
             obj = self.resources.pop()
             closer = getattr(obj, "close", None)
@@ -595,3 +603,44 @@ def family_of(sock):
     except Exception:
         return AF_INET
     return family if isinstance(family, int) else AF_INET
+
+
+# -- another thread acting on the same objects --------------------------------
+
+class Helper(object):
+    """A thread that makes a few calls on the case's objects while the main
+    thread is in a call of its own: close() or Abort() under a blocked
+    recv, a timeout changed mid-call, buffers resized during a send.  The
+    calls are drawn by the main thread beforehand; each is checked like the
+    main thread's.  Case.close() joins it."""
+
+    def __init__(self, case, actions):
+        import threading
+        self.case = case
+        self.actions = actions  # [(delay, label, function, args)]
+        self.failure = None
+        self.thread = threading.Thread(target=self.run)
+        self.thread.daemon = True
+        case.helpers.append(self)
+        self.thread.start()
+
+    def run(self):
+        import select
+        try:
+            for delay, label, function, args in self.actions:
+                if delay:
+                    select.select([], [], [], delay)
+                self.case.call("thread " + label, function, *args)
+        except FuzzFailure as exc:
+            self.failure = exc
+        except BaseException as exc:
+            self.failure = FuzzFailure("%s: helper thread: %s: %s" % (
+                self.case.name, type(exc).__name__, shorten(exc)))
+
+    def join(self, timeout=20.0):
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise FuzzFailure("%s: a helper thread's call did not end in "
+                              "%.0f s" % (self.case.name, timeout))
+        if self.failure is not None:
+            raise self.failure
