@@ -37,7 +37,7 @@ copy=$(mktemp -d /tmp/classicsocket-fuzz.XXXXXX)
 trap 'rm -rf "$copy"' EXIT
 # The tracked files plus the fuzzers (also when they are not committed yet).
 (cd "$ROOT" && { git ls-files -z; find Tests/fuzz -name '*.py' -print0 \
-    -o -name corpus.txt -print0; } | xargs -0 cp --parents -t "$copy")
+    -o -name corpus.txt -print0; } | sort -zu | xargs -0 cp --parents -t "$copy")
 asan=$(gcc -print-file-name=libasan.so)
 flags="-Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
 (cd "$copy" && CLASSICSOCKET_CFLAGS="$flags" \
