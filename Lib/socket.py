@@ -44,6 +44,31 @@ a close() after which every method fails with EBADF.  On Python 3 they also
 work as context managers; data is bytes there.
 """
 import _socket
+
+if not hasattr(_socket, "_socketobject"):
+    # `import _socket` found the interpreter's own module, not this
+    # package's: an interpreter with _socket built in (Debian's
+    # python3.x-dbg, for one) never looks for it on sys.path.
+    def _not_ours(module):
+        import sys
+        here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
+        if module.__name__ in sys.builtin_module_names:
+            how = ("this interpreter's _socket is built in, and a built-in "
+                   "module cannot be replaced through PYTHONPATH")
+        else:
+            how = ("_socket is %s, not classicsocket's"
+                   % getattr(module, "__file__", module))
+        return ImportError(
+            "classicsocket's socket.py (%s) needs classicsocket's _socket: "
+            "%s.  Run the program with the launcher, which loads its "
+            "_socket in place of the built-in one: '%s -m classicsocket "
+            "script.py' (or -c, -m), with %s on PYTHONPATH or classicsocket "
+            "installed, after building for this interpreter ('%s setup.py "
+            "build_ext --inplace')."
+            % (__file__, how, sys.executable or "python", here,
+               sys.executable or "python"))
+    raise _not_ours(_socket)
+
 from _socket import *
 
 import errno as _errno
