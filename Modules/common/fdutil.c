@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <unistd.h>
@@ -126,4 +127,27 @@ fdutil_socketpair(int family, int type, int proto, int nonblock, int sv[2])
     if (socketpair(family, type | flags, proto, sv) < 0)
         return -errno;
     return 0;
+}
+
+void
+fdutil_eventfd_poke(int fd)
+{
+    uint64_t one = 1;
+    ssize_t n;
+
+    do
+        n = write(fd, &one, sizeof(one));
+    while (n < 0 && errno == EINTR);
+    /* EAGAIN: the counter is already non-zero, still readable */
+}
+
+void
+fdutil_eventfd_drain(int fd)
+{
+    uint64_t value;
+    ssize_t n;
+
+    do
+        n = read(fd, &value, sizeof(value));
+    while (n < 0 && errno == EINTR);
 }

@@ -1,4 +1,4 @@
-/* fdutil.h - descriptor chores shared by _socket and mactcp.  They run
+/* fdutil.h - descriptor chores shared by the extensions.  They run
  * without the GIL, never include Python.h, and return 0 (or a descriptor)
  * on success and -errno on failure; errno is left as the call set it. */
 #ifndef CLASSICSOCKET_FDUTIL_H
@@ -17,5 +17,9 @@ int fdutil_close(int fd);                   /* keeps errno; EINTR is done */
 int fdutil_dup_cloexec(int fd);                                      /* fd */
 int fdutil_socketpair(int family, int type, int proto, int nonblock,
                       int sv[2]);
+/* A non-blocking eventfd as a wake-up: poke makes it readable (a full
+ * counter already is), drain reads it back to empty. */
+void fdutil_eventfd_poke(int fd);
+void fdutil_eventfd_drain(int fd);
 
 #endif /* CLASSICSOCKET_FDUTIL_H */

@@ -77,29 +77,6 @@ monotonic(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-poke(int fd)
-{
-    uint64_t one = 1;
-    ssize_t n;
-
-    do
-        n = write(fd, &one, sizeof(one));
-    while (n < 0 && errno == EINTR);
-    /* EAGAIN: the counter is already non-zero, still readable */
-}
-
-static void
-drain(int fd)
-{
-    uint64_t value;
-    ssize_t n;
-
-    do
-        n = read(fd, &value, sizeof(value));
-    while (n < 0 && errno == EINTR);
-}
-
 static uint16_t
 random_id(void)
 {
@@ -157,7 +134,7 @@ dnrengine_done_fd(dnr_query *q)
         if (q->efd < 0)
             return -errno;
         if (q->done)
-            poke(q->efd);
+            fdutil_eventfd_poke(q->efd);
     }
     return q->efd;
 }
@@ -205,7 +182,7 @@ complete(dnr_query *q, int notify)
     q->done = 1;
     if (q->efd >= 0) {
         if (notify)
-            poke(q->efd);
+            fdutil_eventfd_poke(q->efd);
         else {
             fdutil_close(q->efd);
             q->efd = -1;
@@ -561,7 +538,7 @@ run(void *arg)
             dnr_query *q = evs[i].data.ptr;
 
             if (q == NULL)
-                drain(eng.wakefd);
+                fdutil_eventfd_drain(eng.wakefd);
             else if (q->tcp == TCP_SENDING)
                 tcp_send(q);
             else if (q->tcp == TCP_RECEIVING)
@@ -700,7 +677,7 @@ dnrengine_submit(dnr_query *q)
     else
         eng.incoming = q;
     eng.incoming_tail = q;
-    poke(eng.wakefd);
+    fdutil_eventfd_poke(eng.wakefd);
     dnrengine_unlock();
     return 0;
 }
@@ -716,7 +693,7 @@ dnrengine_stop(void)
         return;
     }
     eng.stopping = 1;
-    poke(eng.wakefd);
+    fdutil_eventfd_poke(eng.wakefd);
     thread = eng.thread;
     dnrengine_unlock();
     pthread_join(thread, NULL);

@@ -5,6 +5,7 @@
  * macdnr.h.  macdnr uses neither _socket nor mactcp; its hosts are
  * numbered as mactcp numbers them. */
 #include "macdnr_py.h"
+#include "atexit.h"
 
 #include <string.h>
 
@@ -161,30 +162,11 @@ static PyMethodDef macdnr_functions[] = {
 };
 
 static int
-register_atexit(PyObject *module)
-{
-    PyObject *atexit_mod = PyImport_ImportModule("atexit");
-    PyObject *func = NULL;
-    PyObject *res = NULL;
-
-    if (atexit_mod != NULL)
-        func = PyCFunction_NewEx(&atexit_def, module, NULL);
-    if (func != NULL)
-        res = PyObject_CallMethod(atexit_mod, "register", "O", func);
-    Py_XDECREF(atexit_mod);
-    Py_XDECREF(func);
-    if (res == NULL)
-        return -1;
-    Py_DECREF(res);
-    return 0;
-}
-
-static int
 macdnr_exec(PyObject *module)
 {
     if (dnrresult_ready() < 0 || dnrerrors_add_to_module(module) < 0)
         return -1;
-    return register_atexit(module);
+    return cs_register_atexit(module, &atexit_def);
 }
 
 PyDoc_STRVAR(macdnr_doc,

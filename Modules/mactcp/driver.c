@@ -80,18 +80,6 @@ static struct {
                              * a pending call again, or 0 */
 } drv = {NULL, 0, 0, 0, -1, -1, -1, 0, 0, 0, 0, NULL, NULL, 0, 0, 0};
 
-static void
-poke(int fd)
-{
-    uint64_t one = 1;
-    ssize_t n;
-
-    do
-        n = write(fd, &one, sizeof(one));
-    while (n < 0 && errno == EINTR);
-    /* EAGAIN means the counter is already non-zero: still readable */
-}
-
 static int64_t
 now_ms(void)
 {
@@ -107,19 +95,8 @@ retry_later(void)
 {
     if (drv.running && drv.retry_at == 0) {
         drv.retry_at = now_ms() + RETRY_MS;
-        poke(drv.wakefd);   /* its epoll_wait takes the new timeout */
+        fdutil_eventfd_poke(drv.wakefd);   /* epoll_wait takes the new timeout */
     }
-}
-
-static void
-drain_eventfd(int fd)
-{
-    uint64_t value;
-    ssize_t n;
-
-    do
-        n = read(fd, &value, sizeof(value));
-    while (n < 0 && errno == EINTR);
 }
 
 /* An event leaves the FIFO: malloc'd ones are freed; a watch's `lost`
@@ -239,7 +216,7 @@ driver_main(void *arg)
             mtcp_watch *w;
 
             if (evs[i].data.u64 == WAKE_SERIAL) {
-                drain_eventfd(drv.wakefd);
+                fdutil_eventfd_drain(drv.wakefd);
                 continue;
             }
             w = mtdriver_find(evs[i].data.u64);
@@ -333,7 +310,7 @@ stop_driver(void)
         return;
     }
     drv.stopping = 1;
-    poke(drv.wakefd);
+    fdutil_eventfd_poke(drv.wakefd);
     pthread_mutex_unlock(&lock);
     /* the driver may be waiting for the GIL (kick_main_thread) */
     Py_BEGIN_ALLOW_THREADS
@@ -510,7 +487,7 @@ mtdriver_post(mtcp_watch *w, int code, int detail)
     drv.tail = e;
     if (!drv.announced) {
         drv.announced = 1;
-        poke(drv.asrfd);
+        fdutil_eventfd_poke(drv.asrfd);
         drv.call_wanted = 1;
     }
 }
@@ -523,7 +500,7 @@ mtdriver_pop(mtcp_event *out)
     if (e == NULL) {
         if (drv.announced) {
             drv.announced = 0;
-            drain_eventfd(drv.asrfd);
+            fdutil_eventfd_drain(drv.asrfd);
         }
         return 0;
     }

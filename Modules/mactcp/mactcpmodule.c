@@ -4,6 +4,7 @@
  * tcpio.c) and udp.c, the driver thread in driver.c.
  * mactcp does not use _socket. */
 #include "mactcp.h"
+#include "atexit.h"
 
 
 static int
@@ -115,25 +116,6 @@ static PyMethodDef mactcp_functions[] = {
     {NULL, NULL, 0, NULL}
 };
 
-static int
-register_atexit(PyObject *module)
-{
-    PyObject *atexit_mod = PyImport_ImportModule("atexit");
-    PyObject *func = NULL;
-    PyObject *res = NULL;
-
-    if (atexit_mod != NULL)
-        func = PyCFunction_NewEx(&atexit_def, module, NULL);
-    if (func != NULL)
-        res = PyObject_CallMethod(atexit_mod, "register", "O", func);
-    Py_XDECREF(atexit_mod);
-    Py_XDECREF(func);
-    if (res == NULL)
-        return -1;
-    Py_DECREF(res);
-    return 0;
-}
-
 /* threading's own _shutdown, once hooked; owned for the process */
 static PyObject *threading_shutdown = NULL;
 
@@ -236,7 +218,8 @@ mactcp_exec(PyObject *module)
         return -1;
     if (mterrors_add_to_module(module) < 0)
         return -1;
-    if (register_atexit(module) < 0 || hook_thread_shutdown(module) < 0)
+    if (cs_register_atexit(module, &atexit_def) < 0
+        || hook_thread_shutdown(module) < 0)
         return -1;
     find_main_thread();
     return 0;
