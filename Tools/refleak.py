@@ -1,7 +1,7 @@
-"""Reference-leak run: loops every public operation of _socket, socket and
-mactcp (and macdnr once it exists) and fails on per-iteration growth of the
-interpreter's total reference count, of its allocated memory blocks or of
-the open descriptors.
+"""Reference-leak run: loops every public operation of _socket, socket,
+mactcp and macdnr and fails on per-iteration growth of the interpreter's
+total reference count, of its allocated memory blocks, of the open
+descriptors or of the process's threads.
 
     python3.11-dbg -m classicsocket Tools/refleak.py       # the CI run
     python3.11-dbg -m classicsocket Tools/refleak.py --only makefile -v
@@ -23,9 +23,16 @@ resizing) and is shown with -v.
 
 Every operation names the public names it calls.  Names of the modules
 that no operation calls fail the run (coverage), so a method added to a
-module without an operation here is noticed.  A module that cannot be
-imported (macdnr today) is skipped with a message; its operations are
-listed in OPS like any other and are picked up once it imports.
+module without an operation here is noticed.  The public names are the
+functions, classes and exceptions of each module, the methods of its
+classes, and the methods (and FIELDS) of the types of objects it makes
+without exporting them (_socket's SSL, macdnr's DNRResult, mactcp's
+streams).  A module that cannot be imported is skipped with a message.
+
+Some operations need a real peer, started once for the run on loopback
+(and stopped at its end): `openssl s_server -www` with certificates made
+by the openssl command in a temporary folder (ssl), and dnsmasq serving
+Tests/dnr_support.py's zone (macdnr's queries that ask a server).
 
 KNOWN lists the operations whose growth is a known defect being fixed
 elsewhere: reported as expected, not failing the run; when one stops
@@ -38,8 +45,11 @@ import errno
 import gc
 import os
 import select
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -48,11 +58,7 @@ ROOT = os.path.dirname(HERE)
 LIB = os.path.join(ROOT, "Lib")
 
 # name of the operation -> why it grows (issue and state of its fix)
-KNOWN = {
-    "makefile": "issue 14: socket._files keeps one weak reference per "
-                "makefile() until a timeout change prunes them (fix in "
-                "Modules/_socket/ on another branch)",
-}
+KNOWN = {}
 
 WARMUP = 8
 ROUNDS = 5
@@ -93,6 +99,153 @@ def wait_for(predicate, timeout=10.0):
         select.select([], [], [], 0.001)
 
 
+# -- peers: servers started once for the run ----------------------------------
+
+# Undone in reverse order at the end of the run (children stopped, the
+# temporary folder removed).
+CLEANUPS = []
+_TEMPDIR = []
+
+
+def tempdir():
+    if not _TEMPDIR:
+        path = tempfile.mkdtemp(prefix="refleak-")
+        _TEMPDIR.append(path)
+        CLEANUPS.append(lambda: shutil.rmtree(path, True))
+    return _TEMPDIR[0]
+
+
+def child_env():
+    """The children (openssl, dnsmasq) are not under test: no sanitizer
+    preload, no Lib/ on their path."""
+    env = dict(os.environ)
+    for name in ("LD_PRELOAD", "ASAN_OPTIONS", "LSAN_OPTIONS",
+                 "UBSAN_OPTIONS", "PYTHONMALLOC", "PYTHONPATH"):
+        env.pop(name, None)
+    return env
+
+
+def find_program(name):
+    for folder in os.environ.get("PATH", "").split(os.pathsep) + [
+            "/usr/sbin", "/sbin", "/usr/local/sbin"]:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    raise AssertionError("%s is not installed (.ci/run installs it)" % name)
+
+
+def start_child(args, ready, timeout=60.0):
+    """Starts a child whose output goes to a file (a pipe nobody reads
+    would fill up and stop it) and waits for a line containing `ready`;
+    returns that line.  The child is killed at the end of the run."""
+    log = tempfile.TemporaryFile(dir=tempdir())
+    with open(os.devnull) as null:
+        proc = subprocess.Popen(args, stdin=null, stdout=log,
+                                stderr=subprocess.STDOUT, env=child_env(),
+                                cwd=tempdir(), close_fds=True)
+
+    def stop():
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        log.close()
+    CLEANUPS.append(stop)
+    deadline = time.time() + timeout
+    while True:
+        log.seek(0)
+        for line in log.read().decode("utf-8", "replace").splitlines():
+            if ready in line:
+                return line
+        if proc.poll() is not None or time.time() >= deadline:
+            log.seek(0)
+            raise AssertionError("%s did not start: %s" % (
+                args[0], log.read().decode("utf-8", "replace")))
+        select.select([], [], [], 0.05)
+
+
+# The certificates of the TLS peer: a CA, the server's certificate that
+# it signed (localhost, 127.0.0.1), and another CA that signed nothing.
+OPENSSL_CONFIG = """\
+[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = unused
+[ca]
+basicConstraints = critical, CA:true
+keyUsage = critical, keyCertSign, cRLSign
+[server]
+basicConstraints = CA:false
+subjectAltName = DNS:localhost, IP:127.0.0.1
+extendedKeyUsage = serverAuth
+"""
+_TLS = {}
+
+
+def tls_peer():
+    """`openssl s_server -www` on 127.0.0.1 for the whole run: a dict with
+    its port and the paths of the CA that signed its certificate (ca) and
+    of one that did not (other_ca)."""
+    if _TLS:
+        return _TLS
+    openssl = find_program("openssl")
+    folder = tempdir()
+    config = os.path.join(folder, "openssl.cnf")
+    with open(config, "w") as f:
+        f.write(OPENSSL_CONFIG)
+
+    def run(*args):
+        proc = subprocess.Popen((openssl,) + args, cwd=folder,
+                                env=child_env(), stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        out = proc.communicate()[0]
+        if proc.returncode:
+            raise AssertionError("openssl %s: %s" % (
+                " ".join(args), out.decode("utf-8", "replace")))
+
+    new_key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+               "-nodes", "-config", config)
+    for name, subject in (("ca", "/CN=refleak CA"),
+                          ("other_ca", "/CN=refleak other CA")):
+        run("req", "-x509", *(new_key + ("-keyout", name + ".key", "-out",
+                                         name + ".pem", "-days", "2",
+                                         "-subj", subject, "-extensions",
+                                         "ca")))
+    run("req", "-new", *(new_key + ("-keyout", "server.key", "-out",
+                                    "server.csr", "-subj",
+                                    "/O=classicsocket/CN=localhost")))
+    run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey",
+        "ca.key", "-set_serial", "1", "-days", "2", "-out", "server.pem",
+        "-extfile", config, "-extensions", "server")
+    line = start_child([openssl, "s_server", "-accept", "127.0.0.1:0",
+                        "-cert", os.path.join(folder, "server.pem"),
+                        "-key", os.path.join(folder, "server.key"), "-www"],
+                       "ACCEPT")
+    _TLS.update(port=int(line.rsplit(":", 1)[1]),
+                ca=os.path.join(folder, "ca.pem"),
+                other_ca=os.path.join(folder, "other_ca.pem"))
+    return _TLS
+
+
+_DNS = {}
+
+
+def dns_peer():
+    """dnsmasq on 127.0.0.1 for the whole run (Tests/dnr_support.py's,
+    serving its zone test.example): a dict with its port."""
+    if _DNS:
+        return _DNS
+    sys.path.insert(0, os.path.join(ROOT, "Tests"))
+    try:
+        import dnr_support
+    finally:
+        del sys.path[0]
+    server = dnr_support.DNSServer(find_program("dnsmasq")).start()
+    CLEANUPS.append(server.stop)
+    _DNS.update(port=server.port, support=dnr_support)
+    return _DNS
+
+
 # -- _socket: the C socket ---------------------------------------------------
 
 def csock_ops():
@@ -101,7 +254,7 @@ def csock_ops():
 
     @op("c.create-close", "_socket.socket", C + "close", C + "fileno",
         C + "__repr__", C + "family", C + "type", C + "proto", C + "timeout",
-        "_socket.SocketType")
+        "_socket.SocketType", "_socket.error")
     def _():
         def once():
             s = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
@@ -288,6 +441,64 @@ def module_ops():
             _socket.htonl(80)
             _socket.ntohl(80)
             expect(OverflowError, _socket.htons, 70000)
+        yield once
+
+
+# -- _socket: ssl() and SSL objects, against a real TLS server ---------------
+
+def ssl_ops():
+    import _socket
+    import socket
+    L = "_socket.SSL."
+
+    @op("ssl", "_socket.ssl", "_socket.SSL", L + "write", L + "read",
+        L + "server", L + "issuer", L + "pending", L + "cipher",
+        L + "peer_certificate", "_socket.sslerror", "_socket.RAND_add",
+        "_socket.RAND_status", "socket.meth", loops=6)
+    def _():
+        peer = tls_peer()
+        address = ("127.0.0.1", peer["port"])
+
+        def connect():
+            # a generous timeout: a stuck handshake fails, never hangs
+            return socket.create_connection(address, 30)
+
+        def once():
+            s = connect()
+            # verified (cafile, server_hostname): the certificate comes
+            # back as a dict
+            tls = socket.ssl(s, None, None, peer["ca"], "127.0.0.1")
+            socket.meth("getpeername", s)
+            tls.write(b"GET / HTTP/1.0\r\n\r\n")
+            tls.read(4)
+            tls.pending()
+            tls.read()
+            (tls.server(), tls.issuer(), tls.cipher())
+            tls.peer_certificate()
+            tls.peer_certificate(True)
+            expect(ValueError, tls.read, -1)
+            s.close()
+            expect(socket.error, tls.write, b"late")   # EBADF
+            # unverified, on the C socket, as 2.x's
+            s = connect()
+            tls = _socket.ssl(s._sock)
+            tls.peer_certificate()
+            tls.write(b"GET / HTTP/1.0\r\n\r\n")
+            tls.read()
+            s.close()
+            # a chain from another CA: the handshake fails
+            s = connect()
+            expect(socket.sslerror, socket.ssl, s, None, None,
+                   peer["other_ca"])
+            s.close()
+            s = connect()
+            expect(ValueError, socket.ssl, s, "key-without-cert.pem")
+            expect((IOError, OSError), socket.ssl, s, None,
+                   os.path.join(tempdir(), "missing.pem"))
+            s.close()
+            socket.RAND_add(b"refleak", 0.0)
+            socket.RAND_status()
+            expect(TypeError, socket.RAND_add, 5, 0.0)
         yield once
 
 
@@ -586,16 +797,135 @@ def mactcp_ops():
         one = two = None
 
 
-# -- macdnr (when it exists) --------------------------------------------------
+# -- macdnr -------------------------------------------------------------------
 
 def macdnr_ops():
-    """macdnr's operations: add one @op per call, with module="macdnr"."""
-    import macdnr  # noqa: F401  (the run skips this module when missing)
+    import macdnr
+    D = "macdnr."
+    R = "macdnr.DNRResult."
+
+    def hosts(name, text):
+        path = os.path.join(tempdir(), name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def closed():
+        try:
+            macdnr.Close()
+        except macdnr.error:
+            pass
+
+    @op("macdnr.open-close-cache", D + "Open", D + "Close", D + "StrToAddr",
+        D + "AddrToStr", D + "error", "macdnr.DNRResult", R + "isdone",
+        R + "wait", R + "rtnCode", R + "cname", R + "ip0", R + "ip1",
+        R + "ip2", R + "ip3", module="macdnr")
+    def _():
+        # Names from the Hosts file and dotted quads: no server is asked.
+        local = hosts("Hosts.local", ";macdnr domain pundit.edu\n"
+                                     "homer     A      192.0.2.7\n"
+                                     "mailhost  CNAME  homer\n")
+        bad = hosts("Hosts.bad", "homer A not-an-address\n")
+        missing = os.path.join(tempdir(), "no-such-Hosts")
+        closed()
+
+        def once():
+            macdnr.Open(local)
+            expect(macdnr.error, macdnr.Open, local)     # already open
+            r = macdnr.StrToAddr("homer")
+            r.isdone()
+            r.wait()
+            (r.rtnCode, r.cname, r.ip0, r.ip1, r.ip2, r.ip3)
+            expect(AttributeError, getattr, r, "cpuType")
+            macdnr.StrToAddr("mailhost.pundit.edu.").wait()
+            macdnr.StrToAddr(b"010.0.0.1").cname
+            expect(macdnr.error, macdnr.StrToAddr, "1.2.3")  # nameSyntaxErr
+            expect(macdnr.error, macdnr.StrToAddr, "bad..name")
+            expect(macdnr.error, macdnr.StrToAddr, "elsewhere.org.")
+            expect(macdnr.error, macdnr.AddrToName, LOOPBACK)  # noNameServer
+            expect(macdnr.error, macdnr.HInfo, "homer")
+            expect(macdnr.error, macdnr.MXInfo, "homer")
+            expect(TypeError, macdnr.StrToAddr, 5)
+            macdnr.AddrToStr(LOOPBACK)
+            macdnr.AddrToStr(-1)
+            expect(OverflowError, macdnr.AddrToStr, 2 ** 40)
+            macdnr.Close()
+            expect(macdnr.error, macdnr.Close)           # notOpenErr
+            expect(macdnr.error, macdnr.Open, missing)   # fnfErr
+            expect(macdnr.error, macdnr.Open, bad)       # nameSyntaxErr
+            # the system's configuration, explicitly and implicitly
+            macdnr.Open()
+            macdnr.Close()
+            macdnr.AddrToStr(LOOPBACK)
+            macdnr.StrToAddr("127.0.0.1").wait()
+            macdnr.Close()
+        yield once
+        closed()
+
+    @op("macdnr.server-queries", D + "AddrToName", D + "HInfo", D + "MXInfo",
+        R + "cpuType", R + "osType", R + "preference", R + "exchange",
+        module="macdnr", loops=6)
+    def _():
+        # Against dnsmasq: each iteration opens the resolver, which starts
+        # its thread with the first query, and closes it (joining it).
+        dns = dns_peer()
+        served = hosts("Hosts.dns", dns["support"].hosts_text(
+            [dns["port"]], timeout=10, attempts=3))
+        closed()
+
+        def once():
+            macdnr.Open(served)
+            r = macdnr.StrToAddr("www")
+            r.isdone()
+            r.wait()
+            r.ip0
+            a = macdnr.AddrToName(0xC000020A)       # 192.0.2.10
+            a.wait()
+            (a.cname, a.ip0)
+            h = macdnr.HInfo("www")
+            h.wait()
+            (h.rtnCode, h.cname, h.cpuType, h.osType)
+            m = macdnr.MXInfo("mail")
+            m.wait()
+            (m.preference, m.exchange)
+            expect(AttributeError, getattr, m, "ip0")
+            expect(macdnr.error, macdnr.StrToAddr("nosuch").wait)  # NXDOMAIN
+            expect(macdnr.error, macdnr.MXInfo("www").wait)        # NODATA
+            expect(macdnr.error, macdnr.HInfo("mail").wait)
+            macdnr.StrToAddr("big").wait()           # truncated, then TCP
+            macdnr.MXInfo("bigmx").exchange          # the implicit wait
+            macdnr.Close()
+        yield once
+        closed()
+
+    @op("macdnr.no-answer", module="macdnr", loops=6)
+    def _():
+        # A server that never answers: noAnsErr after a short timeout, and
+        # a query still in flight ended by Close() (notOpenErr).
+        dns = dns_peer()
+        silent = dns["support"].SilentServer()
+        quiet = hosts("Hosts.quiet", dns["support"].hosts_text(
+            [silent.port], timeout=0.05, attempts=1))
+        closed()
+
+        def once():
+            macdnr.Open(quiet)
+            r = macdnr.StrToAddr("www")
+            expect(macdnr.error, r.wait)                # noAnsErr
+            r.rtnCode
+            pending = macdnr.HInfo("www")
+            pending.isdone()
+            macdnr.Close()
+            expect(macdnr.error, pending.wait)          # notOpenErr
+            pending.cpuType
+        yield once
+        closed()
+        silent.close()
 
 
 # -- the run ------------------------------------------------------------------
 
-MODULES = [("_socket", [csock_ops, module_ops]),
+MODULES = [("_socket", [csock_ops, module_ops, ssl_ops]),
            ("socket", [socketobject_ops, getfqdn_ops]),
            ("mactcp", [mactcp_ops]),
            ("macdnr", [macdnr_ops])]
@@ -605,6 +935,12 @@ def fd_count():
     return len(os.listdir("/proc/self/fd"))
 
 
+def thread_count():
+    """The process's threads, the C ones included (macdnr's resolver
+    thread, mactcp's driver)."""
+    return len(os.listdir("/proc/self/task"))
+
+
 def counters():
     gc.collect()
     if hasattr(sys, "_clear_type_cache"):
@@ -612,12 +948,12 @@ def counters():
     refs = sys.gettotalrefcount() if hasattr(sys, "gettotalrefcount") else 0
     blocks = sys.getallocatedblocks() if hasattr(sys, "getallocatedblocks") \
         else 0
-    return refs, blocks, fd_count()
+    return refs, blocks, fd_count(), thread_count()
 
 
 def measure(entry):
     """Runs one operation; returns the growth per round of (refs, blocks,
-    fds), ROUNDS tuples."""
+    fds, threads), ROUNDS tuples."""
     gen = entry["function"]()
     once = next(gen)
     try:
@@ -662,15 +998,42 @@ def check_ours(name, module):
     return path
 
 
+# Attributes of result objects that the type computes on access (so dir()
+# does not show them): Doc/macdnr.rst's fields.
+FIELDS = {"macdnr.DNRResult": ("rtnCode", "cname", "ip0", "ip1", "ip2",
+                               "ip3", "cpuType", "osType", "preference",
+                               "exchange")}
+
+
+def hidden_types(name, module):
+    """The types of a module's objects that the module does not export
+    (_socket's SSL, macdnr's DNRResult), found among object's subclasses:
+    name -> type."""
+    prefixes = {"_socket": ("_socket", "socket")}.get(name, (name,))
+    exported = [value for value in vars(module).values()
+                if isinstance(value, type)]
+    found = {}
+    for cls in object.__subclasses__():
+        if cls.__module__ in prefixes and not any(cls is value
+                                                  for value in exported):
+            found["%s.%s" % (name, cls.__name__)] = cls
+    return found
+
+
+HIDDEN = {}
+
+
 def public_names(name, module):
-    """The public operations of a module: its functions and classes, and
-    the methods and attributes of its classes."""
+    """The public operations of a module: its functions, classes and
+    exceptions, the methods and attributes of its classes, and those of
+    the types of its objects that it does not export."""
     found = set()
     for attr in dir(module):
         if attr.startswith("__"):
             continue
         value = getattr(module, attr)
         if isinstance(value, type) and issubclass(value, BaseException):
+            found.add("%s.%s" % (name, attr))
             continue
         if not callable(value) or isinstance(value, type(sys)):
             continue
@@ -689,6 +1052,15 @@ def public_names(name, module):
                 if member in ("default_bufsize", "name"):
                     continue  # class data, not operations
                 found.add("%s.%s.%s" % (name, attr, member))
+    if name != "mactcp":        # mactcp's: stream_types()
+        for label, cls in hidden_types(name, module).items():
+            HIDDEN[label] = cls
+            found.add(label)
+            for member in dir(cls):
+                if not member.startswith("_"):
+                    found.add("%s.%s" % (label, member))
+            for member in FIELDS.get(label, ()):
+                found.add("%s.%s" % (label, member))
     return found
 
 
@@ -696,6 +1068,9 @@ def resolve(name):
     """The object a dotted public name stands for (None if not found)."""
     parts = name.split(".")
     obj = sys.modules.get(parts[0])
+    if ".".join(parts[:2]) in HIDDEN:
+        obj = HIDDEN[".".join(parts[:2])]
+        parts = parts[1:]
     for part in parts[1:]:
         if isinstance(obj, type) and part in vars(obj):
             obj = vars(obj)[part]
@@ -720,6 +1095,14 @@ def stream_types(mactcp):
 
 
 def main(argv=None):
+    try:
+        return run(argv)
+    finally:
+        while CLEANUPS:
+            CLEANUPS.pop()()
+
+
+def run(argv):
     global ROUNDS, LOOPS
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="operations whose name contains this")
@@ -757,29 +1140,30 @@ def main(argv=None):
         for entry in OPS:
             print("%-32s %s" % (entry["name"], " ".join(entry["covers"])))
         return 0
-    import socket
-    import _socket
     for entry in OPS:
         covered.update(entry["covers"])
-    # socket re-exports _socket's functions: one operation covers both.
-    for name in list(public):
-        if name.startswith("socket."):
-            attr = name.split(".")[1]
-            if getattr(socket, attr, None) is getattr(_socket, attr, 0):
-                covered.add(name)
-            if "." in name[len("socket."):]:
-                covered.add(name)  # methods of _socket's types, seen there
-    # Aliases (SocketType is socket) are covered through their object.
-    covered_objects = [resolve(name) for name in covered]
-    missing = sorted(name for name in public - covered
-                     if not any(resolve(name) is obj
-                                for obj in covered_objects))
+    # Aliases are covered through their object: SocketType is socket, and
+    # socket re-exports _socket's functions and exceptions, so one
+    # operation covers both names.  Only the objects of names that an
+    # operation lists count (a name covered as an alias does not cover
+    # others in turn), and a name that resolves to nothing is no alias.
+    covered_objects = [obj for obj in (resolve(name) for name in covered)
+                       if obj is not None]
+
+    def is_covered(name):
+        if name in covered:
+            return True
+        if name.startswith("socket.") and "." in name[len("socket."):]:
+            return True     # methods of _socket's types, seen there
+        obj = resolve(name)
+        return obj is not None and any(obj is o for o in covered_objects)
+    missing = sorted(name for name in public if not is_covered(name))
     if missing:
         print("refleak: FAIL: public names no operation calls: %s"
               % ", ".join(missing))
         status = 1
     started = time.time()
-    threads = threading.active_count()
+    threads = threading.active_count(), thread_count()
     results = []
     for entry in OPS:
         if options.only and options.only not in entry["name"]:
@@ -792,7 +1176,8 @@ def main(argv=None):
             status = 1
             continue
         leaks = [label for index, label in enumerate(("references", "blocks",
-                                                      "descriptors"))
+                                                      "descriptors",
+                                                      "threads"))
                  if grows(deltas, index) and (index or debug)]
         known = KNOWN.get(entry["name"])
         if leaks and known:
@@ -807,11 +1192,13 @@ def main(argv=None):
         results.append((entry["name"], deltas, leaks, verdict))
         line = "%-30s %s" % (entry["name"], verdict)
         if leaks or options.verbose:
-            line += "  refs %s blocks %s fds %s per %d iterations" % tuple(
-                [[d[i] for d in deltas] for i in range(3)] + [entry["loops"]])
+            line += ("  refs %s blocks %s fds %s threads %s per %d "
+                     "iterations" % tuple([[d[i] for d in deltas]
+                                           for i in range(4)] +
+                                          [entry["loops"]]))
         print(line)
         sys.stdout.flush()
-    if threading.active_count() > threads:
+    if threading.active_count() > threads[0] or thread_count() > threads[1]:
         print("refleak: FAIL: threads left running")
         status = 1
     grew = [r for r in results if r[2]]
