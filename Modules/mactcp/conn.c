@@ -76,6 +76,12 @@ mtconn_bind_any(int fd, int port)
 }
 
 int
+mtconn_set_rcvbuf(int fd, int bufsize)
+{
+    return set_int(fd, SOL_SOCKET, SO_RCVBUF, bufsize);
+}
+
+int
 mtconn_tcp_socket(int bufsize)
 {
     int fd = fdutil_socket(AF_INET, SOCK_STREAM, 0, 1);
@@ -328,6 +334,7 @@ mtconn_reset(mtcp_watch *w)
     w->fin_sent = 0;
     w->in_urgent = 0;
     w->sock_err = 0;
+    w->end_reported = 0;
     w->sent = 0;
     w->rcv_head = 0;
 }
@@ -346,15 +353,16 @@ mtconn_remember_name(mtcp_watch *w)
     }
 }
 
-/* Ends what a blocking call of another thread waits for on fd.  close()
- * alone would not: that thread's poll() keeps the socket open, waiting
- * forever (and an aborted connection would send its RST only then).
- * Disconnecting (connect with AF_UNSPEC) moves the socket to CLOSE, which
- * poll() reports as POLLHUP; a listener stops listening, and a live
- * connection is reset, as an abort does.  drop() only meets live
- * connections when it aborts them. */
-static void
-wake_blocked_call(int fd)
+/* Disconnecting (connect with AF_UNSPEC) moves the socket to CLOSE: a
+ * listener stops listening (keeping a port it was bound to by number), and
+ * a live connection is reset, as an abort does.  poll() reports it as
+ * POLLHUP, which is how mtconn_drop() ends what a blocking call of another
+ * thread waits for: close() alone would not (that thread's poll() keeps
+ * the socket open, waiting forever, and an aborted connection would send
+ * its RST only then).  drop() only meets live connections when it aborts
+ * them. */
+void
+mtconn_disconnect(int fd)
 {
     struct sockaddr unspec;
 
@@ -370,7 +378,7 @@ mtconn_drop(mtcp_watch *w, int abort)
         return;
     mtconn_remember_name(w);
     if (w->ops > 0)
-        wake_blocked_call(w->fd);
+        mtconn_disconnect(w->fd);
     mtdriver_forget_fd(w);
     if (abort)
         mtconn_abort_fd(w->fd);
@@ -411,18 +419,6 @@ mtconn_closed_without_error(mtcp_watch *w, int fd)
         w->eof_seen = 1;    /* CLOSE after our FIN needs the peer's FIN */
 }
 
-/* A PassiveOpen ends without a connection: the listener goes, and wait()
- * reports code (with err's text) */
-void
-mtconn_passive_failed(mtcp_watch *w, int code, int err)
-{
-    mtconn_drop(w, 0);
-    w->open_code = code;
-    w->open_errno = err;
-    if (w->has_asr)
-        mtdriver_post(w, MT_PassiveOpenDone, 0);
-}
-
 /* The connection ended with `err`: TCPTerminate, once per connection */
 void
 mtconn_failed(mtcp_watch *w, int err)
@@ -433,42 +429,6 @@ mtconn_failed(mtcp_watch *w, int err)
         w->term_posted = 1;
         if (w->has_asr)
             mtdriver_post(w, MT_TCPTerminate, mterrors_reason_for_errno(err));
-    }
-}
-
-/* The listener accepted connfd: the stream becomes that connection */
-static void
-accepted(mtcp_watch *w, int connfd)
-{
-    mtdriver_forget_fd(w);
-    fdutil_close(w->fd);
-    (void)mtconn_tcp_connected(connfd);
-    w->fd = connfd;
-    mtconn_reset(w);
-    w->phase = MTC_CONN;
-    w->open_code = 0;
-    w->open_errno = 0;
-    if (w->has_asr)
-        mtdriver_post(w, MT_PassiveOpenDone, 0);
-}
-
-static void
-listen_service(mtcp_watch *w)
-{
-    int connfd = fdutil_accept(w->fd, NULL, NULL, 1);
-
-    if (connfd >= 0) {
-        accepted(w, connfd);
-        return;
-    }
-    switch (-connfd) {
-    case EAGAIN:
-    case EINTR:
-    case ECONNABORTED:      /* the peer gave up before we accepted */
-    case EPROTO:
-        return;
-    default:
-        mtconn_passive_failed(w, mterrors_code_for_errno(-connfd), -connfd);
     }
 }
 
@@ -540,16 +500,6 @@ tcp_service(mtcp_watch *w, int from_op)
     if (w->fd < 0 || (w->ops > 0 && !from_op)) {
         mtdriver_forget_fd(w);
         return;
-    }
-    if (w->phase == MTC_LISTEN) {
-        listen_service(w);
-        if (w->phase == MTC_LISTEN) {
-            if (from_op)
-                mtdriver_forget_fd(w);
-            else
-                (void)mtdriver_arm(w, EPOLLIN);
-            return;
-        }
     }
     if (w->phase != MTC_CONN || !w->has_asr || from_op) {
         mtdriver_forget_fd(w);
