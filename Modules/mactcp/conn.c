@@ -11,8 +11,10 @@
 #include "fdutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -97,8 +99,84 @@ mtconn_tcp_socket(int bufsize)
     return fd;
 }
 
-/* A UDP socket bound to port: the MacTCP buffer size sizes its receive
- * buffer, and IP_RECVERR reports ICMP errors (UDPICMPReceived). */
+/* ---- UDP receive buffers ------------------------------------------------ */
+
+/* A MacTCP UDP buffer held each datagram with its IP and UDP headers, so
+ * one of `size` bytes held at most size / 28 datagrams (the empty ones).
+ * The kernel charges a datagram its skb's truesize instead (some 700 bytes
+ * for a small one), so a receive buffer of the MacTCP size would hold far
+ * fewer: the buffer is sized for that many datagrams at the kernel's cost,
+ * measured once. */
+#define MAC_DATAGRAM_OVERHEAD 28
+#define FALLBACK_DATAGRAM_COST 1024 /* when it cannot be measured */
+
+static int datagram_cost = 0;   /* measured; 0: not yet (GIL held) */
+
+/* What the kernel charges a 1-byte datagram on loopback: sent to itself,
+ * then read from SO_MEMINFO.  Loopback delivers before sendto() returns;
+ * a datagram not there yet (or no SO_MEMINFO) gives the fallback, which
+ * is more than the kernel charges, and is not remembered. */
+static int
+measure_datagram_cost(void)
+{
+    int cost = FALLBACK_DATAGRAM_COST;
+#ifdef SO_MEMINFO
+    uint32_t mem[SK_MEMINFO_VARS];
+    socklen_t memlen = sizeof(mem);
+    struct sockaddr_in sin;
+    socklen_t len = sizeof(sin);
+    char byte = 0;
+    int fd = fdutil_socket(AF_INET, SOCK_DGRAM, 0, 1);
+
+    if (fd < 0)
+        return cost;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    memset(mem, 0, sizeof(mem));
+    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0
+        && getsockname(fd, (struct sockaddr *)&sin, &len) == 0
+        && sendto(fd, &byte, 1, 0, (struct sockaddr *)&sin, len) == 1
+        && (mtconn_poll_now(fd, POLLIN) & POLLIN)
+        && getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &memlen) == 0
+        && mem[SK_MEMINFO_RMEM_ALLOC] > 0) {
+        cost = (int)mem[SK_MEMINFO_RMEM_ALLOC];
+        datagram_cost = cost;
+    }
+    fdutil_close(fd);
+#endif
+    return cost;
+}
+
+/* SO_RCVBUF for a MacTCP buffer of bufsize bytes: at least bufsize, and
+ * room for bufsize / 28 datagrams at the kernel's cost (SO_RCVBUF is
+ * doubled by the kernel; it refuses a datagram only once the charge is
+ * over the buffer).  Above net.core.rmem_max it takes SO_RCVBUFFORCE,
+ * where allowed (CAP_NET_ADMIN); otherwise the kernel's cap stands. */
+static int
+size_udp_buffer(int fd, int bufsize)
+{
+    long long cost = datagram_cost > 0 ? datagram_cost
+                                       : measure_datagram_cost();
+    long long want = (long long)(bufsize / MAC_DATAGRAM_OVERHEAD) * cost / 2;
+    int value;
+    int got = 0;
+    socklen_t len = sizeof(got);
+    int err;
+
+    if (want < bufsize)
+        want = bufsize;
+    value = want > INT_MAX / 2 ? INT_MAX / 2 : (int)want;
+    if ((err = set_int(fd, SOL_SOCKET, SO_RCVBUF, value)) < 0)
+        return err;
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0
+        && got / 2 < value)
+        (void)set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, value);
+    return 0;
+}
+
+/* A UDP socket bound to port, with a receive buffer that holds what the
+ * MacTCP buffer did; IP_RECVERR reports ICMP errors (UDPICMPReceived). */
 int
 mtconn_udp_socket(int bufsize, int port)
 {
@@ -107,7 +185,7 @@ mtconn_udp_socket(int bufsize, int port)
 
     if (fd < 0)
         return fd;
-    if ((err = set_int(fd, SOL_SOCKET, SO_RCVBUF, bufsize)) < 0
+    if ((err = size_udp_buffer(fd, bufsize)) < 0
         || (err = set_int(fd, IPPROTO_IP, IP_RECVERR, 1)) < 0
         || (err = mtconn_bind_any(fd, port)) < 0) {
         fdutil_close(fd);
