@@ -239,7 +239,7 @@ def test_clients_racing_one_passive_open_are_not_reset():
             assert outcome["ok"] == served >= 1
         finally:
             M.close_peer(peer)
-        del stream
+        stream = None
 
 
 @pytest.mark.parametrize("via", ["loopback", "primary"])
