@@ -286,9 +286,13 @@ accept_all(mtcp_port *p)
             case EAGAIN:
                 return;
             default:
-                /* out of descriptors or memory: the PassiveOpen fails */
-                if (w == NULL)
+                /* out of descriptors or memory: the PassiveOpen fails;
+                 * with none left to fail, the port stops listening (the
+                 * connection would keep waking the driver) */
+                if (w == NULL) {
+                    go_idle(p);
                     return;
+                }
                 (void)dequeue(p, w);
                 fail(w, mterrors_code_for_errno(-fd), -fd);
                 continue;
