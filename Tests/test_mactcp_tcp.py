@@ -73,12 +73,20 @@ def test_duplicate_listener_and_existing_connection():
     server, client = M.connected_pair()
     other = mactcp.TCPCreate(8192)
     other.PassiveOpen(0)
+    # a second stream may wait on the same port (Doc/mactcp.rst)
     third = mactcp.TCPCreate(8192)
-    assert error_code(third.PassiveOpen,
-                      other.GetSockName()[1]) == M.duplicateSocket
+    assert third.PassiveOpen(other.GetSockName()[1]) is None
+    assert third.GetSockName()[1] == other.GetSockName()[1]
     assert error_code(client.ActiveOpen, 0, LOCALHOST,
                       other.GetSockName()[1]) == M.connectionExists
     assert error_code(server.PassiveOpen, 0) == M.connectionExists
+    # a port another program listens on is a duplicate
+    peer = M.stdlib_peer("wait")
+    try:
+        fourth = mactcp.TCPCreate(8192)
+        assert error_code(fourth.PassiveOpen, peer.port) == M.duplicateSocket
+    finally:
+        peer.close()
 
 
 def test_operations_refused_while_passive_open_pending():
@@ -317,7 +325,9 @@ def test_close_is_a_half_close():
         assert stream.Status().connectionState in (12, 20)
         assert M.expect_line(peer, "EOF") == "EOF bye"
         assert rcv_exactly(stream, 11) == b"after-close"
-        assert error_code(stream.Send, b"x") == M.connectionClosing
+        # MacPython's state check refuses Send after our Close (FIN Wait 2)
+        assert error_code(stream.Send, b"x") == \
+            "Operation not allowed, connection state=12"
         assert error_code(stream.Close) == M.connectionClosing
         peer.proc.stdin.write(b"\n")
         peer.proc.stdin.flush()
@@ -389,9 +399,91 @@ def test_send_after_a_reset_is_refused_and_the_reset_still_reported():
     server, client = M.connected_pair()
     client.Abort()
     assert support.wait_until(
-        lambda: server.Status().connectionState == 0)
+        lambda: error_code(server.Status) == M.connectionDoesntExist)
     assert error_code(server.Send, b"x") == M.connectionDoesntExist
     assert error_code(server.Rcv, 1) == M.connectionTerminated
+
+
+def test_calls_after_a_reset_find_no_connection():
+    """MacTCP's rule: a call waiting when the connection goes down gets
+    connectionTerminated; once it is gone, every call gets
+    connectionDoesntExist.  The Rcv that comes to the end of the data
+    received before the reset reports it once (connectionTerminated)."""
+    server, client = M.connected_pair()
+    client.Send(b"last")
+    client.Abort()
+    assert M.support.wait_until(
+        lambda: error_code(server.Status) == M.connectionDoesntExist)
+    assert error_code(server.Send, b"x") == M.connectionDoesntExist
+    assert error_code(server.Send, b"") == M.connectionDoesntExist
+    assert error_code(server.Close) == M.connectionDoesntExist
+    assert rcv_exactly(server, 4) == b"last"
+    assert error_code(server.Rcv, 1) == M.connectionTerminated
+    assert error_code(server.Rcv, 1) == M.connectionDoesntExist
+    assert error_code(server.Status) == M.connectionDoesntExist
+    assert error_code(server.Abort) == M.connectionDoesntExist
+    # Abort returned the stream to its initial state all the same
+    assert error_code(server.Rcv, 1) == M.connectionDoesntExist
+    assert error_code(client.Abort) == M.connectionDoesntExist
+
+
+def test_a_call_waiting_when_the_reset_comes_gets_terminated():
+    server, client = M.connected_pair()
+    t, outcome = _blocked_call_in_a_thread(lambda: server.Rcv(0))
+    client.Abort()
+    t.join(10)
+    assert not t.is_alive()
+    assert outcome == [M.connectionTerminated]
+    assert error_code(server.Rcv, 1) == M.connectionDoesntExist
+
+
+def test_calls_after_an_orderly_end():
+    """Both sides closed: Status and Abort find no connection; Rcv keeps
+    saying connectionClosing (the peer closed and all its data came)."""
+    server, client = M.connected_pair()
+    client.Close()
+    assert error_code(server.Rcv, 5) == M.connectionClosing
+    server.Close()
+    assert error_code(client.Rcv, 5) == M.connectionClosing
+    for stream in (server, client):
+        assert M.support.wait_until(
+            lambda: error_code(stream.Status) == M.connectionDoesntExist)
+        assert error_code(stream.Send, b"x") == M.connectionDoesntExist
+        assert error_code(stream.Close) == M.connectionDoesntExist
+        assert error_code(stream.Rcv, 1) == M.connectionClosing
+        assert error_code(stream.Abort) == M.connectionDoesntExist
+
+
+def test_send_after_our_close_is_refused_by_the_state_check():
+    """MacPython's Send asked the state first and refused anything but
+    Established (and, meant, Close Wait) with a plain string."""
+    server, client = M.connected_pair()
+    client.Close()
+    assert error_code(client.Send, b"x") == \
+        "Operation not allowed, connection state=12"
+    assert error_code(client.Send, b"") == \
+        "Operation not allowed, connection state=12"
+    server.Close()      # Close Wait -> Last Ack, acknowledged at once
+    assert M.support.wait_until(
+        lambda: error_code(client.Send, b"x") == M.connectionDoesntExist)
+
+
+@pytest.mark.parametrize("forever", [0, -1, -255.5])
+def test_rcv_timeout_zero_or_less_waits_forever(forever):
+    """One rule for Rcv and UDP Read: 0 or less waits forever."""
+    server, client = M.connected_pair()
+
+    def later():
+        time.sleep(0.5)     # the sender thread; Rcv must still be waiting
+        client.Send(b"late")
+    t = threading.Thread(target=later)
+    t.start()
+    try:
+        start = time.time()
+        assert server.Rcv(forever) == (b"late", 0, 0)
+        assert time.time() - start >= 0.45
+    finally:
+        t.join()
 
 
 def test_abort_resets_and_the_stream_is_reusable():
@@ -406,8 +498,8 @@ def test_abort_resets_and_the_stream_is_reusable():
     assert rcv_exactly(server, 4) == b"data"
     assert error_code(server.Rcv, 1) == M.connectionTerminated
     server.asr = None
-    # the same streams carry new connections
-    server.Abort()
+    # the same streams carry new connections; there is nothing to abort
+    assert error_code(server.Abort) == M.connectionDoesntExist
     server.PassiveOpen(0)
     client.ActiveOpen(0, LOCALHOST, server.GetSockName()[1])
     server.wait()
@@ -693,7 +785,7 @@ def test_bad_input():
     with pytest.raises(TypeError):
         client.Send(5)
     with pytest.raises(ValueError):
-        client.Rcv(-1)
+        client.Rcv(float("nan"))
     with pytest.raises(TypeError):
         client.Rcv("1")
     with pytest.raises(TypeError):

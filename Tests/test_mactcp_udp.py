@@ -61,8 +61,8 @@ def test_read_timeouts():
     assert 0.18 <= time.time() - start < 5
 
 
-@pytest.mark.parametrize("forever", [0, -1])
-def test_read_zero_and_minus_one_wait_forever(forever):
+@pytest.mark.parametrize("forever", [0, -1, -2.5])
+def test_read_zero_and_less_waits_forever(forever):
     stream = mactcp.UDPCreate(4096, 0)
     peer = M.support.Peer(
         "import socket, sys, select\n"
@@ -140,8 +140,33 @@ def test_bad_input():
     with pytest.raises(TypeError):
         stream.Write(LOCALHOST, 1, 5)
     with pytest.raises(ValueError):
-        stream.Read(-2)
+        stream.Read(float("nan"))
     with pytest.raises(TypeError):
         stream.Read(None)
     with pytest.raises(TypeError):
         stream.asr = "not callable"
+
+
+def test_bursts_of_small_datagrams_are_all_held():
+    """A MacTCP buffer of 65536 bytes held a burst of 1,000 datagrams of
+    1-3 bytes; so does ours (udp.c sizes the kernel's buffer for it).  Each
+    arrives, in order, with one UDPDataArrival when read one per event."""
+    rx = mactcp.UDPCreate(65536, 0)
+    tx = mactcp.UDPCreate(4096, 0)
+    events = []
+    got = []
+
+    def asr(event):
+        events.append(event)
+        got.append(rx.Read(5))      # one datagram per event
+    payloads = [str(i).encode("ascii") for i in range(1000)]    # 1-3 bytes
+    for burst in range(2):
+        del events[:], got[:]
+        for data in payloads:
+            tx.Write(LOCALHOST, rx.port, data)
+        rx.asr = asr    # the whole burst waits in the buffer first
+        assert M.support.wait_until(lambda: len(got) >= 1000, timeout=60)
+        rx.asr = None
+        assert got == payloads, burst
+        assert events == [M.UDPDataArrival] * 1000, burst
+        assert error_code(rx.Read, 0.2) == M.commandTimeout

@@ -11,8 +11,10 @@
 #include "fdutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -76,6 +78,12 @@ mtconn_bind_any(int fd, int port)
 }
 
 int
+mtconn_set_rcvbuf(int fd, int bufsize)
+{
+    return set_int(fd, SOL_SOCKET, SO_RCVBUF, bufsize);
+}
+
+int
 mtconn_tcp_socket(int bufsize)
 {
     int fd = fdutil_socket(AF_INET, SOCK_STREAM, 0, 1);
@@ -91,8 +99,84 @@ mtconn_tcp_socket(int bufsize)
     return fd;
 }
 
-/* A UDP socket bound to port: the MacTCP buffer size sizes its receive
- * buffer, and IP_RECVERR reports ICMP errors (UDPICMPReceived). */
+/* ---- UDP receive buffers ------------------------------------------------ */
+
+/* A MacTCP UDP buffer held each datagram with its IP and UDP headers, so
+ * one of `size` bytes held at most size / 28 datagrams (the empty ones).
+ * The kernel charges a datagram its skb's truesize instead (some 700 bytes
+ * for a small one), so a receive buffer of the MacTCP size would hold far
+ * fewer: the buffer is sized for that many datagrams at the kernel's cost,
+ * measured once. */
+#define MAC_DATAGRAM_OVERHEAD 28
+#define FALLBACK_DATAGRAM_COST 1024 /* when it cannot be measured */
+
+static int datagram_cost = 0;   /* measured; 0: not yet (GIL held) */
+
+/* What the kernel charges a 1-byte datagram on loopback: sent to itself,
+ * then read from SO_MEMINFO.  Loopback delivers before sendto() returns;
+ * a datagram not there yet (or no SO_MEMINFO) gives the fallback, which
+ * is more than the kernel charges, and is not remembered. */
+static int
+measure_datagram_cost(void)
+{
+    int cost = FALLBACK_DATAGRAM_COST;
+#ifdef SO_MEMINFO
+    uint32_t mem[SK_MEMINFO_VARS];
+    socklen_t memlen = sizeof(mem);
+    struct sockaddr_in sin;
+    socklen_t len = sizeof(sin);
+    char byte = 0;
+    int fd = fdutil_socket(AF_INET, SOCK_DGRAM, 0, 1);
+
+    if (fd < 0)
+        return cost;
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    memset(mem, 0, sizeof(mem));
+    if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0
+        && getsockname(fd, (struct sockaddr *)&sin, &len) == 0
+        && sendto(fd, &byte, 1, 0, (struct sockaddr *)&sin, len) == 1
+        && (mtconn_poll_now(fd, POLLIN) & POLLIN)
+        && getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &memlen) == 0
+        && mem[SK_MEMINFO_RMEM_ALLOC] > 0) {
+        cost = (int)mem[SK_MEMINFO_RMEM_ALLOC];
+        datagram_cost = cost;
+    }
+    fdutil_close(fd);
+#endif
+    return cost;
+}
+
+/* SO_RCVBUF for a MacTCP buffer of bufsize bytes: at least bufsize, and
+ * room for bufsize / 28 datagrams at the kernel's cost (SO_RCVBUF is
+ * doubled by the kernel; it refuses a datagram only once the charge is
+ * over the buffer).  Above net.core.rmem_max it takes SO_RCVBUFFORCE,
+ * where allowed (CAP_NET_ADMIN); otherwise the kernel's cap stands. */
+static int
+size_udp_buffer(int fd, int bufsize)
+{
+    long long cost = datagram_cost > 0 ? datagram_cost
+                                       : measure_datagram_cost();
+    long long want = (long long)(bufsize / MAC_DATAGRAM_OVERHEAD) * cost / 2;
+    int value;
+    int got = 0;
+    socklen_t len = sizeof(got);
+    int err;
+
+    if (want < bufsize)
+        want = bufsize;
+    value = want > INT_MAX / 2 ? INT_MAX / 2 : (int)want;
+    if ((err = set_int(fd, SOL_SOCKET, SO_RCVBUF, value)) < 0)
+        return err;
+    if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0
+        && got / 2 < value)
+        (void)set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, value);
+    return 0;
+}
+
+/* A UDP socket bound to port, with a receive buffer that holds what the
+ * MacTCP buffer did; IP_RECVERR reports ICMP errors (UDPICMPReceived). */
 int
 mtconn_udp_socket(int bufsize, int port)
 {
@@ -101,7 +185,7 @@ mtconn_udp_socket(int bufsize, int port)
 
     if (fd < 0)
         return fd;
-    if ((err = set_int(fd, SOL_SOCKET, SO_RCVBUF, bufsize)) < 0
+    if ((err = size_udp_buffer(fd, bufsize)) < 0
         || (err = set_int(fd, IPPROTO_IP, IP_RECVERR, 1)) < 0
         || (err = mtconn_bind_any(fd, port)) < 0) {
         fdutil_close(fd);
@@ -328,6 +412,7 @@ mtconn_reset(mtcp_watch *w)
     w->fin_sent = 0;
     w->in_urgent = 0;
     w->sock_err = 0;
+    w->end_reported = 0;
     w->sent = 0;
     w->rcv_head = 0;
 }
@@ -346,15 +431,16 @@ mtconn_remember_name(mtcp_watch *w)
     }
 }
 
-/* Ends what a blocking call of another thread waits for on fd.  close()
- * alone would not: that thread's poll() keeps the socket open, waiting
- * forever (and an aborted connection would send its RST only then).
- * Disconnecting (connect with AF_UNSPEC) moves the socket to CLOSE, which
- * poll() reports as POLLHUP; a listener stops listening, and a live
- * connection is reset, as an abort does.  drop() only meets live
- * connections when it aborts them. */
-static void
-wake_blocked_call(int fd)
+/* Disconnecting (connect with AF_UNSPEC) moves the socket to CLOSE: a
+ * listener stops listening (keeping a port it was bound to by number), and
+ * a live connection is reset, as an abort does.  poll() reports it as
+ * POLLHUP, which is how mtconn_drop() ends what a blocking call of another
+ * thread waits for: close() alone would not (that thread's poll() keeps
+ * the socket open, waiting forever, and an aborted connection would send
+ * its RST only then).  drop() only meets live connections when it aborts
+ * them. */
+void
+mtconn_disconnect(int fd)
 {
     struct sockaddr unspec;
 
@@ -370,7 +456,7 @@ mtconn_drop(mtcp_watch *w, int abort)
         return;
     mtconn_remember_name(w);
     if (w->ops > 0)
-        wake_blocked_call(w->fd);
+        mtconn_disconnect(w->fd);
     mtdriver_forget_fd(w);
     if (abort)
         mtconn_abort_fd(w->fd);
@@ -411,18 +497,6 @@ mtconn_closed_without_error(mtcp_watch *w, int fd)
         w->eof_seen = 1;    /* CLOSE after our FIN needs the peer's FIN */
 }
 
-/* A PassiveOpen ends without a connection: the listener goes, and wait()
- * reports code (with err's text) */
-void
-mtconn_passive_failed(mtcp_watch *w, int code, int err)
-{
-    mtconn_drop(w, 0);
-    w->open_code = code;
-    w->open_errno = err;
-    if (w->has_asr)
-        mtdriver_post(w, MT_PassiveOpenDone, 0);
-}
-
 /* The connection ended with `err`: TCPTerminate, once per connection */
 void
 mtconn_failed(mtcp_watch *w, int err)
@@ -433,42 +507,6 @@ mtconn_failed(mtcp_watch *w, int err)
         w->term_posted = 1;
         if (w->has_asr)
             mtdriver_post(w, MT_TCPTerminate, mterrors_reason_for_errno(err));
-    }
-}
-
-/* The listener accepted connfd: the stream becomes that connection */
-static void
-accepted(mtcp_watch *w, int connfd)
-{
-    mtdriver_forget_fd(w);
-    fdutil_close(w->fd);
-    (void)mtconn_tcp_connected(connfd);
-    w->fd = connfd;
-    mtconn_reset(w);
-    w->phase = MTC_CONN;
-    w->open_code = 0;
-    w->open_errno = 0;
-    if (w->has_asr)
-        mtdriver_post(w, MT_PassiveOpenDone, 0);
-}
-
-static void
-listen_service(mtcp_watch *w)
-{
-    int connfd = fdutil_accept(w->fd, NULL, NULL, 1);
-
-    if (connfd >= 0) {
-        accepted(w, connfd);
-        return;
-    }
-    switch (-connfd) {
-    case EAGAIN:
-    case EINTR:
-    case ECONNABORTED:      /* the peer gave up before we accepted */
-    case EPROTO:
-        return;
-    default:
-        mtconn_passive_failed(w, mterrors_code_for_errno(-connfd), -connfd);
     }
 }
 
@@ -540,16 +578,6 @@ tcp_service(mtcp_watch *w, int from_op)
     if (w->fd < 0 || (w->ops > 0 && !from_op)) {
         mtdriver_forget_fd(w);
         return;
-    }
-    if (w->phase == MTC_LISTEN) {
-        listen_service(w);
-        if (w->phase == MTC_LISTEN) {
-            if (from_op)
-                mtdriver_forget_fd(w);
-            else
-                (void)mtdriver_arm(w, EPOLLIN);
-            return;
-        }
     }
     if (w->phase != MTC_CONN || !w->has_asr || from_op) {
         mtdriver_forget_fd(w);

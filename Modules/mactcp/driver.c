@@ -416,6 +416,22 @@ mtdriver_detach(mtcp_watch *w)
 }
 
 void
+mtdriver_unregister(mtcp_watch *w)
+{
+    size_t i;
+
+    /* never the last watch (mactcp.h): the thread keeps running */
+    mtdriver_forget_fd(w);
+    for (i = 0; i < drv.count; i++) {
+        if (drv.watches[i] == w) {
+            drv.watches[i] = drv.watches[--drv.count];
+            break;
+        }
+    }
+    w->serial = 0;
+}
+
+void
 mtdriver_shutdown(void)
 {
     pthread_mutex_lock(&lock);

@@ -15,6 +15,7 @@
  * the function pointers it is given (mtdriver_init, mtdriver_attach).
  *   driver.c (thread, registry, FIFO), errors.c, iface.c
  *   conn.c (socket chores without the GIL)
+ *   listen.c (the listening ports PassiveOpen shares)
  *   stream.c (what both stream types share), status.c
  *   asr.c (runs the asr), wait.c (the one blocking helper)
  *   tcpconn.c (a TCP stream's connection checks), udp.c
@@ -104,12 +105,13 @@ enum {
 #define MT_ULP_TIMEOUT_MS 60000     /* MacPython's ULP timeout: 60 s */
 
 /* ---- the watch ---------------------------------------------------------- */
-enum { MTW_TCP = 1, MTW_UDP = 2 };
+enum { MTW_TCP = 1, MTW_UDP = 2, MTW_PORT = 3 };   /* PORT: listen.c's */
 
 /* TCP phases */
 enum {
     MTC_IDLE = 0,       /* no connection (w->fd may still hold an ended one) */
-    MTC_LISTEN = 1,     /* PassiveOpen pending: w->fd is the listener */
+    MTC_LISTEN = 1,     /* PassiveOpen pending (w->fd is -1): the stream
+                         * waits in its port's queue (listen.c) */
     MTC_OPENING = 2,    /* ActiveOpen in progress */
     MTC_CONN = 3        /* w->fd is a connection (maybe ended by now) */
 };
@@ -123,6 +125,7 @@ typedef struct mtcp_event {
 } mtcp_event;
 
 struct mtcp_watch;
+typedef struct mtcp_port mtcp_port;     /* listen.c's */
 /* looks at a watched descriptor, posts its events and arms it again
  * (conn.c's mtconn_service); lock held; from_op: by the call that owns fd */
 typedef void (*mtcp_service_fn)(struct mtcp_watch *w, int from_op);
@@ -160,8 +163,15 @@ typedef struct mtcp_watch {
      * the thread of the Send or Rcv in progress uses these two) */
     int rcv_head;
     unsigned rcv_head_gen;
+    int end_reported;       /* Rcv raised connectionTerminated for its end */
     uint32_t last_host;     /* GetSockName of the last descriptor */
     int last_port;
+    /* PassiveOpen (listen.c) */
+    mtcp_port *lport;       /* the port it waits on, or its connection came
+                             * through: one reference, or NULL */
+    struct mtcp_watch *next_waiting;    /* the port's queue */
+    int done_fd;            /* eventfd poked when its PassiveOpen ends, for
+                             * wait(); -1 until the first PassiveOpen */
 } mtcp_watch;
 
 /* ---- driver.c: registry, epoll thread, event FIFO ------------------ */
@@ -172,6 +182,9 @@ void mtdriver_unlock(void);     /* also schedules the asr pending call */
 /* GIL held; 0 or -errno.  The driver calls service on each report. */
 int mtdriver_attach(mtcp_watch *w, mtcp_service_fn service);
 void mtdriver_detach(mtcp_watch *w);    /* GIL held; also purges its events */
+/* lock held: a watch without events leaves the registry; never the last
+ * one (listen.c's ports, held by registered streams) */
+void mtdriver_unregister(mtcp_watch *w);
 void mtdriver_shutdown(void);   /* at exit: stops the thread for good */
 /* lock held: */
 int mtdriver_arm(mtcp_watch *w, uint32_t events);  /* 0 events: stop */
@@ -200,6 +213,8 @@ int mtconn_take_errqueue(int fd, int *got, uint32_t *key);
 short mtconn_poll_now(int fd, short events);    /* revents, no waiting */
 int mtconn_sockname(int fd, int peer, uint32_t *host, int *port);
 int mtconn_abort_fd(int fd);                /* RST and close */
+void mtconn_disconnect(int fd);     /* connect(AF_UNSPEC): to CLOSE */
+int mtconn_set_rcvbuf(int fd, int bufsize);     /* 0 or -errno */
 /* lock held: */
 void mtconn_service(mtcp_watch *w, int from_op);    /* an mtcp_service_fn */
 void mtconn_failed(mtcp_watch *w, int err);
@@ -208,7 +223,18 @@ void mtconn_remember_name(mtcp_watch *w);   /* for GetSockName */
 void mtconn_drop(mtcp_watch *w, int abort); /* close w->fd; abort: RST */
 int mtconn_ended(mtcp_watch *w);    /* no connection, or it ended */
 void mtconn_closed_without_error(mtcp_watch *w, int fd);  /* CLOSE seen */
-void mtconn_passive_failed(mtcp_watch *w, int code, int err);
+
+/* ---- listen.c: the listening ports PassiveOpen shares ------------------ */
+/* GIL held, lock not held: w waits on port (0: a free one) behind the
+ * streams already waiting there; 0 or -errno */
+int mtlisten_open(mtcp_watch *w, int port);
+/* lock held: */
+void mtlisten_poll(mtcp_watch *w);      /* accept what came for w's port */
+/* w's pending PassiveOpen ends without a connection (wait() raises code);
+ * w lets go of the port */
+void mtlisten_cancel(mtcp_watch *w, int code, int err);
+void mtlisten_release(mtcp_watch *w);   /* w lets go of its port */
+void mtlisten_clear(mtcp_watch *w);     /* reads w->done_fd empty */
 
 /* ---- iface.c: the primary interface -------------------------------- */
 typedef struct mtcp_iface {
@@ -297,16 +323,19 @@ int mttcp_ready(void);
 PyObject *mttcp_new(int bufsize);
 
 /* ---- tcpconn.c: the connection checks the TCP methods share ------ */
-/* The stream's connection, even one that has ended (its data can still be
- * read): its descriptor (and *gen, its generation), or -1 with an
- * exception when a PassiveOpen is pending or there is no connection. */
-int mttcpconn_fd(mtcp_watch *w, unsigned *gen);
-/* The same, for a connection that has not failed. */
+/* The stream's connection: its descriptor (and *gen, its generation), or
+ * -1 with an exception when a PassiveOpen is pending, there is no
+ * connection, or it failed before the call (connectionDoesntExist). */
 int mttcpconn_live_fd(mtcp_watch *w, unsigned *gen);
-/* The data path's start: the checks of mttcpconn_fd(), with MTTCPCONN_LIVE
- * those of mttcpconn_live_fd(), with MTTCPCONN_NO_FIN connectionClosing after
- * our Close(), then mtstream_op_begin(), all under one lock and raising in
- * that order.  The descriptor, or -1 with an exception. */
+/* Send's state check, as MacPython made it (with Close Wait for its 18):
+ * 0 in Established and Close Wait before our Close; else raises (Closed:
+ * connectionDoesntExist, others the 'Operation not allowed, connection
+ * state=N' string) and returns -1. */
+int mttcpconn_refuse_state(int state, int fin_sent);
+/* The data path's start: the checks of mttcpconn_live_fd() (the failure
+ * only with MTTCPCONN_LIVE: Rcv still reads what came before it), with MTTCPCONN_NO_FIN the state check
+ * after our Close(), then mtstream_op_begin(), all under one lock and
+ * raising in that order.  The descriptor, or -1 with an exception. */
 #define MTTCPCONN_LIVE 1
 #define MTTCPCONN_NO_FIN 2
 int mttcpconn_op_begin(mtcp_watch *w, int checks, unsigned *gen);
@@ -334,6 +363,7 @@ PyObject *mttcpio_Rcv(PyObject *self, CS_POS_PARAMS);
      "all of buf"},
 #define MTTCPIO_RCV_METHODDEF                                               \
     {"Rcv", CS_POS_FN(mttcpio_Rcv), CS_METH_POS,                            \
-     "Rcv(timeout) -> (data, urgent, mark); timeout in seconds, 0 = forever"},
+     "Rcv(timeout) -> (data, urgent, mark); timeout in seconds, 0 or less = " \
+     "forever"},
 
 #endif /* CLASSICSOCKET_MTCP_H */

@@ -25,6 +25,7 @@ stream_init(mtcp_stream *s, int kind, int bufsize)
     s->w.kind = kind;
     s->w.fd = -1;
     s->w.ep_fd = -1;
+    s->w.done_fd = -1;
     s->w.bufsize = bufsize;
     s->w.phase = MTC_IDLE;
     s->w.data_armed = 1;
@@ -51,6 +52,8 @@ mtstream_new(PyTypeObject *type, int kind, int bufsize)
     s->rbuf = NULL;
     s->w.serial = 0;
     s->w.fd = -1;
+    s->w.done_fd = -1;
+    s->w.lport = NULL;
     if (stream_init(s, kind, bufsize) < 0) {
         Py_DECREF(s);
         return NULL;
@@ -66,6 +69,14 @@ mtstream_dealloc(PyObject *self)
     mtcp_watch *w = &s->w;
 
     PyObject_GC_UnTrack(self);
+    if (w->serial != 0 && w->kind == MTW_TCP) {
+        /* before the stream leaves the registry: its port is not the last
+         * watch (mtdriver_unregister) */
+        mtdriver_lock();
+        mtlisten_cancel(w, MT_connectionTerminated, 0);
+        mtlisten_release(w);
+        mtdriver_unlock();
+    }
     /* once detached the driver no longer sees w: no lock needed below */
     if (w->serial != 0)
         mtdriver_detach(w);
@@ -78,6 +89,10 @@ mtstream_dealloc(PyObject *self)
         else
             fdutil_close(w->fd);
         w->fd = -1;
+    }
+    if (w->done_fd >= 0) {
+        fdutil_close(w->done_fd);
+        w->done_fd = -1;
     }
     Py_CLEAR(s->asr);
     PyMem_Free(s->rbuf);

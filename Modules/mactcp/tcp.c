@@ -5,7 +5,8 @@
  * in tcpconn.c.
  *
  * A stream carries one connection at a time.  PassiveOpen is asynchronous
- * (the driver accepts); everything else blocks through mtwait_fd() with
+ * (the driver accepts, on a port the waiting streams share: listen.c);
+ * everything else blocks through mtwait_fd() with
  * the GIL released.  See Doc/mactcp.rst for the semantics of each method
  * and the deliberate differences from MacPython. */
 #include "mactcp.h"
@@ -56,7 +57,6 @@ tcps_PassiveOpen(PyObject *self, PyObject *args)
 {
     mtcp_watch *w = MTCP_WATCH(self);
     int port;
-    int fd;
     int err;
 
     if (!PyArg_ParseTuple(args, "O&:PassiveOpen", mtstream_port_converter,
@@ -64,26 +64,10 @@ tcps_PassiveOpen(PyObject *self, PyObject *args)
         return NULL;
     if (prepare_open(w) < 0)
         return NULL;
-    fd = mtconn_tcp_socket(w->bufsize);
-    if (fd < 0)
-        return mterrors_raise_errno(0, -fd);
-    err = mtconn_bind_any(fd, port);
-    if (err == 0 && listen(fd, 1) < 0)
-        err = -errno;
-    if (err < 0) {
-        fdutil_close(fd);
+    /* behind the streams already waiting on the port (listen.c) */
+    err = mtlisten_open(w, port);
+    if (err < 0)
         return mterrors_raise_errno(0, -err);
-    }
-    mtdriver_lock();
-    w->fd = fd;
-    w->phase = MTC_LISTEN;
-    w->open_code = 0;
-    w->open_errno = 0;
-    w->conn_gen++;
-    mtconn_remember_name(w);
-    if (w->ops == 0)
-        mtconn_service(w, 0);   /* the driver accepts */
-    mtdriver_unlock();
     Py_RETURN_NONE;
 }
 
@@ -100,21 +84,24 @@ tcps_wait(PyObject *self, PyObject *noargs)
     if (mtstream_op_begin(w) < 0)
         return NULL;
     for (;;) {
-        int fd;
+        int done_fd;
         int pending;
 
         mtdriver_lock();
-        if (w->phase == MTC_LISTEN)
-            mtconn_service(w, 1);
+        mtlisten_poll(w);
         pending = w->phase == MTC_LISTEN;
-        fd = w->fd;
+        done_fd = w->done_fd;
         mtdriver_unlock();
         if (!pending)
             break;
-        if (mtwait_fd(fd, POLLIN, &forever, -1) < 0) {
+        /* the driver pokes done_fd when it ends the open */
+        if (mtwait_fd(done_fd, POLLIN, &forever, -1) < 0) {
             mtstream_op_end(w);
             return NULL;
         }
+        mtdriver_lock();
+        mtlisten_clear(w);
+        mtdriver_unlock();
     }
     mtstream_op_end(w);
     mtdriver_lock();
@@ -136,8 +123,7 @@ tcps_isdone(PyObject *self, PyObject *noargs)
 
     (void)noargs;
     mtdriver_lock();
-    if (w->phase == MTC_LISTEN && w->ops == 0)
-        mtconn_service(w, 0);
+    mtlisten_poll(w);
     done = w->phase != MTC_LISTEN;
     mtdriver_unlock();
     return cs_int_from_long(done);
@@ -190,6 +176,9 @@ tcps_ActiveOpen(PyObject *self, PyObject *args)
         return NULL;
     if (prepare_open(w) < 0)
         return NULL;
+    mtdriver_lock();
+    mtlisten_release(w);    /* of a connection a PassiveOpen gave it */
+    mtdriver_unlock();
     fd = mtconn_tcp_socket(w->bufsize);
     if (fd < 0)
         return mterrors_raise_errno(0, -fd);
@@ -268,33 +257,34 @@ tcps_Close(PyObject *self, PyObject *noargs)
     int state;
     int fd;
     int ended;
+    int fin_sent;
 
     (void)noargs;
     mtdriver_lock();
     if (w->phase == MTC_LISTEN) {
         /* a MacTCP connection cancels a pending PassiveOpen */
-        mtconn_passive_failed(w, MT_connectionTerminated, 0);
+        mtlisten_cancel(w, MT_connectionTerminated, 0);
         mtdriver_unlock();
         Py_RETURN_NONE;
     }
     fd = w->phase == MTC_CONN ? w->fd : -1;
     gen = w->conn_gen;
     ended = w->sock_err;
-    if (fd >= 0 && w->fin_sent) {
-        mtdriver_unlock();
-        return mterrors_raise(MT_connectionClosing);
-    }
+    fin_sent = w->fin_sent;
     mtdriver_unlock();
-    if (fd < 0)
+    /* a connection that is gone (reset, timed out, or closed by both
+     * sides) no longer exists for MacTCP; one still closing says so */
+    if (fd < 0 || ended != 0)
         return mterrors_raise(MT_connectionDoesntExist);
     state = mtconn_tcp_state(fd);
-    if (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT) {
-        if (ended == 0 && state == TCP_CLOSE)
-            ended = mttcpconn_check(w, fd);
-        if (ended != 0)
-            return mterrors_raise_errno(0, ended);
+    if (state == TCP_CLOSE) {
+        (void)mttcpconn_check(w, fd);   /* a reset: TCPTerminate */
         return mterrors_raise(MT_connectionDoesntExist);
     }
+    if (fin_sent)
+        return mterrors_raise(MT_connectionClosing);
+    if (state != TCP_ESTABLISHED && state != TCP_CLOSE_WAIT)
+        return mterrors_raise(MT_connectionDoesntExist);
     if (mtstream_op_begin(w) < 0)
         return NULL;
     if (shutdown(fd, SHUT_WR) < 0)
@@ -333,12 +323,13 @@ static PyObject *
 tcps_Abort(PyObject *self, PyObject *noargs)
 {
     mtcp_watch *w = MTCP_WATCH(self);
+    int gone;
 
     (void)noargs;
     mtdriver_lock();
     if (w->phase == MTC_LISTEN) {
         /* a MacTCP connection cancels a pending PassiveOpen */
-        mtconn_passive_failed(w, MT_connectionTerminated, 0);
+        mtlisten_cancel(w, MT_connectionTerminated, 0);
         mtdriver_unlock();
         Py_RETURN_NONE;
     }
@@ -346,26 +337,45 @@ tcps_Abort(PyObject *self, PyObject *noargs)
         mtdriver_unlock();
         return mterrors_raise(MT_connectionDoesntExist);
     }
-    if (!w->term_posted) {
+    gone = w->phase == MTC_CONN && (w->sock_err != 0 || mtconn_ended(w));
+    mtdriver_unlock();
+    if (gone && w->sock_err == 0)
+        (void)mttcpconn_check(w, w->fd);    /* a reset: TCPTerminate */
+    mtdriver_lock();
+    if (!gone && !w->term_posted) {
         w->term_posted = 1;
         if (w->has_asr)
             mtdriver_post(w, MT_TCPTerminate, MT_TCPULPAbort);
     }
-    mtconn_drop(w, 1);
+    /* either way the stream returns to its initial state */
+    mtconn_drop(w, !gone);
+    mtlisten_release(w);
     mtdriver_unlock();
+    if (gone)   /* MacTCP: no connection to abort */
+        return mterrors_raise(MT_connectionDoesntExist);
     Py_RETURN_NONE;
 }
 
 static PyObject *
 tcps_Status(PyObject *self, PyObject *noargs)
 {
+    mtcp_watch *w = MTCP_WATCH(self);
     unsigned gen;
     int fd;
+    int state;
 
     (void)noargs;
-    fd = mttcpconn_fd(MTCP_WATCH(self), &gen);
+    fd = mttcpconn_live_fd(w, &gen);
     if (fd < 0)
         return NULL;
+    state = mtconn_tcp_state(fd);
+    if (state == TCP_CLOSE || state < 0) {
+        /* gone (reset, or closed by both sides): MacTCP's TCPStatus has
+         * no connection to report on */
+        if (state == TCP_CLOSE)
+            (void)mttcpconn_check(w, fd);
+        return mterrors_raise(MT_connectionDoesntExist);
+    }
     return mtstatus_new(fd);
 }
 
@@ -373,7 +383,7 @@ tcps_Status(PyObject *self, PyObject *noargs)
 
 static PyMethodDef tcps_methods[] = {
     {"PassiveOpen", tcps_PassiveOpen, METH_VARARGS,
-     "PassiveOpen(port): listen for one connection; returns at once"},
+     "PassiveOpen(port): wait for one connection on port; returns at once"},
     {"wait", tcps_wait, METH_NOARGS,
      "wait(): block until the PassiveOpen completes"},
     {"isdone", tcps_isdone, METH_NOARGS,

@@ -5,9 +5,8 @@
  * returns.  Below tcp.c and tcpio.c, which both call it.
  *
  * Fast path: mttcpconn_op_begin(), the start of Send and Rcv, makes the
- * checks of mttcpconn_fd() (and of mttcpconn_live_fd(), and Close's
- * connectionClosing) and mtstream_op_begin() under one lock instead of
- * three; it raises the same errors in the same order.  Agreement:
+ * checks of mttcpconn_live_fd() (and Send's state check after our
+ * Close) and mtstream_op_begin() under one lock instead of three; it raises the same errors in the same order.  Agreement:
  * test_mactcp_tcp.py::test_operations_refused_while_passive_open_pending
  * and ::test_no_connection_errors (Send and Rcv beside Status and Close),
  * ::test_send_after_a_reset_is_refused_and_the_reset_still_reported. */
@@ -15,9 +14,12 @@
 #include "fdutil.h"
 
 #include <netinet/tcp.h>
+#include <stdio.h>
 
-int
-mttcpconn_fd(mtcp_watch *w, unsigned *gen)
+/* The stream's connection, even one that has ended (its data can still
+ * be read): its descriptor, or -1 with an exception */
+static int
+conn_fd(mtcp_watch *w, unsigned *gen)
 {
     int fd;
     int listening;
@@ -41,7 +43,7 @@ mttcpconn_fd(mtcp_watch *w, unsigned *gen)
 int
 mttcpconn_live_fd(mtcp_watch *w, unsigned *gen)
 {
-    int fd = mttcpconn_fd(w, gen);
+    int fd = conn_fd(w, gen);
     int err;
 
     if (fd < 0)
@@ -50,10 +52,30 @@ mttcpconn_live_fd(mtcp_watch *w, unsigned *gen)
     err = w->sock_err;
     mtdriver_unlock();
     if (err != 0) {
-        mterrors_raise_errno(0, err);
+        /* it ended before this call: MacTCP has no connection any more */
+        mterrors_raise(MT_connectionDoesntExist);
         return -1;
     }
     return fd;
+}
+
+int
+mttcpconn_refuse_state(int state, int fin_sent)
+{
+    char msg[64];
+
+    /* (after our FIN the kernel is past both states already) */
+    if (!fin_sent
+        && (state == MT_STATE_ESTABLISHED || state == MT_STATE_CLOSE_WAIT))
+        return 0;
+    if (state == MT_STATE_CLOSED) {
+        mterrors_raise(MT_connectionDoesntExist);
+        return -1;
+    }
+    snprintf(msg, sizeof(msg), "Operation not allowed, connection state=%d",
+             state);
+    mterrors_raise_msg(msg);
+    return -1;
 }
 
 int
@@ -88,10 +110,12 @@ mttcpconn_op_begin(mtcp_watch *w, int checks, unsigned *gen)
         mterrors_raise(MT_connectionDoesntExist);
         break;
     case FAILED:
-        mterrors_raise_errno(0, err);
+        /* it ended before this call */
+        mterrors_raise(MT_connectionDoesntExist);
         break;
     case CLOSING:
-        mterrors_raise(MT_connectionClosing);
+        /* after our Close: refused by the state check (CLOSE: gone) */
+        (void)mttcpconn_refuse_state(mtconn_mac_state(fd), 1);
         break;
     case BUSY:
         mtstream_op_busy();

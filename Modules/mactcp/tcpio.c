@@ -100,25 +100,6 @@ take_reports(mtcp_watch *w, int fd)
     return got;
 }
 
-/* Send is allowed in Established and Close Wait; otherwise raises and
- * returns -1 */
-static int
-refuse_state(int state)
-{
-    char msg[64];
-
-    if (state == MT_STATE_ESTABLISHED || state == MT_STATE_CLOSE_WAIT)
-        return 0;
-    if (state == MT_STATE_CLOSED) {
-        mterrors_raise(MT_connectionDoesntExist);
-        return -1;
-    }
-    snprintf(msg, sizeof(msg), "Operation not allowed, connection state=%d",
-             state);
-    mterrors_raise_msg(msg);
-    return -1;
-}
-
 /* Send of an empty buf: its error depends on the state; raises */
 static void
 refuse_empty(mtcp_watch *w)
@@ -132,9 +113,7 @@ refuse_empty(mtcp_watch *w)
     mtdriver_lock();
     fin_sent = w->fin_sent;
     mtdriver_unlock();
-    if (fin_sent)
-        mterrors_raise(MT_connectionClosing);
-    else if (refuse_state(mtconn_mac_state(fd)) == 0)
+    if (mttcpconn_refuse_state(mtconn_mac_state(fd), fin_sent) == 0)
         mterrors_raise(MT_invalidLength);
 }
 
@@ -240,7 +219,7 @@ mttcpio_Send(PyObject *self, CS_POSKW_PARAMS)
                     mtconn_failed(w, err);
                 mtdriver_unlock();
                 mtstream_op_end(w);
-                (void)refuse_state(state);
+                (void)mttcpconn_refuse_state(state, 0);
                 goto done;
             }
             result = mttcpconn_error(w, gen, err);
@@ -535,6 +514,28 @@ rcv_result(PyObject *data, int urgent, int mark)
     return result;
 }
 
+/* Rcv came to the end of a connection that ended with err (a reset, the
+ * ULP timeout): the first such Rcv raises connectionTerminated, which
+ * tells the program it was not the peer's orderly close; once that is
+ * reported the connection is gone, and MacTCP says connectionDoesntExist.
+ * Records err and ends the call; returns NULL. */
+static PyObject *
+rcv_ended(mtcp_watch *w, unsigned gen, int err)
+{
+    int first;
+
+    mtdriver_lock();
+    if (w->conn_gen == gen)
+        mtconn_failed(w, err);
+    first = !w->end_reported;
+    w->end_reported = 1;
+    mtstream_op_end_locked(w);
+    mtdriver_unlock();
+    if (first)
+        return mterrors_raise_errno(0, err);
+    return mterrors_raise(MT_connectionDoesntExist);
+}
+
 PyObject *
 mttcpio_Rcv(PyObject *self, CS_POS_PARAMS)
 {
@@ -555,11 +556,6 @@ mttcpio_Rcv(PyObject *self, CS_POS_PARAMS)
              && !cs_parse_array(CS_POS_ARGV, CS_POS_NARGS, "|O&:Rcv",
                                 mtstream_timeout_converter, &timeout))
         return NULL;
-    if (timeout < 0) {
-        PyErr_SetString(PyExc_ValueError,
-                        "Rcv: timeout must be >= 0 (0 waits forever)");
-        return NULL;
-    }
     /* buffered data is still delivered after the connection ended */
     fd = mttcpconn_op_begin(w, 0, &gen);
     if (fd < 0)
@@ -625,9 +621,9 @@ mttcpio_Rcv(PyObject *self, CS_POS_PARAMS)
                 if (ended == 0 && !fin_sent
                     && mtconn_tcp_state(fd) == TCP_CLOSE)
                     ended = mttcpconn_check(w, fd);
-                mtstream_op_end(w);
                 if (ended != 0)
-                    return mterrors_raise_errno(0, ended);
+                    return rcv_ended(w, gen, ended);
+                mtstream_op_end(w);
                 return mterrors_raise(MT_connectionClosing);
             }
             if (err != EAGAIN && err != EWOULDBLOCK && err != EINTR) {
@@ -641,7 +637,7 @@ mttcpio_Rcv(PyObject *self, CS_POS_PARAMS)
                     rev = mtconn_poll_now(fd, POLLIN | POLLPRI | POLLRDHUP);
                     continue;
                 }
-                return mttcpconn_error(w, gen, err);
+                return rcv_ended(w, gen, err);
             }
         }
         rc = mttcpconn_wait(w, fd, gen, POLLIN | POLLPRI | POLLRDHUP,

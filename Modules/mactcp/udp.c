@@ -60,11 +60,6 @@ udps_Read(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "|O&:Read", mtstream_timeout_converter,
                           &timeout))
         return NULL;
-    if (timeout < 0 && timeout != -1) {
-        PyErr_SetString(PyExc_ValueError,
-                        "Read: timeout must be >= 0 (0 and -1 wait forever)");
-        return NULL;
-    }
     if (mtstream_op_begin(w) < 0)
         return NULL;
     mtwait_deadline(&deadline, timeout);
@@ -188,7 +183,7 @@ udps_Write(PyObject *self, PyObject *args)
 
 static PyMethodDef udps_methods[] = {
     {"Read", udps_Read, METH_VARARGS,
-     "Read(timeout) -> data of one datagram; timeout in seconds, 0 or -1 "
+     "Read(timeout) -> data of one datagram; timeout in seconds, 0 or less "
      "waits forever"},
     {"Write", udps_Write, METH_VARARGS,
      "Write(host, port, buf): send buf as one datagram"},
