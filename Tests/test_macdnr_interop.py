@@ -96,7 +96,12 @@ def fetch(host, port, path):
             break
         reply += data
     s.Close()
-    s.Abort()
+    try:
+        s.Abort()
+    except mactcp.error as e:
+        # MacTCP's TCPAbort once both sides have closed: no connection left
+        if e.args[0] != MACTCPconst.connectionDoesntExist:
+            raise
     return peer, reply
 
 
