@@ -318,6 +318,13 @@ class Runner(object):
         for line in lines:
             print("    " + line)
         print("    " + replay_line(unit.target, unit.seed, case))
+        if case is not None and case > unit.first:
+            # What the worker had run before, for a failure that needs the
+            # state or timing the earlier cases left.
+            print("    (if it passes alone: python Tests/fuzz/run.py --target "
+                  "%s --seed %s --first %d --cases %d)"
+                  % (unit.target, unit.seed, unit.first,
+                     case - unit.first + 1))
         sys.stdout.flush()
 
     def worker_ended(self, unit, status):
