@@ -328,11 +328,16 @@ class Case(object):
                 return True, result
             finally:
                 if interrupt is not None:
+                    ARMED[0] = False
                     _disarm()
         except SystemError:
             raise FuzzFailure("%s: SystemError\n  call: %s" % (
                 self.name, describe(label, args, kwargs)))
         except Wakeup as exc:
+            if interrupt is not None:
+                # It may have come before the finally clause had disarmed.
+                ARMED[0] = False
+                _disarm()
             _count(label, "Wakeup")
             return False, exc
         except HOSTILE_ERRORS as exc:
@@ -406,8 +411,17 @@ def describe(label, args, kwargs):
 
 # -- signals landing in calls -----------------------------------------------
 
+# Whether the raising handler raises: cleared first thing when a call's
+# interruption ends, so that a signal handled a moment later (the handler
+# runs at the next check of the interpreter, which may be inside the
+# disarming code itself) cannot raise outside the call or leave the timer
+# running.
+ARMED = [False]
+
+
 def _raise_wakeup(signum, frame):
-    raise Wakeup()
+    if ARMED[0]:
+        raise Wakeup()
 
 
 def _ignore(signum, frame):
@@ -415,9 +429,11 @@ def _ignore(signum, frame):
 
 
 def quiet_alarms():
-    """SIGALRM's handler between interruptions: a late signal does
-    nothing."""
+    """No timer, and SIGALRM's handler between interruptions: a late
+    signal does nothing."""
+    ARMED[0] = False
     if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, _ignore)
 
 
@@ -440,11 +456,13 @@ def pick_interrupt(rng, blocking):
 
 def _arm(interrupt):
     raises, delay, interval = interrupt
+    ARMED[0] = raises
     signal.signal(signal.SIGALRM, _raise_wakeup if raises else _ignore)
     signal.setitimer(signal.ITIMER_REAL, delay, interval)
 
 
 def _disarm():
+    ARMED[0] = False
     signal.setitimer(signal.ITIMER_REAL, 0, 0)
     signal.signal(signal.SIGALRM, _ignore)
 
