@@ -80,6 +80,40 @@ class BadIndex(object):
         return "BadIndex(%r)" % (self.mode,)
 
 
+class SideEffect(object):
+    """An integer or float whose conversion first does something to the
+    case's objects (closes the socket being called, drops a file, runs the
+    garbage collector): the call must not use what it had looked up
+    before converting."""
+
+    def __init__(self, action, value):
+        self.action = action
+        self.value = value
+
+    def _convert(self):
+        try:
+            self.action()
+        except Exception:
+            pass  # the action's own failure is not the call's
+        return self.value
+
+    def __index__(self):
+        return self._convert()
+
+    __int__ = __index__
+
+    def __float__(self):
+        return float(self._convert())
+
+    def __repr__(self):
+        return "SideEffect(%s, %r)" % (getattr(self.action, "__name__", "?"),
+                                       self.value)
+
+
+# The case being run (hostile_value draws side effects from it).
+CURRENT = [None]
+
+
 class BadStr(str):
     """A str subclass whose methods misbehave."""
 
@@ -201,6 +235,10 @@ def hostile_value(rng):
         return memoryview(bytearray(random_bytes(rng, 16)))
     if kind == 16:
         return {1: 2}
+    case = CURRENT[0]
+    if case is not None and case.side_effects and rng.random() < 0.7:
+        return SideEffect(rng.choice(case.side_effects),
+                          rng.choice([0, 1, 2, 80, 4096, 65535]))
     return 1j
 
 
@@ -262,6 +300,8 @@ class Case(object):
         self.tmpdir = None
         self.ports = []
         self.helpers = []
+        self.side_effects = [gc.collect]
+        CURRENT[0] = self
 
     def keep(self, obj):
         self.resources.append(obj)
@@ -288,11 +328,16 @@ class Case(object):
                 return True, result
             finally:
                 if interrupt is not None:
+                    ARMED[0] = False
                     _disarm()
         except SystemError:
             raise FuzzFailure("%s: SystemError\n  call: %s" % (
                 self.name, describe(label, args, kwargs)))
         except Wakeup as exc:
+            if interrupt is not None:
+                # It may have come before the finally clause had disarmed.
+                ARMED[0] = False
+                _disarm()
             _count(label, "Wakeup")
             return False, exc
         except HOSTILE_ERRORS as exc:
@@ -313,6 +358,9 @@ class Case(object):
         failures too (close() must not raise undocumented errors).  Helper
         threads are joined first."""
         error = None
+        # The side effects hold the case's objects.
+        self.side_effects = []
+        CURRENT[0] = None
         while self.helpers:
             helper = self.helpers.pop()
             try:
@@ -363,8 +411,17 @@ def describe(label, args, kwargs):
 
 # -- signals landing in calls -----------------------------------------------
 
+# Whether the raising handler raises: cleared first thing when a call's
+# interruption ends, so that a signal handled a moment later (the handler
+# runs at the next check of the interpreter, which may be inside the
+# disarming code itself) cannot raise outside the call or leave the timer
+# running.
+ARMED = [False]
+
+
 def _raise_wakeup(signum, frame):
-    raise Wakeup()
+    if ARMED[0]:
+        raise Wakeup()
 
 
 def _ignore(signum, frame):
@@ -372,9 +429,11 @@ def _ignore(signum, frame):
 
 
 def quiet_alarms():
-    """SIGALRM's handler between interruptions: a late signal does
-    nothing."""
+    """No timer, and SIGALRM's handler between interruptions: a late
+    signal does nothing."""
+    ARMED[0] = False
     if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
         signal.signal(signal.SIGALRM, _ignore)
 
 
@@ -397,11 +456,13 @@ def pick_interrupt(rng, blocking):
 
 def _arm(interrupt):
     raises, delay, interval = interrupt
+    ARMED[0] = raises
     signal.signal(signal.SIGALRM, _raise_wakeup if raises else _ignore)
     signal.setitimer(signal.ITIMER_REAL, delay, interval)
 
 
 def _disarm():
+    ARMED[0] = False
     signal.setitimer(signal.ITIMER_REAL, 0, 0)
     signal.signal(signal.SIGALRM, _ignore)
 
@@ -581,6 +642,12 @@ def open_socket(case, kind=None):
         sock = case.keep(socket.fromfd(original.fileno(), socket.AF_UNIX,
                                        socket.SOCK_STREAM))
     set_random_timeout(case, sock)
+    # What a hostile argument's conversion may do meanwhile.
+    case.side_effects.append(sock.close)
+    if peer is not None:
+        case.side_effects.append(peer.close)
+    if hasattr(sock, "_sock") and case.rng.random() < 0.3:
+        case.side_effects.append(lambda: setattr(sock, "_sock", _socket.socket()))
     return sock, peer
 
 

@@ -167,6 +167,10 @@ def worker(args):
                 out.write("| %s\n" % line)
             out.write("END\n")
         done += 1
+    fuzzlib.quiet_alarms()
+    if hasattr(signal, "SIGALRM"):
+        # Finalization puts back the default action, which ends the process.
+        signal.signal(signal.SIGALRM, signal.SIG_IGN)
     out.write("DONE %d\n" % done)
     out.flush()
 
@@ -237,6 +241,8 @@ class Unit(object):
         self.buffer = b""
         self.errfile = None
         self.finished = False
+        self.last_case = first
+        self.worker_first = first
         self.in_failure = False
         self.fail_text = []
         self.xfail = None
@@ -285,6 +291,7 @@ class Runner(object):
                                      cwd=ROOT)
         unit.current = None
         unit.buffer = b""
+        unit.worker_first = unit.next
         unit.last_progress = time.time()
 
     def stderr_tail(self, unit, limit=60):
@@ -297,6 +304,7 @@ class Runner(object):
             if unit.current is not None and not unit.in_failure:
                 unit.passed += 1
             unit.current = int(line.split()[1])
+            unit.last_case = unit.current
             unit.in_failure = False
             unit.last_progress = time.time()
         elif line.startswith("FAIL "):
@@ -318,6 +326,13 @@ class Runner(object):
         for line in lines:
             print("    " + line)
         print("    " + replay_line(unit.target, unit.seed, case))
+        if case is not None and case > unit.worker_first:
+            # What the worker had run before, for a failure that needs the
+            # state or timing the earlier cases left.
+            print("    (if it passes alone: python Tests/fuzz/run.py --target "
+                  "%s --seed %s --first %d --cases %d)"
+                  % (unit.target, unit.seed, unit.worker_first,
+                     case - unit.worker_first + 1))
         sys.stdout.flush()
 
     def worker_ended(self, unit, status):
@@ -339,7 +354,7 @@ class Runner(object):
             return unit.next < unit.end and not self.past(unit)
         if status != 0 or report:
             lines = ["the worker exited with status %d after its cases "
-                     "(from case %d)" % (status, unit.first)]
+                     "(from case %d)" % (status, unit.worker_first)]
             lines += self.stderr_tail(unit) + report
             unit.failures.append((None, "\n".join(lines)))
             print("FAIL %s %s at worker exit" % (unit.target, unit.label))
@@ -347,8 +362,9 @@ class Runner(object):
                 print("    " + line)
             print("    replay: python Tests/fuzz/run.py --target %s --seed %s "
                   "--first %d --cases %d" % (unit.target, unit.seed,
-                                             unit.first,
-                                             unit.next - unit.first))
+                                             unit.worker_first,
+                                             unit.last_case -
+                                             unit.worker_first + 1))
         return False
 
     def sanitizer_report(self, pid):
