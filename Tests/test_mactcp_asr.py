@@ -14,10 +14,12 @@ test_mactcp_status), or mactcp UDP streams for the UDP events.
 """
 from __future__ import print_function
 
+import gc
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -26,7 +28,7 @@ import mactcp
 import MACTCPconst as C
 
 import support
-from mtcp_support import close_peer, rcv_exactly
+from mtcp_support import close_peer, driver_threads, open_descriptors, rcv_exactly
 from test_mactcp_status import CommandPeer, connection
 
 LOOPBACK = 0x7F000001
@@ -241,6 +243,53 @@ def test_passive_open_done():
         stream.asr = None
         del stream
         close_peer(peer)
+
+
+class Raised(Exception):
+    pass
+
+
+def test_asr_exception_during_rcv_leaves_nothing_once_the_stream_goes():
+    # The fuzzer's trace (mactcp seed 31 case 149): PassiveOpenDone, then
+    # the main thread in Rcv(0.05) while another thread calls Abort; the
+    # asr, in a stream -> asr -> stream cycle, raises on the Terminate.
+    # Once the stream is unreachable the driver thread and every
+    # descriptor go (the fuzzer's report came from its runner still
+    # holding the stream, Tests/test_fuzz.py).
+    gc.collect()            # streams of earlier tests
+    fds = open_descriptors()
+    stream = mactcp.TCPCreate(8192)
+    holder = [stream]
+    rec = Recorder()
+
+    def asr(code, detail):
+        rec(code, detail)
+        if code == C.TCPTerminate:
+            raise Raised()
+    asr.holder = holder
+    stream.asr = asr
+    stream.PassiveOpen(0)
+    peer = CommandPeer(connect_to=stream.GetSockName()[1])
+    try:
+        wait_events(rec, 1)
+        stream.wait()
+        aborter = threading.Thread(target=stream.Abort)
+        deadline = time.time() + 30
+        with pytest.raises(Raised):
+            aborter.start()
+            while time.time() < deadline:
+                try:
+                    stream.Rcv(0.05)
+                except mactcp.error:
+                    pass    # timed out, busy (Abort running), or aborted
+        aborter.join(30)
+        assert (C.TCPTerminate, C.TCPULPAbort) in rec.events, rec.events
+    finally:
+        close_peer(peer)
+    del stream, holder, asr
+    gc.collect()
+    assert support.wait_until(lambda: driver_threads() == 0, timeout=10)
+    assert open_descriptors() == fds
 
 
 def test_passive_open_done_when_the_open_fails():
