@@ -743,7 +743,7 @@ def mactcp_ops():
             client.Send(b"!", 0, 1)       # urgent
             server.Rcv(5)
             expect(mactcp.error, server.Rcv, 0.001)   # commandTimeout
-            expect(ValueError, server.Rcv, -1)
+            expect(ValueError, server.Rcv, float("nan"))  # (<= 0: forever)
             expect(mactcp.error, client.Send, b"")
         yield once
         server = client = None
@@ -791,7 +791,7 @@ def mactcp_ops():
             one.Write(LOOPBACK, two.port, b"datagram")
             two.Read(5)
             expect(mactcp.error, two.Read, 0.001)
-            expect(ValueError, two.Read, -2)
+            expect(ValueError, two.Read, float("nan"))  # (<= 0: forever)
             expect(TypeError, one.Write, LOOPBACK, two.port, 5)
         yield once
         one = two = None
