@@ -34,6 +34,27 @@ if not (_ours(socket) and _ours(_socket)):
                                      getattr(_socket, "__file__", None), LIB))
 
 
+def _dump_stacks_on_sigusr1():
+    """Tools/runtests.sh sends SIGUSR1 to a suite that overran its time
+    before killing it: every thread's stack then shows what hung."""
+    import signal
+    try:
+        import faulthandler     # 3.x: dumps from the signal handler itself
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
+    except ImportError:         # 2.7: runs once the main thread is in Python
+        import traceback
+
+        def dump(signum, frame):
+            for ident, stack in sys._current_frames().items():
+                sys.stderr.write("\nthread %d:\n" % ident)
+                traceback.print_stack(stack, file=sys.stderr)
+            sys.stderr.flush()
+        signal.signal(signal.SIGUSR1, dump)
+
+
+_dump_stacks_on_sigusr1()
+
+
 def _kernel_objects():
     """Open descriptors that are sockets, epoll/eventfd/timerfd instances or
     pipes: what this project can leak (pytest's own files are left out)."""

@@ -746,6 +746,12 @@ def test_exit_with_queries_outstanding(files):
 # 3.12+ warn that fork() in a process with threads may deadlock: the
 # resolver thread holds no lock across fork() (the atfork handlers)
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# GCC 12's AddressSanitizer has no fork handlers for its allocator: a child
+# forked while another thread is inside malloc inherits that lock held, and
+# the child's first thread to allocate from the same size class waits for
+# ever.  glibc's malloc (the plain runs) takes its locks across fork().
+@pytest.mark.skipif(os.environ.get("CLASSICSOCKET_SANITIZED") == "1",
+                    reason="the sanitizers' allocator is not fork-safe")
 def test_fork(dns, files):
     silent = dnr_support.SilentServer()
     try:
@@ -753,6 +759,9 @@ def test_fork(dns, files):
             [silent.port], timeout=30, attempts=1)))
         answering = files.write(dnr_support.hosts_text([dns.port]))
         pending = macdnr.StrToAddr("www")   # held up by the silent server
+        # fork once the resolver thread has sent the query and is waiting
+        silent.sock.settimeout(30)
+        silent.sock.recv(512)
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:

@@ -8,7 +8,9 @@
 # An interpreter is named by its version or by a path (Tools/pyfind.sh).  A
 # missing interpreter is an error, not a skip.  pytest is installed when
 # missing (4.6 on Python 2.7).  Arguments after -- go to pytest
-# instead of the default 'Tests'.
+# instead of the default 'Tests'.  A suite that runs longer than
+# CLASSICSOCKET_SUITE_LIMIT seconds (default 1200) gets SIGUSR1, on which
+# Tests/conftest.py prints every thread's stack, and is killed 20 s later.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(2.7 3.8 3.11 3.13)
 [ ${#PYTEST_ARGS[@]} -gt 0 ] || PYTEST_ARGS=(Tests)
+LIMIT=(timeout --signal=USR1 --kill-after=20 "${CLASSICSOCKET_SUITE_LIMIT:-1200}")
 
 ensure_tools() {
     local py=$1
@@ -51,7 +54,7 @@ run_plain() {
     echo "=== $("$py" -c 'import sys; print(sys.version.split()[0])') ($py)"
     ensure_tools "$py"
     build "$py"
-    (cd "$ROOT" && PYTHONPATH="$ROOT/Lib" "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}")
+    (cd "$ROOT" && PYTHONPATH="$ROOT/Lib" "${LIMIT[@]}" "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}")
 }
 
 run_sanitized() {
@@ -75,7 +78,7 @@ run_sanitized() {
         LSAN_OPTIONS="suppressions=$ROOT/Tools/lsan.supp:print_suppressions=0" \
         UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$log" \
         CLASSICSOCKET_SANITIZED=1 PYTHONPATH="$copy/Lib" \
-        "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}") || rc=$?
+        "${LIMIT[@]}" "$py" -m pytest -q -p no:cacheprovider "${PYTEST_ARGS[@]}") || rc=$?
     if ls "$log".* >/dev/null 2>&1; then
         echo "runtests: sanitizer reports:" >&2
         cat "$log".* >&2
