@@ -11,6 +11,7 @@ Lib/, so `PYTHONPATH=Lib` makes them the ones `import socket` finds.
 """
 import glob
 import os
+import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -59,7 +60,28 @@ class BuildExt(build_ext):
         # setuptools builds in place by building into build_lib and copying;
         # remember which layout was asked for before it flips `inplace`.
         self.package_layout = not self.inplace
+        if self.inplace and sys.version_info[0] == 2:
+            self.remove_untagged()
         build_ext.run(self)
+
+    def get_ext_filename(self, ext_name):
+        # Python 2.7 names extensions <name>.so, which every Python 3 also
+        # loads (and fails on: "dynamic module does not define module export
+        # function") when Lib/ is on its path.  2.7 also looks for
+        # <name>module.so, a name Python 3 never tries.
+        if sys.version_info[0] == 2:
+            return os.path.join(*ext_name.split(".")) + "module.so"
+        return build_ext.get_ext_filename(self, ext_name)
+
+    def remove_untagged(self):
+        # An untagged <name>.so left in Lib/ by an older 2.7 build would be
+        # found by 2.7 before the fresh <name>module.so, and by Python 3.
+        for ext in self.extensions:
+            stale = os.path.join(HERE, "Lib", ext.name + ".so")
+            if os.path.exists(stale):
+                self.announce("removing stale %s" % stale, 2)
+                if not self.dry_run:
+                    os.remove(stale)
 
     def copy_file(self, src, dst, *args, **kwargs):
         # In-place builds replace the module file by renaming a fresh copy

@@ -40,7 +40,42 @@ they add makefile(), a dup() that yields an independent socket object, and
 a close() after which every method fails with EBADF.  On Python 3 they also
 work as context managers; data is bytes there.
 """
-import _socket
+try:
+    import _socket
+except ImportError as _exc:
+    _socket = _exc
+
+
+def _refuse(found):
+    """Raises ImportError saying that no _socket of this project is built
+    for this interpreter.  Found: the _socket module that import gave
+    instead (another Python's build fails to load; a Python without a build
+    gives its own standard library's), or the ImportError."""
+    import sys as _sys
+    try:
+        from classicsocket import find_modules, ModulesNotFound
+    except ImportError:
+        message = ("socket.py (%s) needs the _socket extension built beside "
+                   "it for this Python: build it in the source tree with "
+                   "'%s setup.py build_ext --inplace'"
+                   % (__file__, _sys.executable or "python"))
+    else:
+        try:
+            find_modules()
+        except ModulesNotFound as exc:
+            message = str(exc)
+        else:
+            message = ("socket.py (%s) and its _socket extension do not "
+                       "load together" % (__file__,))
+    raise ImportError("%s (import _socket gave: %s)"
+                      % (message, getattr(found, "__file__", found)))
+
+
+# Ours has the hook below; the standard library's has not, and a build for
+# another Python fails to import.
+if not hasattr(_socket, "_set_socket_namespace"):
+    _refuse(_socket)
+
 from _socket import *
 
 import errno as _errno

@@ -10,7 +10,7 @@ The test module is read in place from the 2.7 interpreter's own `test`
 package (never copied into this repository).  It runs twice, each time in
 fresh 2.7 child processes: once with PYTHONPATH unset (the standard library's
 `socket` and `_socket`), once with PYTHONPATH=<lib> so that our Lib/socket.py
-and Lib/_socket.so are what `import socket` finds.  Each child checks where
+and Lib/_socketmodule.so are what `import socket` finds.  Each child checks where
 its modules came from before it imports test.test_socket, and stops with an
 error if they are not the expected ones.
 
@@ -39,9 +39,9 @@ skip so that its three tests run.
 test_support.use_resources is set to the same value (no optional resources,
 in particular no 'network') on both sides.
 
-Our 2.7 _socket.so must be in <lib> and, in a source tree, newer than the
-sources of _socket (Modules/_socket/ and Modules/common/): a stale build is
-refused rather than tested.
+Our 2.7 _socketmodule.so (older builds: _socket.so) must be in <lib> and, in
+a source tree, newer than the sources of _socket (Modules/_socket/ and
+Modules/common/): a stale build is refused rather than tested.
 
 Exit status: 0 when there is no regression and the list holds, 1 otherwise,
 2 when the run could not be made (missing interpreter, module guard failed,
@@ -460,6 +460,12 @@ def socket_sources(modules):
             if name.endswith((".c", ".h"))]
 
 
+# The 2.7 build, with the interpreter named as the project's tools find it
+# (pyenv puts no python2.7 on PATH).
+BUILD_27 = ("'$(. Tools/pyfind.sh && find_python 2.7) setup.py build_ext "
+            "--inplace' (or 'bash Tools/runtests.sh 2.7')")
+
+
 def check_build(lib):
     """Our 2.7 _socket must exist in lib and be newer than its sources."""
     candidates = [os.path.join(lib, name)
@@ -469,8 +475,8 @@ def check_build(lib):
         raise RunnerError("no socket.py in %s" % lib)
     if not built:
         raise RunnerError(
-            "no Python 2.7 build of _socket in %s: run "
-            "'python2.7 setup.py build_ext --inplace' first" % lib)
+            "no Python 2.7 build of _socket in %s: run %s first"
+            % (lib, BUILD_27))
     # In a source tree, Modules/ sits beside Lib/.
     modules = os.path.join(os.path.dirname(os.path.abspath(lib)), "Modules")
     if not os.path.isdir(modules):
@@ -480,9 +486,9 @@ def check_build(lib):
                    if os.path.getmtime(os.path.join(modules, name)) > so_time)
     if newer:
         raise RunnerError(
-            "%s is older than %s: rebuild it with 'python2.7 setup.py "
-            "build_ext --inplace' (or pass --allow-stale)" % (
-                built[0], ", ".join("Modules/" + n for n in newer)))
+            "%s is older than %s: rebuild it with %s (or pass "
+            "--allow-stale)" % (
+                built[0], ", ".join("Modules/" + n for n in newer), BUILD_27))
 
 
 def short(text, head=3, tail=10):
@@ -556,11 +562,11 @@ def main(argv=None):
                              "$CPYSUITE_PYTHON, pyenv's 2.7, python2.7)")
     parser.add_argument("--lib", default=DEFAULT_LIB,
                         help="directory holding our socket.py and 2.7 "
-                             "_socket.so (default %(default)s)")
+                             "_socketmodule.so (default %(default)s)")
     parser.add_argument("--expected", default=DEFAULT_EXPECTED,
                         help="the list of tests we cannot pass")
     parser.add_argument("--allow-stale", action="store_true",
-                        help="run even if _socket.so is older than Modules/")
+                        help="run even if the 2.7 _socket build is older than Modules/")
     parser.add_argument("--json", default=None,
                         help="write the outcomes and the verdict here")
     parser.add_argument("--stall-seconds", type=float, default=STALL_SECONDS,
