@@ -104,13 +104,18 @@ class BuildExt(build_ext):
 
 
 class BuildPy(build_py):
-    """Installs Lib/socket.py as classicsocket/socket.py."""
+    """Installs Lib/socket.py as classicsocket/socket.py, and on Python 3
+    its Python 3 layer Lib/_socket3.py beside it (2.7 cannot compile it)."""
 
     def run(self):
         build_py.run(self)
-        target = os.path.join(self.build_lib, PACKAGE, "socket.py")
-        self.mkpath(os.path.dirname(target))
-        self.copy_file(os.path.join("Lib", "socket.py"), target)
+        names = ["socket.py"]
+        if sys.version_info[0] >= 3:
+            names.append("_socket3.py")
+        for name in names:
+            target = os.path.join(self.build_lib, PACKAGE, name)
+            self.mkpath(os.path.dirname(target))
+            self.copy_file(os.path.join("Lib", name), target)
 
 
 def read(name):

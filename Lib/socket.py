@@ -1,5 +1,9 @@
-"""Socket operations, as in Python 2.x: the C module _socket plus a thin
-layer written in Python.
+"""Socket operations: the C module _socket plus a thin layer written in
+Python.  On Python 2.7 this is 2.x's module, as described below; on
+Python 3 the layer in _socket3.py (beside this file) makes it the running
+interpreter's own module (socket.socket a subclass of _socket.socket, io
+streams from makefile(), enums, socket.error is OSError), keeping the 2.x
+classes _socketobject and _fileobject importable.
 
 Functions:
 
@@ -37,8 +41,7 @@ Many more constants are defined for use with setsockopt() and getsockopt().
 
 The socket objects this module returns wrap the C type _socket.socket:
 they add makefile(), a dup() that yields an independent socket object, and
-a close() after which every method fails with EBADF.  On Python 3 they also
-work as context managers; data is bytes there.
+a close() after which every method fails with EBADF.
 """
 try:
     import _socket
@@ -206,3 +209,17 @@ def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT,
     if last_error is not None:
         raise last_error
     raise error("getaddrinfo returns an empty list")
+
+
+# On Python 3, the layer that makes this module the running interpreter's
+# own (Lib/_socket3.py, beside this file; 2.7 cannot parse it).  It runs in
+# this module's namespace, from the bytecode cache as an imported file would.
+import sys as _sys
+
+if _sys.version_info[0] >= 3:
+    import importlib.machinery as _machinery
+    import os as _os
+    _path = _os.path.join(_os.path.dirname(__file__), "_socket3.py")
+    exec(_machinery.SourceFileLoader(__name__, _path).get_code(__name__),
+         globals())
+    del _machinery, _path

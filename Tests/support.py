@@ -155,3 +155,56 @@ class Peer(object):
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate()
+
+
+def classic_socket():
+    """Our socket module as its 2.x layer: on 2.7 the module itself; on 3.x
+    (where socket.socket is Python 3's class) a namespace of the module's
+    names in which socket, SocketType, socketpair and fromfd are those of
+    the 2.x wrapper class socket._socketobject, which stays importable
+    there.  The tests of that layer run on both lines through it."""
+    import socket
+    if not PY3:
+        return socket
+    import types
+    import _socket
+    wrapper = socket._socketobject
+
+    def socketpair(family=socket.AF_UNIX, type=socket.SOCK_STREAM, proto=0):
+        one, two = _socket.socketpair(family, type, proto)
+        return wrapper(_sock=one), wrapper(_sock=two)
+
+    def fromfd(fd, family, type, proto=0):
+        return wrapper(_sock=_socket.fromfd(fd, family, type, proto))
+
+    return _ClassicView(socket, dict(socket=wrapper, SocketType=wrapper,
+                                     socketpair=socketpair, fromfd=fromfd))
+
+
+class _ClassicView(object):
+    """The module with a few names of its own (classic_socket()): reading
+    and patching (monkeypatch) any other name goes to the module itself, so
+    that a patched _socketobject or _fileobject is the one the C layer
+    takes."""
+
+    def __init__(self, module, own):
+        object.__setattr__(self, "_module", module)
+        object.__setattr__(self, "_own", own)
+
+    def __getattr__(self, name):
+        own = object.__getattribute__(self, "_own")
+        if name in own:
+            return own[name]
+        return getattr(object.__getattribute__(self, "_module"), name)
+
+    def __setattr__(self, name, value):
+        if name in self._own:
+            self._own[name] = value
+        else:
+            setattr(self._module, name, value)
+
+    def __delattr__(self, name):
+        if name in self._own:
+            del self._own[name]
+        else:
+            delattr(self._module, name)

@@ -206,6 +206,7 @@ def _install(target, with_modules=True):
                     package)
     if with_modules:
         shutil.copy(os.path.join(support.LIB, "socket.py"), package)
+        shutil.copy(os.path.join(support.LIB, "_socket3.py"), package)
         shutil.copy(_extension(), package)
     return package
 

@@ -12,6 +12,7 @@
 #include "sockobject_int.h"     /* first: Python.h sets the feature macros */
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -182,6 +183,12 @@ sockobject_fast_params(PyObject *const *argv, Py_ssize_t nargs,
     for (i = 0; i < nargs; i++) {
         if (!cs_fast_int(argv[i], &value[i]))
             return 0;
+#if CS_PY3
+        /* Python 3's socket() takes -1 for "the default" (or, with a
+         * fileno, "ask the descriptor": never on this path) */
+        if (value[i] == -1)
+            value[i] = i == 0 ? AF_INET : i == 1 ? SOCK_STREAM : 0;
+#endif
     }
     params[0] = value[0];
     params[1] = value[1];
@@ -201,17 +208,83 @@ sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)s;
 }
 
+#if CS_PY3
+/* Python 3's socket(family=-1, type=-1, proto=-1, fileno=None): with a
+ * fileno, the object takes that descriptor over, and a parameter left at
+ * -1 is read from it (SO_DOMAIN, SO_TYPE, SO_PROTOCOL); without one, -1
+ * stands for AF_INET, SOCK_STREAM and 0.  Sets *fd (the descriptor, or -1
+ * when a new socket is to be made) and params[]; 0, or -1 with an
+ * exception set. */
+static int
+parse_init_py3(PyObject *args, PyObject *kwds, int params[3], int *fd)
+{
+    static char *keywords[] = {"family", "type", "proto", "fileno", NULL};
+    static const int defaults[3] = {AF_INET, SOCK_STREAM, 0};
+    static const int options[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
+    PyObject *fileno = Py_None;
+    long value;
+    int i;
+
+    params[0] = params[1] = params[2] = -1;
+    *fd = -1;
+    if (!(cs_no_keywords_dict(kwds)
+          && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
+                                    PyTuple_GET_SIZE(args), params))
+        && !PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", keywords,
+                                        &params[0], &params[1], &params[2],
+                                        &fileno))
+        return -1;
+    if (fileno == Py_None) {
+        for (i = 0; i < 3; i++) {
+            if (params[i] == -1)
+                params[i] = defaults[i];
+        }
+        return 0;
+    }
+    value = PyLong_AsLong(fileno);
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    if (value < 0) {
+        PyErr_SetString(PyExc_ValueError, "negative file descriptor");
+        return -1;
+    }
+    if (value > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "file descriptor out of range");
+        return -1;
+    }
+    for (i = 0; i < 3; i++) {
+        int got;
+        socklen_t len = sizeof(got);
+
+        if (params[i] != -1)
+            continue;
+        if (getsockopt((int)value, SOL_SOCKET, options[i], &got, &len) < 0) {
+            sockerr_code(errno);
+            return -1;
+        }
+        params[i] = got;
+    }
+    *fd = (int)value;
+    return 0;
+}
+#endif
+
 static int
 sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"family", "type", "proto", NULL};
     sockobject *s = (sockobject *)self;
     int params[3] = {AF_INET, SOCK_STREAM, 0};
     int family;
     int type;
     int proto;
-    int fd;
+    int fd = -1;
     int old;
+
+#if CS_PY3
+    if (parse_init_py3(args, kwds, params, &fd) < 0)
+        return -1;
+#else
+    static char *keywords[] = {"family", "type", "proto", NULL};
 
     if (!(cs_no_keywords_dict(kwds)
           && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
@@ -219,10 +292,22 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
         && !PyArg_ParseTupleAndKeywords(args, kwds, "|iii:socket", keywords,
                                         &params[0], &params[1], &params[2]))
         return -1;
+#endif
     family = params[0];
     type = params[1];
     proto = params[2];
-    fd = fdutil_socket(family, type, proto, default_timeout >= 0);
+    if (fd != -1) {
+        /* a descriptor handed over: it takes the default timeout's mode */
+        int err = fdutil_set_nonblock(fd, default_timeout >= 0);
+
+        if (err < 0) {
+            sockerr_code(-err);
+            return -1;
+        }
+    }
+    else {
+        fd = fdutil_socket(family, type, proto, default_timeout >= 0);
+    }
     if (fd < 0) {
         sockerr_code(-fd);
         return -1;
@@ -318,6 +403,29 @@ sockobject_fileno(PyObject *self, PyObject *unused)
     return cs_int_from_long(((sockobject *)self)->sock_fd);
 }
 
+#if CS_PY3
+/* Python 3's detach(): the object lets go of its descriptor. */
+static const char sockobject_detach_doc[] =
+"detach() -> file descriptor\n\
+\n\
+Close the socket object without closing its descriptor, and return the\n\
+descriptor (-1 if already closed).";
+
+static PyObject *
+sockobject_detach(PyObject *self, PyObject *unused)
+{
+    sockobject *s = (sockobject *)self;
+    int fd = s->sock_fd;
+
+    (void)unused;
+    s->sock_fd = -1;
+    return cs_int_from_long(fd);
+}
+
+#define SOCKOBJECT_DETACH_METHODDEF \
+    {"detach", sockobject_detach, METH_NOARGS, sockobject_detach_doc},
+#endif
+
 /* ---- addresses ------------------------------------------------------------ */
 
 struct accept_ctx {
@@ -340,6 +448,51 @@ accept_impl(sockobject *s, void *data)
     ctx->fd = fd;
     return 0;
 }
+
+#if CS_PY3
+/* Python 3's _accept(): the new descriptor, for the Python layer's socket
+ * class to wrap. */
+static const char sockobject_accept_fd_doc[] =
+"_accept() -> (integer, address info)\n\
+\n\
+Wait for an incoming connection.  Return the new connection's file\n\
+descriptor (close-on-exec, blocking) and the address of the client.";
+
+static PyObject *
+sockobject_accept_fd(PyObject *self, PyObject *unused)
+{
+    sockobject *s = (sockobject *)self;
+    struct accept_ctx ctx;
+    PyObject *addr;
+    PyObject *fd;
+    PyObject *result;
+
+    (void)unused;
+    memset(&ctx.addr, 0, sizeof(ctx.addr));
+    ctx.nonblock = 0;
+    ctx.fd = -1;
+    if (sockcall_run(s, SOCK_WANT_READ, accept_impl, &ctx) < 0)
+        return NULL;
+    if (ctx.len > sizeof(ctx.addr))
+        ctx.len = sizeof(ctx.addr);
+    addr = sockaddr_build(&ctx.addr.sa, ctx.len);
+    fd = addr == NULL ? NULL : cs_int_from_long(ctx.fd);
+    if (fd == NULL) {
+        Py_XDECREF(addr);
+        fdutil_close(ctx.fd);
+        return NULL;
+    }
+    result = PyTuple_Pack(2, fd, addr);
+    Py_DECREF(fd);
+    Py_DECREF(addr);
+    if (result == NULL)
+        fdutil_close(ctx.fd);
+    return result;
+}
+
+#define SOCKOBJECT_ACCEPT_FD_METHODDEF \
+    {"_accept", sockobject_accept_fd, METH_NOARGS, sockobject_accept_fd_doc},
+#endif
 
 const char sockobject_accept_doc[] =
 "accept() -> (socket object, address info)\n\
@@ -625,6 +778,10 @@ static PyMethodDef sock_methods[] = {
     SOCKOPT_SETSOCKOPT_METHODDEF
     SOCKOBJECT_SETTIMEOUT_METHODDEF
     SOCKOBJECT_SHUTDOWN_METHODDEF
+#if CS_PY3
+    SOCKOBJECT_ACCEPT_FD_METHODDEF
+    SOCKOBJECT_DETACH_METHODDEF
+#endif
     {NULL, NULL, 0, NULL}
 };
 
