@@ -354,18 +354,6 @@ def _wait_writable(fd):
         selector.register(fd, _selectors.EVENT_WRITE)
         selector.select()
 
-def dup(fd):
-    """dup(integer) -> integer
-
-    A new (non-inheritable) descriptor for the same socket."""
-    return _os.dup(fd)
-
-def close(fd):
-    """close(integer)
-
-    Close a socket's descriptor."""
-    _os.close(fd)
-
 def fromfd(fd, family, type, proto=0):
     """fromfd(fd, family, type[, proto]) -> socket object
 
@@ -543,6 +531,35 @@ if _sys.version_info < (3, 11):
                           source_address=None):
         return _create_connection(address, timeout, source_address)
     create_connection.__doc__ = _create_connection.__doc__
+
+if _sys.version_info >= (3, 9):
+    import array as _array
+
+    def send_fds(sock, buffers, fds, flags=0, address=None):
+        """send_fds(sock, buffers, fds[, flags[, address]]) -> integer
+
+        Send the list of descriptors fds with the data of buffers over the
+        AF_UNIX socket sock (SCM_RIGHTS)."""
+        return sock.sendmsg(buffers, [(SOL_SOCKET, SCM_RIGHTS,
+                                       _array.array("i", fds))],
+                            flags, address)
+
+    def recv_fds(sock, bufsize, maxfds, flags=0):
+        """recv_fds(sock, bufsize, maxfds[, flags]) -> (data, list of fds,
+        msg_flags, address)
+
+        Receive up to bufsize bytes of data and up to maxfds descriptors
+        (SCM_RIGHTS) from the AF_UNIX socket sock."""
+        fds = _array.array("i")
+        data, ancdata, msg_flags, address = sock.recvmsg(
+            bufsize, CMSG_LEN(maxfds * fds.itemsize), flags)
+        for level, kind, item in ancdata:
+            if level == SOL_SOCKET and kind == SCM_RIGHTS:
+                fds.frombytes(item[:len(item) - len(item) % fds.itemsize])
+        return data, list(fds), msg_flags, address
+
+    __all__.extend(["send_fds", "recv_fds"])
+
 
 def has_dualstack_ipv6():
     """Whether this platform's TCP sockets can take IPv4 and IPv6

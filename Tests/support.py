@@ -177,34 +177,26 @@ def classic_socket():
     def fromfd(fd, family, type, proto=0):
         return wrapper(_sock=_socket.fromfd(fd, family, type, proto))
 
-    return _ClassicView(socket, dict(socket=wrapper, SocketType=wrapper,
-                                     socketpair=socketpair, fromfd=fromfd))
+    own = dict(socket=wrapper, SocketType=wrapper, socketpair=socketpair,
+               fromfd=fromfd)
 
-
-class _ClassicView(object):
-    """The module with a few names of its own (classic_socket()): reading
-    and patching (monkeypatch) any other name goes to the module itself, so
-    that a patched _socketobject or _fileobject is the one the C layer
-    takes."""
-
-    def __init__(self, module, own):
-        object.__setattr__(self, "_module", module)
-        object.__setattr__(self, "_own", own)
-
-    def __getattr__(self, name):
-        own = object.__getattribute__(self, "_own")
-        if name in own:
+    def own_name(name):
+        def get(self):
             return own[name]
-        return getattr(object.__getattribute__(self, "_module"), name)
 
-    def __setattr__(self, name, value):
-        if name in self._own:
-            self._own[name] = value
-        else:
-            setattr(self._module, name, value)
+        def put(self, value):
+            own[name] = value
 
-    def __delattr__(self, name):
-        if name in self._own:
-            del self._own[name]
-        else:
-            delattr(self._module, name)
+        def drop(self):
+            del own[name]
+        return property(get, put, drop)
+
+    # The view's instance dict is the module's own, so that reading and
+    # patching (monkeypatch) any other name is reading and patching the
+    # module (a patched _socketobject or _fileobject is the one the C layer
+    # takes); its own names are data descriptors, which come first.
+    names = dict((name, own_name(name)) for name in own)
+    names["_module"] = socket
+    view = type("ClassicSocket", (object,), names)()
+    view.__dict__ = socket.__dict__
+    return view

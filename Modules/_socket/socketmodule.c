@@ -7,6 +7,7 @@
 #include "inetconv.h"
 #include "resolver.h"
 #include "sockerr.h"
+#include "sockmsg.h"
 #include "sockobject.h"
 #include "sockwrap.h"
 
@@ -20,6 +21,11 @@ static PyMethodDef socket_functions[] = {
     SOCKOBJECT_SOCKETPAIR_METHODDEF
     SOCKOBJECT_GETDEFAULTTIMEOUT_METHODDEF
     SOCKOBJECT_SETDEFAULTTIMEOUT_METHODDEF
+    SOCKOBJECT_CLOSE_FD_METHODDEF
+    SOCKOBJECT_DUP_FD_METHODDEF
+    /* sockmsg.c (Python 3 only) */
+    SOCKMSG_CMSG_LEN_METHODDEF
+    SOCKMSG_CMSG_SPACE_METHODDEF
     /* resolver.c */
     RESOLVER_GETHOSTBYNAME_METHODDEF
     RESOLVER_GETHOSTBYNAME_EX_METHODDEF

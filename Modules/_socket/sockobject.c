@@ -25,6 +25,7 @@
 #include "sockcall.h"
 #include "sockerr.h"
 #include "sockio.h"
+#include "sockmsg.h"
 #include "sockopt.h"
 
 /* Default timeout for new sockets, set by setdefaulttimeout(). */
@@ -426,6 +427,69 @@ sockobject_detach(PyObject *self, PyObject *unused)
     {"detach", sockobject_detach, METH_NOARGS, sockobject_detach_doc},
 #endif
 
+#if CS_PY3
+/* A descriptor argument of close(fd)/dup(fd): 0, or -1 with an exception
+ * set. */
+static int
+fd_arg(PyObject *arg, int *fd)
+{
+    long value = PyLong_AsLong(arg);
+
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    if (value < 0 || value > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "file descriptor out of range");
+        return -1;
+    }
+    *fd = (int)value;
+    return 0;
+}
+
+const char sockobject_close_fd_doc[] =
+"close(integer)\n\
+\n\
+Close a socket's file descriptor.";
+
+PyObject *
+sockobject_close_fd(PyObject *self, PyObject *arg)
+{
+    int fd;
+    int err;
+
+    (void)self;
+    if (fd_arg(arg, &fd) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    err = fdutil_close(fd);
+    Py_END_ALLOW_THREADS
+    /* a reset connection's descriptor is closed all the same (Python 3
+     * ignores it too) */
+    if (err < 0 && err != -ECONNRESET)
+        return sockerr_code(-err);
+    Py_RETURN_NONE;
+}
+
+const char sockobject_dup_fd_doc[] =
+"dup(integer) -> integer\n\
+\n\
+Duplicate a socket's file descriptor; the copy is not inheritable.";
+
+PyObject *
+sockobject_dup_fd(PyObject *self, PyObject *arg)
+{
+    int fd;
+    int copy;
+
+    (void)self;
+    if (fd_arg(arg, &fd) < 0)
+        return NULL;
+    copy = fdutil_dup_cloexec(fd);
+    if (copy < 0)
+        return sockerr_code(-copy);
+    return cs_int_from_long(copy);
+}
+#endif
+
 /* ---- addresses ------------------------------------------------------------ */
 
 struct accept_ctx {
@@ -781,6 +845,9 @@ static PyMethodDef sock_methods[] = {
 #if CS_PY3
     SOCKOBJECT_ACCEPT_FD_METHODDEF
     SOCKOBJECT_DETACH_METHODDEF
+    SOCKMSG_SENDMSG_METHODDEF
+    SOCKMSG_RECVMSG_METHODDEF
+    SOCKMSG_RECVMSG_INTO_METHODDEF
 #endif
     {NULL, NULL, 0, NULL}
 };
