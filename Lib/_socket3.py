@@ -25,6 +25,9 @@ if _sys.version_info >= (3, 10):
 
 _ssocket = SocketType = _socket.socket
 
+_LOCALHOST = '127.0.0.1'
+_LOCALHOST_V6 = '::1'
+
 _IntEnum._convert_(
     'AddressFamily', __name__,
     lambda name: name.isupper() and name.startswith('AF_'))
@@ -370,6 +373,50 @@ def socketpair(family=None, type=SOCK_STREAM, proto=0):
     a = socket(family, type, proto, a.detach())
     b = socket(family, type, proto, b.detach())
     return a, b
+
+def _fallback_socketpair(family=AF_INET, type=SOCK_STREAM, proto=0):
+    """socketpair() over loopback TCP (Python 3's fallback for systems
+    without AF_UNIX pairs; kept for its tests): a listener on an ephemeral
+    port accepts one connection, checked to be the one made here."""
+    if family == AF_INET:
+        host = _LOCALHOST
+    elif family == AF_INET6:
+        host = _LOCALHOST_V6
+    else:
+        raise ValueError("Only AF_INET and AF_INET6 socket address families "
+                         "are supported")
+    if type != SOCK_STREAM:
+        raise ValueError("Only SOCK_STREAM socket type is supported")
+    if proto != 0:
+        raise ValueError("Only protocol zero is supported")
+    listener = socket(family, type, proto)
+    try:
+        listener.bind((host, 0))
+        listener.listen()
+        addr, port = listener.getsockname()[:2]
+        client = socket(family, type, proto)
+        try:
+            client.setblocking(False)
+            try:
+                client.connect((addr, port))
+            except (BlockingIOError, InterruptedError):
+                pass
+            client.setblocking(True)
+            server, _ = listener.accept()
+        except:  # noqa: E722 (closed whatever the exception)
+            client.close()
+            raise
+    finally:
+        listener.close()
+    # Another process could have connected first: the accepted socket must
+    # be the other end of ours.
+    if (server.getsockname() != client.getpeername()
+            or server.getpeername() != client.getsockname()):
+        server.close()
+        client.close()
+        raise ConnectionError("Unexpected peer connection")
+    return server, client
+
 
 _blocking_errnos = {_errno.EAGAIN, _errno.EWOULDBLOCK}
 

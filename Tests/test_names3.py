@@ -19,16 +19,10 @@ if not support.PY3:
 import _socket  # noqa: E402
 import socket  # noqa: E402
 
-# Not done yet: the constants of the CAN, ALG, J1939, VSOCK and UDP-Lite
-# protocols, and the functions below.
-MISSING_PREFIXES = ("CAN_", "ALG_", "J1939_", "VMADDR_", "UDPLITE_",
-                    "ETHERTYPE_")
-MISSING_NAMES = {
-    "VM_SOCKETS_INVALID_VERSION", "IOCTL_VM_SOCKETS_GET_LOCAL_CID",
-    "ETH_P_ALL",
-    "if_nameindex", "if_nametoindex", "if_indextoname", "sethostname",
-    "sendmsg_afalg",
-}
+# Not done yet: the constants of the CAN, ALG, J1939 and UDP-Lite protocols
+# (and 3.13's Ethernet ones), and AF_ALG's sendmsg_afalg().
+MISSING_PREFIXES = ("CAN_", "ALG_", "J1939_", "UDPLITE_", "ETHERTYPE_")
+MISSING_NAMES = {"ETH_P_ALL", "sendmsg_afalg"}
 
 STDLIB_NAMES = r"""
 import json, socket, _socket

@@ -402,3 +402,43 @@ def test_all_names_exist():
                  "socketpair", "getfqdn", "create_connection", "dup",
                  "close"):
         assert name in dir(socket), name
+
+
+def test_interface_names_and_indexes():
+    pairs = socket.if_nameindex()
+    assert pairs
+    for index, name in pairs:
+        assert type(index) is int and index > 0 and type(name) is str
+        assert socket.if_nametoindex(name) == index
+        assert socket.if_nametoindex(name.encode()) == index
+        assert socket.if_indextoname(index) == name
+    assert "lo" in [name for _index, name in pairs]
+    with pytest.raises(OSError):
+        socket.if_nametoindex("_no_such_if_")
+    with pytest.raises(OSError):
+        socket.if_indextoname(0)
+    with pytest.raises(TypeError):
+        socket.if_indextoname("lo")
+    with pytest.raises(TypeError):
+        socket.if_nametoindex(0)
+
+
+def test_sethostname_arguments():
+    # Setting the name it has changes nothing for the other programs on
+    # this machine; without the privilege it is EPERM.
+    name = socket.gethostname()
+    try:
+        socket.sethostname(name)
+    except OSError as exc:
+        assert exc.errno == errno.EPERM
+    assert socket.gethostname() == name
+    with pytest.raises(TypeError):
+        socket.sethostname(5)
+
+
+def test_vsock_constants():
+    assert socket.AF_VSOCK == 40
+    assert socket.VMADDR_CID_ANY == socket.VMADDR_PORT_ANY == 0xFFFFFFFF
+    assert socket.VMADDR_CID_HOST == 2
+    assert socket.VM_SOCKETS_INVALID_VERSION == 0xFFFFFFFF
+    assert socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID == 0x7B9

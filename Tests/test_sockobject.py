@@ -103,9 +103,11 @@ def test_defaults():
         assert s.gettimeout() is None
         assert cloexec(s)
         assert not nonblocking(s)
-        assert repr(s) == ("<socket object, fd=%d, family=%d, type=%d, "
-                           "protocol=0>" % (s.fileno(), _socket.AF_INET,
-                                            _socket.SOCK_STREAM))
+        # each line's own wording: 'proto=' on 3.x, 'protocol=' on 2.7
+        text = "<socket object, fd=%d, family=%d, type=%d, " + (
+            "proto=0>" if support.PY3 else "protocol=0>")
+        assert repr(s) == text % (s.fileno(), _socket.AF_INET,
+                                  _socket.SOCK_STREAM)
     finally:
         s.close()
 

@@ -18,9 +18,11 @@
 #include "sockaddr.h"
 #include "sockcall.h"
 
-/* The largest length CMSG_LEN()/CMSG_SPACE() take: their results must fit
- * a socklen_t (cmsg_len is compared with msg_controllen, a socklen_t). */
-#define CMSG_ARG_MAX ((size_t)UINT_MAX - CMSG_SPACE(0) - sizeof(size_t))
+/* The largest CMSG_LEN()/CMSG_SPACE() result (and ancillary buffer) taken,
+ * as in Python 3: what an int holds, so that the sizes fit msg_controllen
+ * and cmsg_len on every platform. */
+#define CMSG_RESULT_MAX ((size_t)INT_MAX)
+#define CMSG_ARG_MAX (CMSG_RESULT_MAX - CMSG_SPACE(0))
 
 struct msg_ctx {
     struct msghdr msg;
@@ -165,7 +167,8 @@ build_control(PyObject *obj, void **control, size_t *size)
             goto done;
         }
         if ((size_t)views[i].len > CMSG_ARG_MAX
-            || total > (size_t)UINT_MAX - CMSG_SPACE((size_t)views[i].len)) {
+            || CMSG_SPACE((size_t)views[i].len) > CMSG_RESULT_MAX
+            || total > CMSG_RESULT_MAX - CMSG_SPACE((size_t)views[i].len)) {
             PyErr_SetString(PyExc_OverflowError,
                             "ancillary data does not fit in a message");
             n = i + 1;
@@ -307,7 +310,7 @@ receive_msg(sockobject *s, struct iovec *iov, Py_ssize_t count,
                         "negative ancillary buffer size in recvmsg()");
         return NULL;
     }
-    if ((size_t)ancbufsize > (size_t)UINT_MAX) {
+    if ((size_t)ancbufsize > CMSG_RESULT_MAX) {
         PyErr_SetString(PyExc_OverflowError,
                         "ancillary buffer size too large");
         return NULL;
@@ -432,13 +435,17 @@ sockmsg_recvmsg_into(PyObject *self, PyObject *args)
 /* The length argument of CMSG_LEN()/CMSG_SPACE(): 0 or -1 with an
  * exception set. */
 static int
-cmsg_arg(PyObject *arg, const char *name, size_t *out)
+cmsg_arg(PyObject *arg, const char *name, int space, size_t *out)
 {
     Py_ssize_t length = PyNumber_AsSsize_t(arg, PyExc_OverflowError);
 
     if (length == -1 && PyErr_Occurred())
         return -1;
-    if (length < 0 || (size_t)length > CMSG_ARG_MAX) {
+    /* CMSG_SPACE's bound leaves room for the padding of any length, as
+     * Python 3's does */
+    if (length < 0
+        || (size_t)length > CMSG_RESULT_MAX - (space ? CMSG_SPACE(1)
+                                                    : CMSG_LEN(0))) {
         PyErr_Format(PyExc_OverflowError, "%s() argument out of range", name);
         return -1;
     }
@@ -457,7 +464,7 @@ sockmsg_cmsg_len(PyObject *self, PyObject *arg)
     size_t length;
 
     (void)self;
-    if (cmsg_arg(arg, "CMSG_LEN", &length) < 0)
+    if (cmsg_arg(arg, "CMSG_LEN", 0, &length) < 0)
         return NULL;
     return PyLong_FromSize_t(CMSG_LEN(length));
 }
@@ -474,7 +481,7 @@ sockmsg_cmsg_space(PyObject *self, PyObject *arg)
     size_t length;
 
     (void)self;
-    if (cmsg_arg(arg, "CMSG_SPACE", &length) < 0)
+    if (cmsg_arg(arg, "CMSG_SPACE", 1, &length) < 0)
         return NULL;
     return PyLong_FromSize_t(CMSG_SPACE(length));
 }

@@ -242,6 +242,18 @@ parse_init_py3(PyObject *args, PyObject *kwds, int params[3], int *fd)
         }
         return 0;
     }
+    /* a float is refused, as Python 3 refuses it (its messages) */
+    if (PyFloat_Check(fileno)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "integer argument expected, got float");
+        return -1;
+    }
+    if (!PyLong_Check(fileno)) {
+        PyErr_Format(PyExc_TypeError,
+                     "an integer is required (got type %.200s)",
+                     Py_TYPE(fileno)->tp_name);
+        return -1;
+    }
     value = PyLong_AsLong(fileno);
     if (value == -1 && PyErr_Occurred())
         return -1;
@@ -280,6 +292,7 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
     int proto;
     int fd = -1;
     int old;
+    cs_timeout_t timeout = default_timeout;
 
 #if CS_PY3
     if (parse_init_py3(args, kwds, params, &fd) < 0)
@@ -297,9 +310,16 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
     family = params[0];
     type = params[1];
     proto = params[2];
+#if CS_PY3
+    /* Python 3 keeps the type without SOCK_NONBLOCK and SOCK_CLOEXEC (its
+     * descriptors are close-on-exec anyway), and SOCK_NONBLOCK makes the
+     * socket non-blocking: timeout 0.0. */
+    timeout = (type & SOCK_NONBLOCK) ? 0 : default_timeout;
+    type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+#endif
     if (fd != -1) {
         /* a descriptor handed over: it takes the default timeout's mode */
-        int err = fdutil_set_nonblock(fd, default_timeout >= 0);
+        int err = fdutil_set_nonblock(fd, timeout >= 0);
 
         if (err < 0) {
             sockerr_code(-err);
@@ -307,7 +327,7 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
         }
     }
     else {
-        fd = fdutil_socket(family, type, proto, default_timeout >= 0);
+        fd = fdutil_socket(family, type, proto, timeout >= 0);
     }
     if (fd < 0) {
         sockerr_code(-fd);
@@ -316,7 +336,7 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
     /* __init__ may run again on a live object: the new socket replaces
      * the old one, which is closed rather than leaked. */
     old = s->sock_fd;
-    init_fields(s, fd, family, type, proto, default_timeout);
+    init_fields(s, fd, family, type, proto, timeout);
     if (old != -1)
         sockcall_close(old);
     return 0;
@@ -347,7 +367,11 @@ sock_repr(PyObject *self)
     char text[128];
 
     snprintf(text, sizeof(text),
+#if CS_PY3
+             "<socket object, fd=%d, family=%d, type=%d, proto=%d>",
+#else
              "<socket object, fd=%d, family=%d, type=%d, protocol=%d>",
+#endif
              s->sock_fd, s->sock_family, s->sock_type, s->sock_proto);
     return cs_native_str(text);
 }
@@ -368,7 +392,22 @@ sockobject_close(PyObject *self, PyObject *unused)
     (void)unused;
     if (fd != -1) {
         s->sock_fd = -1;
+#if CS_PY3
+        /* Python 3 reports a failed close(2) (EBADF: the descriptor was
+         * closed behind the object's back), except ECONNRESET; 2.7 ignores
+         * every error. */
+        {
+            int err;
+
+            Py_BEGIN_ALLOW_THREADS
+            err = fdutil_close(fd);
+            Py_END_ALLOW_THREADS
+            if (err < 0 && err != -ECONNRESET)
+                return sockerr_code(-err);
+        }
+#else
         sockcall_close(fd);
+#endif
     }
     Py_RETURN_NONE;
 }
@@ -437,7 +476,8 @@ fd_arg(PyObject *arg, int *fd)
 
     if (value == -1 && PyErr_Occurred())
         return -1;
-    if (value < 0 || value > INT_MAX) {
+    /* a negative one goes to the system call, which says EBADF */
+    if (value < INT_MIN || value > INT_MAX) {
         PyErr_SetString(PyExc_OverflowError, "file descriptor out of range");
         return -1;
     }
