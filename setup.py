@@ -13,6 +13,7 @@ Lib/, so `PYTHONPATH=Lib` makes them the ones `import socket` finds.
 import glob
 import os
 import subprocess
+import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -107,7 +108,28 @@ class BuildExt(build_ext):
         for ext in self.extensions:
             if ext.name == "_socket":
                 add_openssl(ext)
+        if self.inplace and sys.version_info[0] == 2:
+            self.remove_untagged()
         build_ext.run(self)
+
+    def get_ext_filename(self, ext_name):
+        # Python 2.7 names extensions <name>.so, which every Python 3 also
+        # loads (and fails on: "dynamic module does not define module export
+        # function") when Lib/ is on its path.  2.7 also looks for
+        # <name>module.so, a name Python 3 never tries.
+        if sys.version_info[0] == 2:
+            return os.path.join(*ext_name.split(".")) + "module.so"
+        return build_ext.get_ext_filename(self, ext_name)
+
+    def remove_untagged(self):
+        # An untagged <name>.so left in Lib/ by an older 2.7 build would be
+        # found by 2.7 before the fresh <name>module.so, and by Python 3.
+        for ext in self.extensions:
+            stale = os.path.join(HERE, "Lib", ext.name + ".so")
+            if os.path.exists(stale):
+                self.announce("removing stale %s" % stale, 2)
+                if not self.dry_run:
+                    os.remove(stale)
 
     def copy_file(self, src, dst, *args, **kwargs):
         # In-place builds replace the module file by renaming a fresh copy
@@ -130,13 +152,18 @@ class BuildExt(build_ext):
 
 
 class BuildPy(build_py):
-    """Installs Lib/socket.py as classicsocket/socket.py."""
+    """Installs Lib/socket.py as classicsocket/socket.py, and on Python 3
+    its Python 3 layer Lib/_socket3.py beside it (2.7 cannot compile it)."""
 
     def run(self):
         build_py.run(self)
-        target = os.path.join(self.build_lib, PACKAGE, "socket.py")
-        self.mkpath(os.path.dirname(target))
-        self.copy_file(os.path.join("Lib", "socket.py"), target)
+        names = ["socket.py"]
+        if sys.version_info[0] >= 3:
+            names.append("_socket3.py")
+        for name in names:
+            target = os.path.join(self.build_lib, PACKAGE, name)
+            self.mkpath(os.path.dirname(target))
+            self.copy_file(os.path.join("Lib", name), target)
 
 
 def read(name):

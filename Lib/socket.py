@@ -1,5 +1,9 @@
-"""Socket operations, as in Python 2.x: the C module _socket plus a thin
-layer written in Python.
+"""Socket operations: the C module _socket plus a thin layer written in
+Python.  On Python 2.7 this is 2.x's module, as described below; on
+Python 3 the layer in _socket3.py (beside this file) makes it the running
+interpreter's own module (socket.socket a subclass of _socket.socket, io
+streams from makefile(), enums, socket.error is OSError), keeping the 2.x
+classes _socketobject and _fileobject importable.
 
 Functions:
 
@@ -40,34 +44,57 @@ Many more constants are defined for use with setsockopt() and getsockopt().
 
 The socket objects this module returns wrap the C type _socket.socket:
 they add makefile(), a dup() that yields an independent socket object, and
-a close() after which every method fails with EBADF.  On Python 3 they also
-work as context managers; data is bytes there.
+a close() after which every method fails with EBADF.
 """
-import _socket
+try:
+    import _socket
+except ImportError as _exc:
+    _socket = _exc
 
-if not hasattr(_socket, "_socketobject"):
-    # `import _socket` found the interpreter's own module, not this
-    # package's: an interpreter with _socket built in (Debian's
-    # python3.x-dbg, for one) never looks for it on sys.path.
-    def _not_ours(module):
-        import sys
-        here = __file__.rsplit("/", 1)[0] if "/" in __file__ else "."
-        if module.__name__ in sys.builtin_module_names:
-            how = ("this interpreter's _socket is built in, and a built-in "
-                   "module cannot be replaced through PYTHONPATH")
-        else:
-            how = ("_socket is %s, not classicsocket's"
-                   % getattr(module, "__file__", module))
-        return ImportError(
+
+def _refuse(found):
+    """Raises ImportError saying that no _socket of this project is built
+    for this interpreter.  Found: the _socket module that import gave
+    instead (another Python's build fails to load; a Python without a build
+    gives its own standard library's), or the ImportError."""
+    import sys as _sys
+    if getattr(found, "__name__", None) in _sys.builtin_module_names:
+        # An interpreter with _socket built in (Debian's python3.x-dbg, for
+        # one) never looks for it on sys.path.
+        raise ImportError(
             "classicsocket's socket.py (%s) needs classicsocket's _socket: "
-            "%s.  Run the program with the launcher, which loads its "
-            "_socket in place of the built-in one: '%s -m classicsocket "
-            "script.py' (or -c, -m), with %s on PYTHONPATH or classicsocket "
-            "installed, after building for this interpreter ('%s setup.py "
-            "build_ext --inplace')."
-            % (__file__, how, sys.executable or "python", here,
-               sys.executable or "python"))
-    raise _not_ours(_socket)
+            "this interpreter's _socket is built in, and a built-in module "
+            "cannot be replaced through PYTHONPATH.  Run the program with the "
+            "launcher, which loads its _socket in place of the built-in one: "
+            "'%s -m classicsocket script.py' (or -c, -m), with %s on "
+            "PYTHONPATH or classicsocket installed, after building for this "
+            "interpreter ('%s setup.py build_ext --inplace')."
+            % (__file__, _sys.executable or "python",
+               __file__.rsplit("/", 1)[0] if "/" in __file__ else ".",
+               _sys.executable or "python"))
+    try:
+        from classicsocket import find_modules, ModulesNotFound
+    except ImportError:
+        message = ("socket.py (%s) needs the _socket extension built beside "
+                   "it for this Python: build it in the source tree with "
+                   "'%s setup.py build_ext --inplace'"
+                   % (__file__, _sys.executable or "python"))
+    else:
+        try:
+            find_modules()
+        except ModulesNotFound as exc:
+            message = str(exc)
+        else:
+            message = ("socket.py (%s) and its _socket extension do not "
+                       "load together" % (__file__,))
+    raise ImportError("%s (import _socket gave: %s)"
+                      % (message, getattr(found, "__file__", found)))
+
+
+# Ours has the hook below; the standard library's has not, and a build for
+# another Python fails to import.
+if not hasattr(_socket, "_set_socket_namespace"):
+    _refuse(_socket)
 
 from _socket import *
 
@@ -212,3 +239,17 @@ def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT,
     if last_error is not None:
         raise last_error
     raise error("getaddrinfo returns an empty list")
+
+
+# On Python 3, the layer that makes this module the running interpreter's
+# own (Lib/_socket3.py, beside this file; 2.7 cannot parse it).  It runs in
+# this module's namespace, from the bytecode cache as an imported file would.
+import sys as _sys
+
+if _sys.version_info[0] >= 3:
+    import importlib.machinery as _machinery
+    import os as _os
+    _path = _os.path.join(_os.path.dirname(__file__), "_socket3.py")
+    exec(_machinery.SourceFileLoader(__name__, _path).get_code(__name__),
+         globals())
+    del _machinery, _path

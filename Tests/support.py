@@ -155,3 +155,48 @@ class Peer(object):
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.communicate()
+
+
+def classic_socket():
+    """Our socket module as its 2.x layer: on 2.7 the module itself; on 3.x
+    (where socket.socket is Python 3's class) a namespace of the module's
+    names in which socket, SocketType, socketpair and fromfd are those of
+    the 2.x wrapper class socket._socketobject, which stays importable
+    there.  The tests of that layer run on both lines through it."""
+    import socket
+    if not PY3:
+        return socket
+    import types
+    import _socket
+    wrapper = socket._socketobject
+
+    def socketpair(family=socket.AF_UNIX, type=socket.SOCK_STREAM, proto=0):
+        one, two = _socket.socketpair(family, type, proto)
+        return wrapper(_sock=one), wrapper(_sock=two)
+
+    def fromfd(fd, family, type, proto=0):
+        return wrapper(_sock=_socket.fromfd(fd, family, type, proto))
+
+    own = dict(socket=wrapper, SocketType=wrapper, socketpair=socketpair,
+               fromfd=fromfd)
+
+    def own_name(name):
+        def get(self):
+            return own[name]
+
+        def put(self, value):
+            own[name] = value
+
+        def drop(self):
+            del own[name]
+        return property(get, put, drop)
+
+    # The view's instance dict is the module's own, so that reading and
+    # patching (monkeypatch) any other name is reading and patching the
+    # module (a patched _socketobject or _fileobject is the one the C layer
+    # takes); its own names are data descriptors, which come first.
+    names = dict((name, own_name(name)) for name in own)
+    names["_module"] = socket
+    view = type("ClassicSocket", (object,), names)()
+    view.__dict__ = socket.__dict__
+    return view

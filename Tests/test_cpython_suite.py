@@ -1,4 +1,5 @@
-"""CPython 2.7's own test_socket, run on our socket and _socket.
+"""CPython's own test_socket (2.7's, and each Python 3's), run on our socket
+and _socket.
 
 The work is done by Tools/run_cpython_test_socket.py, on CPython 2.7 whatever
 interpreter runs pytest: it runs the interpreter's test_socket in place with
@@ -137,3 +138,24 @@ def test_verdict_rules():
     assert verdict["listed_passing"] == [MODULE + "A.surprise"]
     assert verdict["listed_missing"] == [(MODULE + "A.gone",
                                           "not in the suite")]
+
+
+@sanitized
+@pytest.mark.skipif(sys.version_info[0] < 3,
+                    reason="the 2.7 suite is the test above")
+def test_the_interpreters_own_test_socket_passes_with_our_modules():
+    """The running Python 3's own test/test_socket.py, read in place, on the
+    standard library's socket and on ours: every test that passes on the
+    first passes on the second, but for the few listed with reasons in
+    Tests/cpython3_suite_expected_failures.txt (at most 5 a version)."""
+    proc = subprocess.Popen([sys.executable, RUNNER, "--python",
+                             sys.executable, "--lib", LIB],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            cwd=ROOT)
+    output = proc.communicate()[0].decode("utf-8", "replace")
+    print(output)
+    assert proc.returncode == 0, (
+        "Python %d.%d's test_socket on our modules (exit status %d; 1 = "
+        "regressions or a stale list, 2 = the run could not be made):\n%s"
+        % (sys.version_info[:2] + (proc.returncode, output)))
+    assert "required (pass with stdlib): " in output

@@ -352,3 +352,56 @@ def run_reference_pair(tmpdir, server_which, client_which):
     ("server", "client_gai"), ("server_gai", "client")])
 def test_reference_programs_as_printed(tmpdir, server_which, client_which):
     run_reference_pair(tmpdir, server_which, client_which)
+
+
+# -- echo_demo.py ---------------------------------------------------------------
+
+def run_demo(command, env, cwd=None):
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=cwd)
+    out, err = proc.communicate()
+    out, err = out.decode(), err.decode()
+    assert proc.returncode == 0, err
+    lines = dict(line.split(": ", 1) for line in out.splitlines())
+    assert lines["client"] in RECEIVED, out
+    return lines
+
+
+def test_demo_from_the_root_as_the_docs_say():
+    # Doc/index.rst: from the root, PYTHONPATH=Lib python Doc/examples/...
+    env = support.our_env()
+    env["PYTHONPATH"] = "Lib"
+    lines = run_demo([sys.executable, os.path.join("Doc", "examples",
+                                                   "echo_demo.py")],
+                     env, cwd=support.ROOT)
+    # (2.7 may report the .pyc)
+    assert lines["socket module"].rstrip("c") == \
+        os.path.join(support.LIB, "socket.py")
+    assert lines["children's socket module"].rstrip("c") == \
+        lines["socket module"].rstrip("c")
+
+
+def test_demo_through_the_installed_launcher_runs_children_on_ours(tmpdir):
+    # The installed layout: socket.py and _socket inside the package only,
+    # so a child that did not go through the launcher would get the
+    # standard library's.
+    import shutil
+    from test_launcher import _install
+    site = str(tmpdir.mkdir("site"))
+    package = _install(site)
+    env = support.stdlib_env()
+    env["PYTHONPATH"] = site
+    lines = run_demo([sys.executable, "-m", "classicsocket",
+                      os.path.join(EXAMPLES, "echo_demo.py")], env)
+    ours = os.path.join(package, "socket.py")
+    assert lines["socket module"].rstrip("c") == ours
+    assert lines["children's socket module"].rstrip("c") == ours
+    shutil.rmtree(site)
+
+
+def test_demo_on_the_standard_library_says_so():
+    lines = run_demo([sys.executable, os.path.join(EXAMPLES, "echo_demo.py")],
+                     support.stdlib_env())
+    assert support.LIB not in lines["socket module"]
+    assert lines["children's socket module"].startswith(
+        os.path.dirname(os.__file__))

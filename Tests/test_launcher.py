@@ -206,6 +206,7 @@ def _install(target, with_modules=True):
                     package)
     if with_modules:
         shutil.copy(os.path.join(support.LIB, "socket.py"), package)
+        shutil.copy(os.path.join(support.LIB, "_socket3.py"), package)
         shutil.copy(_extension(), package)
     return package
 
@@ -265,3 +266,63 @@ def test_install_function_in_process(tmpdir):
     assert proc.returncode == 0, err.decode("utf-8", "replace")
     files = out.decode("utf-8").splitlines()
     assert under(files[0], package) and under(files[1], package)
+
+
+# -- an interpreter without its own build ---------------------------------------
+
+def _tree_without_a_build(tmpdir, untagged=None):
+    """A copy of Lib/ with socket.py and the launcher but no _socket for
+    this interpreter; untagged: a file to put there as _socket.so (what
+    2.7 builds used to leave in Lib/)."""
+    lib = tmpdir.mkdir("Lib")
+    shutil.copy(os.path.join(support.LIB, "socket.py"), str(lib))
+    shutil.copytree(os.path.join(support.LIB, "classicsocket"),
+                    str(lib.join("classicsocket")))
+    if untagged is not None:
+        shutil.copy(untagged, str(lib.join("_socket.so")))
+    return str(lib)
+
+
+def _refused(lib, code):
+    env = support.stdlib_env()
+    env["PYTHONPATH"] = lib
+    proc = subprocess.Popen([sys.executable, "-c", code],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
+    out, err = proc.communicate()
+    err = err.decode()
+    assert proc.returncode == 1, err
+    assert "ImportError: socket.py and a _socket extension for this " \
+           "Python" in err, err
+    assert "%s setup.py build_ext --inplace" % sys.executable in err, err
+
+
+@pytest.mark.parametrize("code", ["import socket", "import ssl"])
+def test_no_build_for_this_interpreter_gives_the_launchers_message(tmpdir,
+                                                                   code):
+    # import _socket finds the interpreter's own: socket.py refuses it.
+    _refused(_tree_without_a_build(tmpdir), code)
+
+
+@pytest.mark.skipif(not support.PY3, reason="2.7 loads an untagged .so")
+def test_an_untagged_extension_is_not_taken_for_this_interpreters(tmpdir):
+    # A 2.7 build of an older checkout: Python 3 loads Lib/_socket.so too,
+    # and it fails (no PyInit__socket); socket.py and the launcher say so.
+    built27 = os.path.join(support.LIB, "_socketmodule.so")
+    if not os.path.exists(built27):
+        pytest.skip("no 2.7 build in Lib/")
+    lib = _tree_without_a_build(tmpdir, untagged=built27)
+    _refused(lib, "import socket")
+    env = support.stdlib_env()
+    env["PYTHONPATH"] = lib
+    status, out, err = run(["-c", "pass"], env=env)
+    assert status == 2
+    assert "socket.py and a _socket extension for this Python" in err
+
+
+def test_the_2_7_build_has_a_name_python_3_does_not_load():
+    names = os.listdir(support.LIB)
+    assert "_socket.so" not in names and "mactcp.so" not in names
+    if not support.PY3:
+        import _socket
+        assert os.path.basename(_socket.__file__) == "_socketmodule.so"

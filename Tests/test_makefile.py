@@ -25,9 +25,10 @@ import weakref
 
 import pytest
 
-import socket
-
 import support
+
+# The 2.x layer (on 3.x: the wrapper class socket._socketobject).
+socket = support.classic_socket()
 
 clock = getattr(time, "monotonic", time.time)
 

@@ -175,7 +175,12 @@ def test_getaddrinfo_numeric_host_and_port():
     assert infos == [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP,
                       "", ("127.0.0.1", 80))]
     family, socktype, proto, canon, addr = infos[0]
-    assert type(family) is int and type(canon) is native_str
+    if support.PY3:     # Python 3's enums
+        assert type(family) is socket.AddressFamily
+        assert type(socktype) is socket.SocketKind
+    else:
+        assert type(family) is int
+    assert type(proto) is int and type(canon) is native_str
     assert type(addr[0]) is native_str and type(addr[1]) is int
 
 

@@ -50,7 +50,9 @@ s.close()
 def stdlib_peer(code, *args):
     """A support.Peer running the standard library's socket; the test body
     ends by calling peer.finish(), and an early failure kills it."""
-    peer = support.Peer(code, args=list(args))
+    # plain ints: an enum member (Python 3) prints as its name before 3.11
+    peer = support.Peer(code, args=[int(a) if isinstance(a, int) else a
+                                    for a in args])
     try:
         yield peer
     finally:

@@ -19,9 +19,10 @@ import weakref
 import pytest
 
 import _socket
-import socket
-
 import support
+
+# The 2.x layer (on 3.x: the wrapper class socket._socketobject).
+socket = support.classic_socket()
 
 PY27 = support.find_python("2.7")
 
@@ -1173,7 +1174,9 @@ def test_create_connection_to_a_stdlib_server():
     try:
         s = socket.create_connection(("127.0.0.1", peer.port))
         try:
-            assert type(s) is socket.socket
+            # the module's own class: on 3.x Python 3's (not the 2.x layer)
+            assert type(s) is (socket._module.socket if support.PY3
+                               else socket.socket)
             assert s.getpeername() == ("127.0.0.1", peer.port)
             assert s.gettimeout() is None
             s.sendall(b"echo me")
@@ -1340,9 +1343,15 @@ def test_all_lists_the_c_modules_public_names_and_exists():
     assert "ssl" not in socket.__all__
     namespace = {}
     exec("from socket import *", namespace)
-    assert namespace["socket"] is socket.socket
-    assert namespace["SocketType"] is socket.socket
-    assert namespace["error"] is _socket.error
+    if support.PY3:
+        # Python 3's names (Tests/test_socket3.py)
+        assert namespace["socket"] is socket._module.socket
+        assert namespace["SocketType"] is _socket.socket
+        assert namespace["error"] is _socket.error is OSError
+    else:
+        assert namespace["socket"] is socket.socket
+        assert namespace["SocketType"] is socket.socket
+        assert namespace["error"] is _socket.error
 
 
 def test_errno_names():

@@ -17,6 +17,8 @@ for want in "$@"; do
 import sys, socket, _socket, mactcp, macdnr, MACTCPconst
 assert "classicsocket" in socket.__file__, socket.__file__
 assert "classicsocket" in _socket.__file__, _socket.__file__
+if sys.version_info[0] >= 3:     # the Python 3 layer (_socket3.py) is there
+    assert socket.error is OSError and socket.socket.__mro__[1] is _socket.socket
 a, b = socket.socketpair()
 a.sendall(b"ping")
 assert b.recv(4) == b"ping"

@@ -10,7 +10,7 @@ The test module is read in place from the 2.7 interpreter's own `test`
 package (never copied into this repository).  It runs twice, each time in
 fresh 2.7 child processes: once with PYTHONPATH unset (the standard library's
 `socket` and `_socket`), once with PYTHONPATH=<lib> so that our Lib/socket.py
-and Lib/_socket.so are what `import socket` finds.  Each child checks where
+and Lib/_socketmodule.so are what `import socket` finds.  Each child checks where
 its modules came from before it imports test.test_socket, and stops with an
 error if they are not the expected ones.
 
@@ -39,9 +39,9 @@ skip so that its three tests run.
 test_support.use_resources is set to the same value (no optional resources,
 in particular no 'network') on both sides.
 
-Our 2.7 _socket.so must be in <lib> and, in a source tree, newer than the
-sources of _socket (Modules/_socket/ and Modules/common/): a stale build is
-refused rather than tested.
+Our 2.7 _socketmodule.so (older builds: _socket.so) must be in <lib> and, in
+a source tree, newer than the sources of _socket (Modules/_socket/ and
+Modules/common/): a stale build is refused rather than tested.
 
 Exit status: 0 when there is no regression and the list holds, 1 otherwise,
 2 when the run could not be made (missing interpreter, module guard failed,
@@ -51,6 +51,7 @@ from __future__ import print_function
 
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -460,6 +461,12 @@ def socket_sources(modules):
             if name.endswith((".c", ".h"))]
 
 
+# The 2.7 build, with the interpreter named as the project's tools find it
+# (pyenv puts no python2.7 on PATH).
+BUILD_27 = ("'$(. Tools/pyfind.sh && find_python 2.7) setup.py build_ext "
+            "--inplace' (or 'bash Tools/runtests.sh 2.7')")
+
+
 def check_build(lib):
     """Our 2.7 _socket must exist in lib and be newer than its sources."""
     candidates = [os.path.join(lib, name)
@@ -469,8 +476,8 @@ def check_build(lib):
         raise RunnerError("no socket.py in %s" % lib)
     if not built:
         raise RunnerError(
-            "no Python 2.7 build of _socket in %s: run "
-            "'python2.7 setup.py build_ext --inplace' first" % lib)
+            "no Python 2.7 build of _socket in %s: run %s first"
+            % (lib, BUILD_27))
     # In a source tree, Modules/ sits beside Lib/.
     modules = os.path.join(os.path.dirname(os.path.abspath(lib)), "Modules")
     if not os.path.isdir(modules):
@@ -480,9 +487,9 @@ def check_build(lib):
                    if os.path.getmtime(os.path.join(modules, name)) > so_time)
     if newer:
         raise RunnerError(
-            "%s is older than %s: rebuild it with 'python2.7 setup.py "
-            "build_ext --inplace' (or pass --allow-stale)" % (
-                built[0], ", ".join("Modules/" + n for n in newer)))
+            "%s is older than %s: rebuild it with %s (or pass "
+            "--allow-stale)" % (
+                built[0], ", ".join("Modules/" + n for n in newer), BUILD_27))
 
 
 def short(text, head=3, tail=10):
@@ -549,18 +556,21 @@ def counts(side, ids=None):
 def main(argv=None):
     import argparse
     parser = argparse.ArgumentParser(
-        description="CPython 2.7's test_socket: the standard library's "
-                    "socket module versus ours.")
+        description="CPython's own test_socket (2.7's, or a 3.x "
+                    "interpreter's): the standard library's socket module "
+                    "versus ours.")
     parser.add_argument("--python", default=None,
-                        help="the CPython 2.7 interpreter (default: "
-                             "$CPYSUITE_PYTHON, pyenv's 2.7, python2.7)")
+                        help="the interpreter, a path or a version as "
+                             "Tools/pyfind.sh takes it (default: 2.7 from "
+                             "$CPYSUITE_PYTHON, pyenv's 2.7, python2.7); a "
+                             "Python 3 one runs its own test/test_socket.py")
     parser.add_argument("--lib", default=DEFAULT_LIB,
                         help="directory holding our socket.py and 2.7 "
-                             "_socket.so (default %(default)s)")
+                             "_socketmodule.so (default %(default)s)")
     parser.add_argument("--expected", default=DEFAULT_EXPECTED,
                         help="the list of tests we cannot pass")
     parser.add_argument("--allow-stale", action="store_true",
-                        help="run even if _socket.so is older than Modules/")
+                        help="run even if the 2.7 _socket build is older than Modules/")
     parser.add_argument("--json", default=None,
                         help="write the outcomes and the verdict here")
     parser.add_argument("--stall-seconds", type=float, default=STALL_SECONDS,
@@ -571,8 +581,16 @@ def main(argv=None):
                              "2.7's test_socket does on Linux by mistake")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every test's outcome on both sides")
+    parser.add_argument("--expected3", default=DEFAULT_EXPECTED3,
+                        help="the list of tests of Python 3's test_socket "
+                             "we cannot pass, per version")
     args = parser.parse_args(argv)
     try:
+        if args.python is not None and not os.path.isfile(args.python):
+            args.python = resolve_python(args.python)
+        if args.python is not None and is_python3(args.python):
+            return compare3_main(args.python, os.path.abspath(args.lib),
+                                 args.expected3, args.verbose)
         return compare_main(args)
     except RunnerError as exc:
         print("run_cpython_test_socket: %s" % exc, file=sys.stderr)
@@ -729,6 +747,171 @@ def compare_main(args):
     os.unlink(log.name)
     return EXIT_OK
 
+
+
+# -- Python 3: the interpreter's own test/test_socket.py ---------------------
+#
+# For a 3.x interpreter (--python 3.11, a path, ...) the runner runs that
+# interpreter's own test_socket, read in place, through its regression test
+# driver (python -m test -v test_socket), once on the standard library's
+# socket and once on ours (PYTHONPATH=<lib>); every test that passes on the
+# first must pass on the second, except those listed for that version in
+# Tests/cpython3_suite_expected_failures.txt (at most 5 each, with reasons;
+# a listed test that passes is reported, so the list stays exact).
+
+DEFAULT_EXPECTED3 = os.path.join(ROOT, "Tests",
+                                 "cpython3_suite_expected_failures.txt")
+PY3_LIMIT_PER_VERSION = 5
+PY3_SECONDS = 900.0
+
+# What the child runs: it reports where socket came from, then hands over to
+# regrtest as `python -m test -v test_socket` would.  test_sethostname is
+# left out on both sides: run as root it renames the machine for a moment,
+# under every other program running on it.
+PY3_DRIVER = r"""
+import sys, socket, _socket
+print("SOCKET %s" % socket.__file__)
+print("_SOCKET %s" % getattr(_socket, "__file__", "built-in"))
+sys.stdout.flush()
+sys.argv = ["regrtest", "-v", "--ignore", "*test_sethostname", "test_socket"]
+from test.libregrtest.main import main
+main()
+"""
+
+PY3_LINE = re.compile(
+    r"^(?P<name>\w+) \((?P<where>[\w.]+)\)(?: \[[^\]]*\])?"
+    r"(?: \.\.\.|.*\.\.\.) (?P<outcome>ok|FAIL|ERROR|skipped|expected failure"
+    r"|unexpected success)")
+
+
+def py3_version(python):
+    out = subprocess.check_output(
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        env=child_env("stdlib", DEFAULT_LIB))
+    return out.decode().strip()
+
+
+def py3_outcomes(text):
+    """{test id: outcome} from regrtest's verbose output.  The id is
+    module.Class.name whichever way the version prints it."""
+    outcomes = {}
+    for line in text.splitlines():
+        match = PY3_LINE.match(line)
+        if match is None:
+            continue
+        name, where = match.group("name"), match.group("where")
+        test_id = where if where.endswith("." + name) else where + "." + name
+        outcome = match.group("outcome")
+        outcomes[test_id] = {"ok": "pass", "FAIL": "fail", "ERROR": "error",
+                             "skipped": "skip", "expected failure": "xfail",
+                             "unexpected success": "xpass"}[outcome]
+    return outcomes
+
+
+def py3_run_side(python, mode, lib):
+    env = child_env(mode, lib)
+    proc = subprocess.Popen([python, "-c", PY3_DRIVER], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            cwd=tempfile.gettempdir())
+    # (a timer rather than communicate(timeout=): the runner may itself run
+    # on 2.7)
+    import threading
+    timer = threading.Timer(PY3_SECONDS, proc.kill)
+    timer.start()
+    try:
+        out = proc.communicate()[0]
+    finally:
+        timer.cancel()
+    if proc.returncode < 0:
+        raise RunnerError("%s test_socket (%s) ran over %ds or was killed"
+                          % (python, mode, PY3_SECONDS))
+    text = out.decode("utf-8", "replace")
+    where = dict(line.split(" ", 1) for line in text.splitlines()[:2]
+                 if line.startswith(("SOCKET ", "_SOCKET ")))
+    ours_path = os.path.realpath(lib) + os.sep
+    is_ours = os.path.realpath(where.get("SOCKET", "")).startswith(ours_path)
+    if is_ours != (mode == "ours"):
+        raise RunnerError("the %s run got socket from %s" % (
+            mode, where.get("SOCKET", "(nowhere: %s)" % text[-2000:])))
+    outcomes = py3_outcomes(text)
+    if not outcomes:
+        raise RunnerError("no test outcomes in the %s run:\n%s"
+                          % (mode, text[-3000:]))
+    return outcomes, where
+
+
+def read_expected3(path, version):
+    """{test id: reason} listed for `version` ('3.11'): lines
+    '<version> <test id> <reason>'; '#' starts a comment."""
+    listed = {}
+    if not os.path.exists(path):
+        return listed
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            parts = line.split(None, 2)
+            if len(parts) < 3:
+                raise RunnerError("%s: a line needs version, test and "
+                                  "reason: %r" % (path, line))
+            if parts[0] == version:
+                listed[parts[1]] = parts[2]
+    if len(listed) > PY3_LIMIT_PER_VERSION:
+        raise RunnerError("%s lists %d tests for %s (at most %d)"
+                          % (path, len(listed), version,
+                             PY3_LIMIT_PER_VERSION))
+    return listed
+
+
+def compare3_main(python, lib, expected_path, verbose):
+    version = py3_version(python)
+    listed = read_expected3(expected_path, version)
+    std, std_where = py3_run_side(python, "stdlib", lib)
+    ours, ours_where = py3_run_side(python, "ours", lib)
+    print("Python %s test_socket (%s)" % (version, python))
+    print("stdlib socket: %s" % std_where.get("SOCKET"))
+    print("our socket:    %s" % ours_where.get("SOCKET"))
+    required = sorted(t for t, o in std.items() if o == "pass")
+    lost = [t for t in required if ours.get(t) != "pass" and t not in listed]
+    now_pass = [t for t in listed if ours.get(t) == "pass"]
+    tally = {}
+    for outcome in ours.values():
+        tally[outcome] = tally.get(outcome, 0) + 1
+    print("required (pass with stdlib): %d; ours: %s" % (
+        len(required), ", ".join("%s %d" % kv for kv in sorted(tally.items()))))
+    for test_id in sorted(set(std) | set(ours)):
+        if verbose or test_id in lost or test_id in listed:
+            print("  %-70s stdlib %-6s ours %-6s%s" % (
+                test_id, std.get(test_id, "-"), ours.get(test_id, "-"),
+                "  (listed: %s)" % listed[test_id] if test_id in listed
+                else ""))
+    if lost:
+        print("REGRESSIONS: %d tests pass with the standard library's socket "
+              "and not with ours" % len(lost))
+    if now_pass:
+        print("STALE LIST: %s pass now; take them off %s"
+              % (", ".join(now_pass), expected_path))
+    return EXIT_REGRESSION if lost or now_pass else EXIT_OK
+
+
+def is_python3(python):
+    out = subprocess.check_output(
+        [python, "-c", "import sys; print(sys.version_info[0])"],
+        env=child_env("stdlib", DEFAULT_LIB))
+    return out.decode().strip() == "3"
+
+
+def resolve_python(want):
+    """The interpreter named by a version ('3.11') as Tools/pyfind.sh finds
+    it."""
+    helper = os.path.join(ROOT, "Tools", "pyfind.sh")
+    try:
+        out = subprocess.check_output(
+            ["bash", "-c", '. "$0" && find_python "$1"', helper, want])
+    except (OSError, subprocess.CalledProcessError):
+        raise RunnerError("no Python %s found (Tools/pyfind.sh)" % want)
+    return out.decode().strip()
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":

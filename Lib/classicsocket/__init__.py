@@ -18,6 +18,7 @@ from __future__ import absolute_import
 import os
 import runpy
 import sys
+import sysconfig
 
 __all__ = ["install", "find_modules", "main"]
 
@@ -50,7 +51,11 @@ class ModulesNotFound(ImportError):
 
 def _extension_suffixes():
     if _PY3:
-        return list(importlib.machinery.EXTENSION_SUFFIXES)
+        # A bare .so is Python 2.7's name (older builds of this project
+        # left Lib/_socket.so): never this interpreter's build.
+        own = sysconfig.get_config_var("EXT_SUFFIX")
+        return [suffix for suffix in importlib.machinery.EXTENSION_SUFFIXES
+                if suffix != ".so" or suffix == own]
     return [suffix for suffix, _mode, kind in imp.get_suffixes()
             if kind == imp.C_EXTENSION]
 
@@ -76,8 +81,9 @@ def find_modules():
     raise ModulesNotFound(
         "socket.py and a _socket extension for this Python (%s) are not in "
         "%s: install classicsocket, or build it in the source tree with "
-        "'python setup.py build_ext --inplace'"
-        % (" or ".join(suffixes), " nor ".join(_search_dirs())))
+        "'%s setup.py build_ext --inplace'"
+        % (" or ".join(suffixes), " nor ".join(_search_dirs()),
+           sys.executable or "python"))
 
 
 def _load(name, path):

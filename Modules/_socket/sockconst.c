@@ -31,6 +31,7 @@
 #define CS_HAVE_LINUX_CAN_J1939_H 1
 #endif
 #if __has_include(<linux/vm_sockets.h>)
+#include <sys/ioctl.h>          /* _IO() of IOCTL_VM_SOCKETS_GET_LOCAL_CID */
 #include <linux/vm_sockets.h>
 #endif
 #if __has_include(<linux/qrtr.h>)

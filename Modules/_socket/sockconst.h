@@ -11,7 +11,8 @@
  * The names are the union of the integer constants of CPython 2.7's and
  * CPython 3.8-3.13's _socket on Linux in the families AF_, PF_, SOCK_, SOL_,
  * SO_, SOMAXCONN, SCM_, MSG_, SHUT_, IPPROTO_, IPPORT_, INADDR_, IP_, IPV6_,
- * TCP_, EAI_, AI_, NI_, NETLINK_, PACKET_ and TIPC_.
+ * TCP_, EAI_, AI_, NI_, NETLINK_, PACKET_, TIPC_, and the AF_VSOCK ones
+ * (VMADDR_, VM_SOCKETS_, IOCTL_VM_SOCKETS_).
  *
  * Only sockconst.c includes this file, after the system headers. */
 #ifndef CLASSICSOCKET_SOCKCONST_H
@@ -991,6 +992,23 @@ static const sockconst sockconst_table[] = {
 #endif
 #ifdef TIPC_ZONE_SCOPE
     SC(TIPC_ZONE_SCOPE),
+#endif
+
+    /* ---- VMADDR_*, VM_SOCKETS_*, IOCTL_VM_SOCKETS_* (AF_VSOCK) ---- */
+#ifdef VMADDR_CID_ANY
+    SC(VMADDR_CID_ANY),
+#endif
+#ifdef VMADDR_CID_HOST
+    SC(VMADDR_CID_HOST),
+#endif
+#ifdef VMADDR_PORT_ANY
+    SC(VMADDR_PORT_ANY),
+#endif
+#ifdef VM_SOCKETS_INVALID_VERSION
+    SC(VM_SOCKETS_INVALID_VERSION),
+#endif
+#ifdef IOCTL_VM_SOCKETS_GET_LOCAL_CID
+    SC(IOCTL_VM_SOCKETS_GET_LOCAL_CID),
 #endif
 };
 

@@ -14,11 +14,15 @@ static PyObject *gaierror_type;
 
 /* Docstrings are writable arrays because 2.7's PyErr_NewExceptionWithDoc
  * takes a plain char *. */
+#if !CS_PY3
 static char error_doc[] = "Socket errors: (errno, strerror).";
+#endif
 static char herror_doc[] = "Host lookup errors: (h_errno, hstrerror).";
 static char gaierror_doc[] =
     "getaddrinfo/getnameinfo errors: (EAI code, gai_strerror).";
+#if !(CS_PY3 && PY_VERSION_HEX >= 0x030A0000)
 static char timeout_doc[] = "A socket operation timed out.";
+#endif
 
 static int
 add_exception(PyObject *module, PyObject **slot, const char *name,
@@ -35,37 +39,41 @@ add_exception(PyObject *module, PyObject **slot, const char *name,
     return PyModule_AddObjectRef(module, name, *slot);
 }
 
-/* timeout: on 3.x also a TimeoutError, as the interpreter's own
- * socket.timeout is from 3.10 on. */
+/* timeout: the interpreter's TimeoutError itself from 3.10 on, as its own
+ * module has it; before, a subclass of socket.error. */
 static int
 add_timeout(PyObject *module)
 {
-#if CS_PY3
-    PyObject *bases = PyTuple_Pack(2, sockerr_error, PyExc_TimeoutError);
-    int rc;
-
-    if (bases == NULL)
-        return -1;
-    rc = add_exception(module, &sockerr_timeout_error, "timeout", bases,
-                       timeout_doc);
-    Py_DECREF(bases);
-    return rc;
+#if CS_PY3 && PY_VERSION_HEX >= 0x030A0000
+    if (sockerr_timeout_error == NULL)
+        sockerr_timeout_error = Py_NewRef(PyExc_TimeoutError);
+    return PyModule_AddObjectRef(module, "timeout", sockerr_timeout_error);
 #else
     return add_exception(module, &sockerr_timeout_error, "timeout",
                          sockerr_error, timeout_doc);
 #endif
 }
 
+/* error: OSError itself on 3.x, as the interpreter's module has it (so an
+ * errno with a specific subclass, ECONNREFUSED, EAGAIN, ..., raises that
+ * subclass); on 2.7 a subclass of IOError. */
+static int
+add_error(PyObject *module)
+{
+#if CS_PY3
+    if (sockerr_error == NULL)
+        sockerr_error = Py_NewRef(PyExc_OSError);
+    return PyModule_AddObjectRef(module, "error", sockerr_error);
+#else
+    return add_exception(module, &sockerr_error, "error", PyExc_IOError,
+                         error_doc);
+#endif
+}
+
 int
 sockerr_add_to_module(PyObject *module)
 {
-#if CS_PY3
-    PyObject *base = PyExc_OSError;
-#else
-    PyObject *base = PyExc_IOError;
-#endif
-
-    if (add_exception(module, &sockerr_error, "error", base, error_doc) < 0
+    if (add_error(module) < 0
         || add_exception(module, &herror_type, "herror", sockerr_error,
                          herror_doc) < 0
         || add_exception(module, &gaierror_type, "gaierror", sockerr_error,
@@ -75,68 +83,28 @@ sockerr_add_to_module(PyObject *module)
     return 0;
 }
 
+/* The exception is made here rather than left for the interpreter to make
+ * from the pair: OSError(errno, ...) is then already the subclass for that
+ * errno (ConnectionRefusedError, ...), which `except` on Python 3.8-3.10
+ * matches against the class set here, not the instance's. */
 static PyObject *
 raise_pair(PyObject *type, int code, const char *message)
 {
-    PyObject *value = Py_BuildValue("(is)", code, message);
+    PyObject *value = PyObject_CallFunction(type, "is", code, message);
 
     if (value != NULL) {
-        PyErr_SetObject(type, value);
+        PyErr_SetObject((PyObject *)Py_TYPE(value), value);
         Py_DECREF(value);
     }
     return NULL;
 }
 
-#if CS_PY3
-/* On 3.x, OSError(errno, msg) becomes the PEP 3151 subclass for that errno
- * (BlockingIOError, ConnectionRefusedError, ...), and code such as asyncio
- * catches those.  socket.error is our own subclass of OSError, so for each
- * such errno we make, once, a class deriving from both socket.error and the
- * interpreter's class, and raise that: `except socket.error` and
- * `except ConnectionRefusedError` both work.  The classes are cached by
- * errno and owned here for the life of the process. */
-#define ERRNO_CLASS_SLOTS 256
-static PyObject *errno_class[ERRNO_CLASS_SLOTS];
-
-static PyObject *
-class_for_errno(int err)
-{
-    PyObject *probe, *mapped, *bases, *cls;
-    char name[96];
-
-    if (err <= 0 || err >= ERRNO_CLASS_SLOTS)
-        return sockerr_error;
-    if (errno_class[err] != NULL)
-        return errno_class[err];
-    /* Ask the interpreter which class it maps this errno to. */
-    probe = PyObject_CallFunction(PyExc_OSError, "is", err, "");
-    if (probe == NULL)
-        return NULL;
-    mapped = (PyObject *)Py_TYPE(probe);
-    if (mapped == PyExc_OSError) {
-        cls = Py_NewRef(sockerr_error);
-    }
-    else {
-        snprintf(name, sizeof(name), "socket.%s",
-                 ((PyTypeObject *)mapped)->tp_name);
-        bases = PyTuple_Pack(2, sockerr_error, mapped);
-        cls = bases ? PyErr_NewException(name, bases, NULL) : NULL;
-        Py_XDECREF(bases);
-    }
-    Py_DECREF(probe);
-    errno_class[err] = cls;
-    return cls;
-}
-#else
-#define class_for_errno(err) (sockerr_error)
-#endif
-
+/* On 3.x OSError(errno, strerror) is made the subclass for that errno
+ * (ConnectionRefusedError, BlockingIOError, ...) by OSError itself. */
 PyObject *
 sockerr_code(int err)
 {
-    PyObject *cls = class_for_errno(err);
-
-    return cls ? raise_pair(cls, err, strerror(err)) : NULL;
+    return raise_pair(sockerr_error, err, strerror(err));
 }
 
 PyObject *

@@ -5,8 +5,10 @@
 
 #include "addrinfo.h"
 #include "inetconv.h"
+#include "netif.h"
 #include "resolver.h"
 #include "sockerr.h"
+#include "sockmsg.h"
 #include "sockobject.h"
 #include "sockwrap.h"
 #include "sslwrap.h"
@@ -21,6 +23,16 @@ static PyMethodDef socket_functions[] = {
     SOCKOBJECT_SOCKETPAIR_METHODDEF
     SOCKOBJECT_GETDEFAULTTIMEOUT_METHODDEF
     SOCKOBJECT_SETDEFAULTTIMEOUT_METHODDEF
+    SOCKOBJECT_CLOSE_FD_METHODDEF
+    SOCKOBJECT_DUP_FD_METHODDEF
+    /* netif.c (Python 3 only) */
+    NETIF_IF_NAMEINDEX_METHODDEF
+    NETIF_IF_NAMETOINDEX_METHODDEF
+    NETIF_IF_INDEXTONAME_METHODDEF
+    NETIF_SETHOSTNAME_METHODDEF
+    /* sockmsg.c (Python 3 only) */
+    SOCKMSG_CMSG_LEN_METHODDEF
+    SOCKMSG_CMSG_SPACE_METHODDEF
     /* resolver.c */
     RESOLVER_GETHOSTBYNAME_METHODDEF
     RESOLVER_GETHOSTBYNAME_EX_METHODDEF

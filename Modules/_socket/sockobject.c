@@ -12,6 +12,7 @@
 #include "sockobject_int.h"     /* first: Python.h sets the feature macros */
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "sockcall.h"
 #include "sockerr.h"
 #include "sockio.h"
+#include "sockmsg.h"
 #include "sockopt.h"
 
 /* Default timeout for new sockets, set by setdefaulttimeout(). */
@@ -182,6 +184,12 @@ sockobject_fast_params(PyObject *const *argv, Py_ssize_t nargs,
     for (i = 0; i < nargs; i++) {
         if (!cs_fast_int(argv[i], &value[i]))
             return 0;
+#if CS_PY3
+        /* Python 3's socket() takes -1 for "the default" (or, with a
+         * fileno, "ask the descriptor": never on this path) */
+        if (value[i] == -1)
+            value[i] = i == 0 ? AF_INET : i == 1 ? SOCK_STREAM : 0;
+#endif
     }
     params[0] = value[0];
     params[1] = value[1];
@@ -201,17 +209,96 @@ sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)s;
 }
 
+#if CS_PY3
+/* Python 3's socket(family=-1, type=-1, proto=-1, fileno=None): with a
+ * fileno, the object takes that descriptor over, and a parameter left at
+ * -1 is read from it (SO_DOMAIN, SO_TYPE, SO_PROTOCOL); without one, -1
+ * stands for AF_INET, SOCK_STREAM and 0.  Sets *fd (the descriptor, or -1
+ * when a new socket is to be made) and params[]; 0, or -1 with an
+ * exception set. */
+static int
+parse_init_py3(PyObject *args, PyObject *kwds, int params[3], int *fd)
+{
+    static char *keywords[] = {"family", "type", "proto", "fileno", NULL};
+    static const int defaults[3] = {AF_INET, SOCK_STREAM, 0};
+    static const int options[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
+    PyObject *fileno = Py_None;
+    long value;
+    int i;
+
+    params[0] = params[1] = params[2] = -1;
+    *fd = -1;
+    if (!(cs_no_keywords_dict(kwds)
+          && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
+                                    PyTuple_GET_SIZE(args), params))
+        && !PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", keywords,
+                                        &params[0], &params[1], &params[2],
+                                        &fileno))
+        return -1;
+    if (fileno == Py_None) {
+        for (i = 0; i < 3; i++) {
+            if (params[i] == -1)
+                params[i] = defaults[i];
+        }
+        return 0;
+    }
+    /* a float is refused, as Python 3 refuses it (its messages) */
+    if (PyFloat_Check(fileno)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "integer argument expected, got float");
+        return -1;
+    }
+    if (!PyLong_Check(fileno)) {
+        PyErr_Format(PyExc_TypeError,
+                     "an integer is required (got type %.200s)",
+                     Py_TYPE(fileno)->tp_name);
+        return -1;
+    }
+    value = PyLong_AsLong(fileno);
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    if (value < 0) {
+        PyErr_SetString(PyExc_ValueError, "negative file descriptor");
+        return -1;
+    }
+    if (value > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "file descriptor out of range");
+        return -1;
+    }
+    for (i = 0; i < 3; i++) {
+        int got;
+        socklen_t len = sizeof(got);
+
+        if (params[i] != -1)
+            continue;
+        if (getsockopt((int)value, SOL_SOCKET, options[i], &got, &len) < 0) {
+            sockerr_code(errno);
+            return -1;
+        }
+        params[i] = got;
+    }
+    *fd = (int)value;
+    return 0;
+}
+#endif
+
 static int
 sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
 {
-    static char *keywords[] = {"family", "type", "proto", NULL};
     sockobject *s = (sockobject *)self;
     int params[3] = {AF_INET, SOCK_STREAM, 0};
     int family;
     int type;
     int proto;
-    int fd;
+    int fd = -1;
     int old;
+    cs_timeout_t timeout = default_timeout;
+
+#if CS_PY3
+    if (parse_init_py3(args, kwds, params, &fd) < 0)
+        return -1;
+#else
+    static char *keywords[] = {"family", "type", "proto", NULL};
 
     if (!(cs_no_keywords_dict(kwds)
           && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
@@ -219,10 +306,29 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
         && !PyArg_ParseTupleAndKeywords(args, kwds, "|iii:socket", keywords,
                                         &params[0], &params[1], &params[2]))
         return -1;
+#endif
     family = params[0];
     type = params[1];
     proto = params[2];
-    fd = fdutil_socket(family, type, proto, default_timeout >= 0);
+#if CS_PY3
+    /* Python 3 keeps the type without SOCK_NONBLOCK and SOCK_CLOEXEC (its
+     * descriptors are close-on-exec anyway), and SOCK_NONBLOCK makes the
+     * socket non-blocking: timeout 0.0. */
+    timeout = (type & SOCK_NONBLOCK) ? 0 : default_timeout;
+    type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+#endif
+    if (fd != -1) {
+        /* a descriptor handed over: it takes the default timeout's mode */
+        int err = fdutil_set_nonblock(fd, timeout >= 0);
+
+        if (err < 0) {
+            sockerr_code(-err);
+            return -1;
+        }
+    }
+    else {
+        fd = fdutil_socket(family, type, proto, timeout >= 0);
+    }
     if (fd < 0) {
         sockerr_code(-fd);
         return -1;
@@ -230,7 +336,7 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
     /* __init__ may run again on a live object: the new socket replaces
      * the old one, which is closed rather than leaked. */
     old = s->sock_fd;
-    init_fields(s, fd, family, type, proto, default_timeout);
+    init_fields(s, fd, family, type, proto, timeout);
     if (old != -1)
         sockcall_close(old);
     return 0;
@@ -261,7 +367,11 @@ sock_repr(PyObject *self)
     char text[128];
 
     snprintf(text, sizeof(text),
+#if CS_PY3
+             "<socket object, fd=%d, family=%d, type=%d, proto=%d>",
+#else
              "<socket object, fd=%d, family=%d, type=%d, protocol=%d>",
+#endif
              s->sock_fd, s->sock_family, s->sock_type, s->sock_proto);
     return cs_native_str(text);
 }
@@ -282,7 +392,22 @@ sockobject_close(PyObject *self, PyObject *unused)
     (void)unused;
     if (fd != -1) {
         s->sock_fd = -1;
+#if CS_PY3
+        /* Python 3 reports a failed close(2) (EBADF: the descriptor was
+         * closed behind the object's back), except ECONNRESET; 2.7 ignores
+         * every error. */
+        {
+            int err;
+
+            Py_BEGIN_ALLOW_THREADS
+            err = fdutil_close(fd);
+            Py_END_ALLOW_THREADS
+            if (err < 0 && err != -ECONNRESET)
+                return sockerr_code(-err);
+        }
+#else
         sockcall_close(fd);
+#endif
     }
     Py_RETURN_NONE;
 }
@@ -318,6 +443,93 @@ sockobject_fileno(PyObject *self, PyObject *unused)
     return cs_int_from_long(((sockobject *)self)->sock_fd);
 }
 
+#if CS_PY3
+/* Python 3's detach(): the object lets go of its descriptor. */
+static const char sockobject_detach_doc[] =
+"detach() -> file descriptor\n\
+\n\
+Close the socket object without closing its descriptor, and return the\n\
+descriptor (-1 if already closed).";
+
+static PyObject *
+sockobject_detach(PyObject *self, PyObject *unused)
+{
+    sockobject *s = (sockobject *)self;
+    int fd = s->sock_fd;
+
+    (void)unused;
+    s->sock_fd = -1;
+    return cs_int_from_long(fd);
+}
+
+#define SOCKOBJECT_DETACH_METHODDEF \
+    {"detach", sockobject_detach, METH_NOARGS, sockobject_detach_doc},
+#endif
+
+#if CS_PY3
+/* A descriptor argument of close(fd)/dup(fd): 0, or -1 with an exception
+ * set. */
+static int
+fd_arg(PyObject *arg, int *fd)
+{
+    long value = PyLong_AsLong(arg);
+
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    /* a negative one goes to the system call, which says EBADF */
+    if (value < INT_MIN || value > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "file descriptor out of range");
+        return -1;
+    }
+    *fd = (int)value;
+    return 0;
+}
+
+const char sockobject_close_fd_doc[] =
+"close(integer)\n\
+\n\
+Close a socket's file descriptor.";
+
+PyObject *
+sockobject_close_fd(PyObject *self, PyObject *arg)
+{
+    int fd;
+    int err;
+
+    (void)self;
+    if (fd_arg(arg, &fd) < 0)
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    err = fdutil_close(fd);
+    Py_END_ALLOW_THREADS
+    /* a reset connection's descriptor is closed all the same (Python 3
+     * ignores it too) */
+    if (err < 0 && err != -ECONNRESET)
+        return sockerr_code(-err);
+    Py_RETURN_NONE;
+}
+
+const char sockobject_dup_fd_doc[] =
+"dup(integer) -> integer\n\
+\n\
+Duplicate a socket's file descriptor; the copy is not inheritable.";
+
+PyObject *
+sockobject_dup_fd(PyObject *self, PyObject *arg)
+{
+    int fd;
+    int copy;
+
+    (void)self;
+    if (fd_arg(arg, &fd) < 0)
+        return NULL;
+    copy = fdutil_dup_cloexec(fd);
+    if (copy < 0)
+        return sockerr_code(-copy);
+    return cs_int_from_long(copy);
+}
+#endif
+
 /* ---- addresses ------------------------------------------------------------ */
 
 struct accept_ctx {
@@ -340,6 +552,51 @@ accept_impl(sockobject *s, void *data)
     ctx->fd = fd;
     return 0;
 }
+
+#if CS_PY3
+/* Python 3's _accept(): the new descriptor, for the Python layer's socket
+ * class to wrap. */
+static const char sockobject_accept_fd_doc[] =
+"_accept() -> (integer, address info)\n\
+\n\
+Wait for an incoming connection.  Return the new connection's file\n\
+descriptor (close-on-exec, blocking) and the address of the client.";
+
+static PyObject *
+sockobject_accept_fd(PyObject *self, PyObject *unused)
+{
+    sockobject *s = (sockobject *)self;
+    struct accept_ctx ctx;
+    PyObject *addr;
+    PyObject *fd;
+    PyObject *result;
+
+    (void)unused;
+    memset(&ctx.addr, 0, sizeof(ctx.addr));
+    ctx.nonblock = 0;
+    ctx.fd = -1;
+    if (sockcall_run(s, SOCK_WANT_READ, accept_impl, &ctx) < 0)
+        return NULL;
+    if (ctx.len > sizeof(ctx.addr))
+        ctx.len = sizeof(ctx.addr);
+    addr = sockaddr_build(&ctx.addr.sa, ctx.len);
+    fd = addr == NULL ? NULL : cs_int_from_long(ctx.fd);
+    if (fd == NULL) {
+        Py_XDECREF(addr);
+        fdutil_close(ctx.fd);
+        return NULL;
+    }
+    result = PyTuple_Pack(2, fd, addr);
+    Py_DECREF(fd);
+    Py_DECREF(addr);
+    if (result == NULL)
+        fdutil_close(ctx.fd);
+    return result;
+}
+
+#define SOCKOBJECT_ACCEPT_FD_METHODDEF \
+    {"_accept", sockobject_accept_fd, METH_NOARGS, sockobject_accept_fd_doc},
+#endif
 
 const char sockobject_accept_doc[] =
 "accept() -> (socket object, address info)\n\
@@ -625,6 +882,13 @@ static PyMethodDef sock_methods[] = {
     SOCKOPT_SETSOCKOPT_METHODDEF
     SOCKOBJECT_SETTIMEOUT_METHODDEF
     SOCKOBJECT_SHUTDOWN_METHODDEF
+#if CS_PY3
+    SOCKOBJECT_ACCEPT_FD_METHODDEF
+    SOCKOBJECT_DETACH_METHODDEF
+    SOCKMSG_SENDMSG_METHODDEF
+    SOCKMSG_RECVMSG_METHODDEF
+    SOCKMSG_RECVMSG_INTO_METHODDEF
+#endif
     {NULL, NULL, 0, NULL}
 };
 

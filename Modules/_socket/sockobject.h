@@ -122,6 +122,22 @@ extern const char sockobject_shutdown_doc[];
 #define SOCKOBJECT_SHUTDOWN_METHODDEF \
     {"shutdown", sockobject_shutdown, METH_O, sockobject_shutdown_doc},
 
+#if CS_PY3
+/* Python 3's module functions close(fd) and dup(fd). */
+PyObject *sockobject_close_fd(PyObject *self, PyObject *arg);
+PyObject *sockobject_dup_fd(PyObject *self, PyObject *arg);
+extern const char sockobject_close_fd_doc[];
+extern const char sockobject_dup_fd_doc[];
+
+#define SOCKOBJECT_CLOSE_FD_METHODDEF \
+    {"close", sockobject_close_fd, METH_O, sockobject_close_fd_doc},
+#define SOCKOBJECT_DUP_FD_METHODDEF \
+    {"dup", sockobject_dup_fd, METH_O, sockobject_dup_fd_doc},
+#else
+#define SOCKOBJECT_CLOSE_FD_METHODDEF
+#define SOCKOBJECT_DUP_FD_METHODDEF
+#endif
+
 /* Module functions: fromfd, socketpair, get/setdefaulttimeout. */
 PyObject *sockobject_fromfd(PyObject *self, PyObject *args);
 PyObject *sockobject_socketpair(PyObject *self, PyObject *args);

@@ -37,6 +37,17 @@ sockopt_getsockopt(PyObject *self, CS_POS_PARAMS)
         && !cs_parse_array(argv, nargs, "ii|i:getsockopt", &level, &option,
                            &buflen))
         return NULL;
+#if CS_PY3 && defined(AF_VSOCK)
+    if (buflen == 0 && s->sock_family == AF_VSOCK) {
+        /* AF_VSOCK's options are 64-bit */
+        unsigned long long value = 0;
+
+        len = sizeof(value);
+        if (getsockopt(s->sock_fd, level, option, &value, &len) < 0)
+            return sockerr_errno();
+        return PyLong_FromUnsignedLongLong(value);
+    }
+#endif
     if (buflen == 0) {
         int value = 0;
 
@@ -83,6 +94,21 @@ sockopt_setsockopt(PyObject *self, CS_POS_PARAMS)
     Py_buffer view;
     int err = 0;
 
+#if CS_PY3 && defined(AF_VSOCK)
+    if (s->sock_family == AF_VSOCK && nargs == 3 && PyLong_Check(argv[2])) {
+        /* AF_VSOCK's options are 64-bit */
+        unsigned long long value;
+
+        if (!cs_parse_array(argv, 2, "ii:setsockopt", &level, &option))
+            return NULL;
+        value = PyLong_AsUnsignedLongLong(argv[2]);
+        if (value == (unsigned long long)-1 && PyErr_Occurred())
+            return NULL;
+        if (setsockopt(s->sock_fd, level, option, &value, sizeof(value)) < 0)
+            return sockerr_errno();
+        Py_RETURN_NONE;
+    }
+#endif
     /* As CPython 2.7: the integer form first, and when that does not
      * parse, the buffer form, whose error is the one reported. */
     if ((nargs == 3 && cs_fast_int(argv[0], &level)
