@@ -52,7 +52,8 @@ __all__ = ["fromfd", "getfqdn", "create_connection", "create_server",
            "has_dualstack_ipv6", "AddressFamily", "SocketKind",
            "socketpair", "dup", "close"]
 __all__.extend(_name for _name in dir(_socket)
-               if not _name.startswith("_"))
+               if not _name.startswith(("_", "SSL_ERROR_"))
+               and _name not in _ssl_names)       # as on 2.7 (socket.py)
 
 class socket(_ssocket):
     """A subclass of _socket.socket adding makefile(), sendfile(), the

@@ -159,8 +159,13 @@ class _socketobject(_socket._socketobject):
 
 def meth(name, self, *args):
     """meth(name, sock, *args): sock._sock.<name>(*args), as Python 2.7's
-    socket module had it (its socket methods were made with it)."""
-    return getattr(self._sock, name)(*args)
+    socket module had it (its socket methods were made with it).  A socket
+    object of Python 3's class is a C socket itself: the C type's method
+    is called on it."""
+    inner = getattr(self, "_sock", None)
+    if inner is None:
+        return getattr(_realsocket, name)(self, *args)
+    return getattr(inner, name)(*args)
 
 
 _closedsocket = _socket._closedsocket

@@ -479,9 +479,10 @@ def ssl_ops():
             expect(ValueError, tls.read, -1)
             s.close()
             expect(socket.error, tls.write, b"late")   # EBADF
-            # unverified, on the C socket, as 2.x's
+            # unverified, on the C socket, as 2.x's (on 3.x the socket
+            # object is one)
             s = connect()
-            tls = _socket.ssl(s._sock)
+            tls = _socket.ssl(getattr(s, "_sock", s))
             tls.peer_certificate()
             tls.write(b"GET / HTTP/1.0\r\n\r\n")
             tls.read()
@@ -508,22 +509,29 @@ def socketobject_ops():
     import socket
     import _socket
     S = "_socket._socketobject."
+    # Python 2.7's socket objects, which stay importable on 3.x too, where
+    # socket.socket is the 3.x class (py3_socket_ops).
+    SO = socket._socketobject
 
-    @op("object.create-close", "socket.socket", "socket.SocketType",
-        "_socket._socketobject", S + "close", S + "fileno", S + "family",
+    def pair():
+        return tuple(SO(_sock=c) for c in _socket.socketpair())
+    plain = () if sys.version_info[0] >= 3 else ("socket.socket",
+                                                  "socket.SocketType")
+
+    @op("object.create-close", *plain + ("_socket._socketobject", S + "close", S + "fileno", S + "family",
         S + "type", S + "proto", S + "_sock", S + "__enter__", S + "__exit__",
-        S + "_files", "_socket._closedsocket", "socket._socketobject")
+        S + "_files", "_socket._closedsocket", "socket._socketobject"))
     def _():
         def once():
-            s = socket.socket()
+            s = SO()
             (s.family, s.type, s.proto, s._sock, s._files)
             s.fileno()
-            with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as t:
+            with SO(socket.AF_INET6, socket.SOCK_DGRAM) as t:
                 t.fileno()
             s.close()
             expect(socket.error, s.recv, 1)
             expect(socket.error, s.fileno)
-            w = socket.socket(_sock=_socket.socket())
+            w = SO(_sock=_socket.socket())
             w._sock = _socket.socket()
             w.close()
         yield once
@@ -533,7 +541,7 @@ def socketobject_ops():
         S + "dup", "socket.create_connection", "socket.fromfd",
         "socket.socketpair")
     def _():
-        srv = socket.socket()
+        srv = SO()
         srv.bind(("127.0.0.1", 0))
         srv.listen(5)
         addr = srv.getsockname()
@@ -546,15 +554,15 @@ def socketobject_ops():
             d.close()
             s.close()
             c.close()
-            c = socket.socket()
+            c = SO()
             c.connect(addr)
             srv.accept()[0].close()
             c.close()
-            c = socket.socket()
+            c = SO()
             c.connect_ex(("127.0.0.1", addr[1]))
             srv.accept()[0].close()
             c.close()
-            c = socket.socket()
+            c = SO()
             c.bind("127.0.0.1", 0)           # the 1998 form
             c.close()
             a, b = socket.socketpair()
@@ -571,8 +579,8 @@ def socketobject_ops():
         S + "settimeout", S + "gettimeout", S + "setblocking",
         S + "setsockopt", S + "getsockopt")
     def _():
-        a, b = socket.socketpair()
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        a, b = pair()
+        u = SO(socket.AF_INET, socket.SOCK_DGRAM)
         u.bind(("127.0.0.1", 0))
         dest = u.getsockname()
         buf = bytearray(64)
@@ -616,7 +624,7 @@ def socketobject_ops():
     def _():
         # makefile() on one long-lived socket object, as a server that
         # serves many requests on one connection does.
-        a, b = socket.socketpair()
+        a, b = pair()
 
         def once():
             w = a.makefile("wb")
@@ -647,7 +655,7 @@ def socketobject_ops():
     def _():
         # A _fileobject over a socket it closes, made and dropped whole.
         def once():
-            a, b = socket.socketpair()
+            a, b = pair()
             f = socket._fileobject(b, "rb", 0, True)
             a.sendall(b"line\n")
             f.readline()
@@ -664,6 +672,142 @@ def getfqdn_ops():
     def _():
         def once():
             socket.getfqdn("127.0.0.1")   # /etc/hosts: no lookup leaves
+        yield once
+
+
+def py3_socket_ops():
+    """Python 3's socket module (Lib/_socket3.py over our _socket)."""
+    if sys.version_info[0] < 3:
+        return
+    import array
+    import io
+    import socket
+    import _socket
+    S = "socket.socket."
+    C = "_socket.socket."
+
+    @op("py3.create-close", "socket.socket", "socket.SocketType",
+        S + "__repr__", S + "detach", S + "dup", S + "listen",
+        S + "get_inheritable", S + "set_inheritable", S + "getblocking",
+        "socket.close", "socket.dup", "_socket.close", "_socket.dup",
+        C + "detach", "socket.AddressFamily", "socket.SocketKind")
+    def _():
+        def once():
+            with socket.socket() as s:
+                repr(s)
+                (s.family, s.type, s.getblocking())
+                s.set_inheritable(True)
+                s.get_inheritable()
+                d = s.dup()
+                d.close()
+                s.bind(("127.0.0.1", 0))
+                s.listen()
+            fd = socket.socket(type=socket.SOCK_DGRAM).detach()
+            t = socket.socket(fileno=socket.dup(fd))  # family, type from fd
+            t.close()
+            socket.close(fd)
+            fd = _socket.socket().detach()
+            _socket.close(_socket.dup(fd))
+            _socket.close(fd)
+            expect(OSError, socket.close, -1)
+            expect(ValueError, socket.socket, fileno=-2)
+        yield once
+
+    @op("py3.makefile-sendfile", S + "makefile", S + "sendfile",
+        "socket.SocketIO", "socket._GiveupOnSendfile")
+    def _():
+        # one long-lived pair, as a keep-alive server has
+        a, b = socket.socketpair()
+        path = os.path.join(tempdir(), "sendfile.dat")
+        with open(path, "wb") as f:
+            f.write(b"x" * 5000)
+
+        def once():
+            w = a.makefile("wb")
+            r = b.makefile("rb")
+            w.write(b"one\ntwo\n")
+            w.flush()
+            r.readline()
+            r.readline()
+            w.write(b"three\n")
+            w.flush()
+            t = b.makefile("r", encoding="latin-1", newline="")
+            t.readline()
+            t.close()
+            raw = socket.SocketIO(a, "rw")
+            raw.write(b"abc")
+            b.recv(3)
+            raw.close()
+            w.close()
+            r.close()
+            with open(path, "rb") as f:
+                a.sendfile(f)
+            a.sendfile(io.BytesIO(b"y" * 100))  # no fileno: send() instead
+            got = 0
+            while got < 5100:
+                got += len(b.recv(8192))
+        yield once
+        a.close()
+        b.close()
+
+    @op("py3.sendmsg-recvmsg", C + "sendmsg", C + "recvmsg",
+        C + "recvmsg_into", "socket.CMSG_LEN", "socket.CMSG_SPACE",
+        "_socket.CMSG_LEN", "_socket.CMSG_SPACE", "socket.send_fds",
+        "socket.recv_fds", "socket.MsgFlag")
+    def _():
+        a, b = socket.socketpair()
+        buf = bytearray(16)
+
+        def once():
+            r, w = os.pipe()
+            a.sendmsg([b"fd"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                 array.array("i", [r]).tobytes())])
+            data, ancdata, flags, _ = b.recvmsg(16, socket.CMSG_SPACE(4))
+            for level, kind, item in ancdata:
+                os.close(array.array("i", item)[0])
+            socket.send_fds(a, [b"fds"], [r, w])
+            msg, fds, flags, _ = socket.recv_fds(b, 16, 2)
+            for fd in fds:
+                os.close(fd)
+            a.sendmsg([b"into"])
+            b.recvmsg_into([buf])
+            socket.MsgFlag(socket.MSG_PEEK)
+            socket.CMSG_LEN(4)
+            os.close(r)
+            os.close(w)
+            expect(TypeError, a.sendmsg, 5)
+            expect(OverflowError, socket.CMSG_LEN, -1)
+        yield once
+        a.close()
+        b.close()
+
+    @op("py3.create-server-getaddrinfo", "socket.create_server",
+        "socket.has_dualstack_ipv6", "socket.getaddrinfo",
+        "socket.AddressInfo")
+    def _():
+        def once():
+            srv = socket.create_server(("127.0.0.1", 0))
+            c = socket.create_connection(srv.getsockname(), 5)
+            s, _ = srv.accept()
+            for x in (s, c, srv):
+                x.close()
+            socket.has_dualstack_ipv6()
+            socket.getaddrinfo("127.0.0.1", 80, flags=socket.AI_NUMERICHOST)
+        yield once
+
+    @op("py3.interfaces", "socket.if_nameindex", "socket.if_nametoindex",
+        "socket.if_indextoname", "socket.sethostname",
+        "_socket.if_nameindex", "_socket.if_nametoindex",
+        "_socket.if_indextoname", "_socket.sethostname")
+    def _():
+        def once():
+            for index, name in socket.if_nameindex():
+                socket.if_nametoindex(name)
+                socket.if_indextoname(index)
+            expect(OSError, socket.if_nametoindex, "no-such-if0")
+            # only the failing call: a root run must not rename the host
+            expect(OSError, socket.sethostname, "x" * 300)
+            expect(TypeError, socket.sethostname, 5)
         yield once
 
 
@@ -926,7 +1070,7 @@ def macdnr_ops():
 # -- the run ------------------------------------------------------------------
 
 MODULES = [("_socket", [csock_ops, module_ops, ssl_ops]),
-           ("socket", [socketobject_ops, getfqdn_ops]),
+           ("socket", [socketobject_ops, getfqdn_ops, py3_socket_ops]),
            ("mactcp", [mactcp_ops]),
            ("macdnr", [macdnr_ops])]
 

@@ -9,7 +9,7 @@
 # missing interpreter is an error, not a skip.  pytest is installed when
 # missing (4.6 on Python 2.7).  Arguments after -- go to pytest
 # instead of the default 'Tests'.  A suite that runs longer than
-# CLASSICSOCKET_SUITE_LIMIT seconds (default 1200) gets SIGUSR1, on which
+# CLASSICSOCKET_SUITE_LIMIT seconds (default 1800) gets SIGUSR1, on which
 # Tests/conftest.py prints every thread's stack, and is killed 20 s later.
 set -euo pipefail
 
@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(2.7 3.8 3.11 3.13)
 [ ${#PYTEST_ARGS[@]} -gt 0 ] || PYTEST_ARGS=(Tests)
-LIMIT=(timeout --signal=USR1 --kill-after=20 "${CLASSICSOCKET_SUITE_LIMIT:-1200}")
+LIMIT=(timeout --signal=USR1 --kill-after=20 "${CLASSICSOCKET_SUITE_LIMIT:-1800}")
 
 ensure_tools() {
     local py=$1
