@@ -65,14 +65,36 @@ def test_negative_values_raise_overflow(func):
             getattr(socket, func)(k)
 
 
+# 3.8 and 3.9's own modules warn and truncate from 65536 to INT_MAX
+WARNS_AND_TRUNCATES = (3, 8) <= sys.version_info[:2] < (3, 10)
+
+
 @pytest.mark.parametrize("func", ["htons", "ntohs"])
 def test_16_bit_functions_reject_values_above_65535(func):
-    # 2.7 truncated htons(65536) to 0; this module refuses it
+    # 2.7 truncated htons(65536) to 0; this module refuses it, as 3.10 on do
     assert getattr(socket, func)(65535) == 65535
-    for k in (65536, 1 << 32, 1 << 64):
+    for k in (65536, (1 << 31) - 1, 1 << 32, 1 << 64):
+        if WARNS_AND_TRUNCATES and k < 1 << 31:
+            continue
         with pytest.raises(OverflowError) as info:
             getattr(socket, func)(k)
         assert func in str(info.value)
+
+
+@pytest.mark.skipif(not WARNS_AND_TRUNCATES, reason="3.8 and 3.9 only")
+@pytest.mark.parametrize("func", ["htons", "ntohs"])
+def test_16_bit_functions_warn_and_truncate_on_3_8_and_3_9(func):
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert getattr(socket, func)(0x10203) == getattr(socket, func)(0x0203)
+        assert getattr(socket, func)((1 << 31) - 1) == 0xffff
+    assert [w.category for w in caught] == [DeprecationWarning] * 2
+    assert func in str(caught[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DeprecationWarning):
+            getattr(socket, func)(65536)
 
 
 @pytest.mark.parametrize("func", ["htonl", "ntohl"])

@@ -149,8 +149,22 @@ service_arg(PyObject *port, char *buf, size_t bufsize, const char **serv,
     if (cs_int_check(port)) {
         long long value = PyLong_AsLongLong(port);
 
-        if (value == -1 && PyErr_Occurred())
+        if (value == -1 && PyErr_Occurred()) {
+#if CS_GAI_BIG_PORT_AS_TEXT
+            /* the C library judges the number, as 3.12's module lets it */
+            if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+                PyErr_Clear();
+                *keep = PyObject_Str(port);
+                if (*keep == NULL)
+                    return -1;
+                *serv = PyUnicode_AsUTF8(*keep);
+                if (*serv == NULL)
+                    Py_CLEAR(*keep);
+                return *serv == NULL ? -1 : 0;
+            }
+#endif
             return -1;
+        }
         if (value >= 0 && value <= 65535)
             *portnum = (long)value;
         *serv = format_long(value, buf, bufsize);

@@ -7,7 +7,9 @@
  * Byte order, as CPython 2.7 for values in range; outside it, unlike 2.7
  * (which truncated htons(65536) to 0 and htonl(2**32) to 0), always
  * OverflowError: negative values, and values above 65535 (htons, ntohs) or
- * above 2**32-1 (htonl, ntohl).  htonl/ntohl return a long on 2.7, as 2.7's
+ * above 2**32-1 (htonl, ntohl); but on 3.8 and 3.9 htons/ntohs take values
+ * up to INT_MAX with a DeprecationWarning and truncate them, as those
+ * versions' own modules do.  htonl/ntohl return a long on 2.7, as 2.7's
  * own module does.
  *
  * Fast paths: hand-written IPv4 text conversions (inetconv.h), used by
@@ -38,7 +40,19 @@ static int
 ushort_arg(PyObject *arg, const char *caller, uint16_t *out)
 {
     unsigned long value;
+#if CS_HTONS_WARNS_AND_TRUNCATES
+    /* 3.8 and 3.9 took 65536 to INT_MAX with a DeprecationWarning */
+    int rc = netarg_uint(arg, INT_MAX, &value);
+
+    if (rc == 0 && value > 0xffffUL
+        && PyErr_WarnFormat(PyExc_DeprecationWarning, 1, "%s: Python int "
+                            "too large to convert to C 16-bit unsigned "
+                            "integer (The silent truncation is deprecated)",
+                            caller) < 0)
+        return -1;
+#else
     int rc = netarg_uint(arg, 0xffffUL, &value);
+#endif
 
     if (rc > 0)
         PyErr_Format(PyExc_OverflowError, "%s: value must be 0-65535",

@@ -197,6 +197,16 @@ cs_timeout_to_seconds(cs_timeout_t t)
     }
 #endif
 
+/* getaddrinfo() with an integer port beyond a C long: 3.12 and later pass
+ * its decimal text to the C library (gaierror, if any); earlier lines raise
+ * OverflowError. */
+#define CS_GAI_BIG_PORT_AS_TEXT (PY_VERSION_HEX >= 0x030C0000)
+
+/* htons()/ntohs() of 65536 to INT_MAX: 3.8 and 3.9 warn (DeprecationWarning)
+ * and truncate; 2.7 here and 3.10 on raise OverflowError. */
+#define CS_HTONS_WARNS_AND_TRUNCATES \
+    (PY_VERSION_HEX >= 0x03080000 && PY_VERSION_HEX < 0x030A0000)
+
 /* ---- the characters of a text object --------------------------------------
  * cs_text_utf8(obj, &size, &keep): the UTF-8 characters of a str (unicode
  * on 2.7) and their number.  3.x: cached in the object, nothing to release
