@@ -238,6 +238,10 @@ sockmsg_sendmsg(PyObject *self, PyObject *args)
         ctx.msg.msg_name = &addr;
         ctx.msg.msg_namelen = addrlen;
     }
+    /* the address as given: None when there is none */
+    if (cs_audit("socket.sendmsg", "OO", self,
+                 address != NULL ? address : Py_None) < 0)
+        return NULL;
     if (get_buffers(buffers, 0, "sendmsg() argument 1 must be an iterable",
                     &views, (struct iovec **)&ctx.msg.msg_iov, &count) < 0)
         return NULL;
