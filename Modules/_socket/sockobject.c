@@ -231,21 +231,29 @@ parse_init_py3(PyObject *self, PyObject *args, PyObject *kwds, int params[3],
     static const int defaults[3] = {AF_INET, SOCK_STREAM, 0};
     static const int options[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
     PyObject *fileno = Py_None;
+    int given[3] = {-1, -1, -1};
     long value;
     int i;
 
     params[0] = params[1] = params[2] = -1;
     *fd = -1;
-    if (!(cs_no_keywords_dict(kwds)
-          && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
-                                    PyTuple_GET_SIZE(args), params))
-        && !PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", keywords,
-                                        &params[0], &params[1], &params[2],
-                                        &fileno))
+    if (cs_no_keywords_dict(kwds)
+        && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
+                                  PyTuple_GET_SIZE(args), params)) {
+        /* that parser put in the defaults; the event shows what was
+         * passed (ints, as it checked) */
+        for (i = 0; i < PyTuple_GET_SIZE(args); i++)
+            (void)cs_fast_int(PyTuple_GET_ITEM(args, i), &given[i]);
+    }
+    else if (PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket",
+                                         keywords, &params[0], &params[1],
+                                         &params[2], &fileno))
+        memcpy(given, params, sizeof(given));
+    else
         return -1;
     /* the arguments as given, before any check or default, as 3.x does */
-    if (cs_audit("socket.__new__", "Oiii", self, params[0], params[1],
-                 params[2]) < 0)
+    if (cs_audit("socket.__new__", "Oiii", self, given[0], given[1],
+                 given[2]) < 0)
         return -1;
     if (fileno == Py_None) {
         for (i = 0; i < 3; i++) {
