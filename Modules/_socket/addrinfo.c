@@ -320,7 +320,10 @@ run_getaddrinfo(PyObject *host, PyObject *port, struct addrinfo *hints)
             name = NULL;
     }
     if (service_arg(port, portbuf, sizeof(portbuf), &serv, &serv_keep,
-                    &numeric, &portnum) < 0)
+                    &numeric, &portnum) < 0
+        || cs_audit("socket.getaddrinfo", "OOiii", host, port,
+                    hints->ai_family, hints->ai_socktype,
+                    hints->ai_protocol) < 0)
         goto done;
 
     if (name != NULL && portnum >= 0
@@ -550,6 +553,10 @@ addrinfo_getnameinfo(PyObject *self, PyObject *args)
                              "getnameinfo");
     if (name == NULL)
         return NULL;
+    if (cs_audit("socket.getnameinfo", "(O)", sa) < 0) {
+        Py_XDECREF(host_keep);
+        return NULL;
+    }
 
     /* As in CPython 2.7 the host may be a name, but it must stand for a
      * single address. */

@@ -107,6 +107,10 @@ netif_sethostname(PyObject *self, PyObject *arg)
     (void)self;
     if (!PyUnicode_FSConverter(arg, &name))
         return NULL;
+    if (cs_audit("socket.sethostname", "O", name) < 0) {
+        Py_DECREF(name);
+        return NULL;
+    }
     rc = sethostname(PyBytes_AS_STRING(name),
                      (size_t)PyBytes_GET_SIZE(name));
     Py_DECREF(name);

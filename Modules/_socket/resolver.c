@@ -23,9 +23,11 @@
 
 /* ---- gethostbyname, gethostbyname_ex, gethostbyaddr --------------------- */
 
-/* Resolves the host argument `obj` into *addr; the address length or -1. */
+/* Resolves the host argument `obj` into *addr, once the audit event
+ * socket.<caller> (obj,) has passed; the address length or -1. */
 static int
-resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller)
+resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller,
+            const char *event)
 {
     PyObject *keep = NULL;
     const char *name = netarg_host_chars(obj, &keep, caller);
@@ -33,6 +35,10 @@ resolve_arg(PyObject *obj, int family, sock_addr_t *addr, const char *caller)
 
     if (name == NULL)
         return -1;
+    if (cs_audit(event, "O", obj) < 0) {
+        Py_XDECREF(keep);
+        return -1;
+    }
     len = sockaddr_resolve_host(name, family, addr);
     Py_XDECREF(keep);
     return len;
@@ -45,7 +51,8 @@ resolver_gethostbyname(PyObject *self, PyObject *arg)
     char text[INET_ADDRSTRLEN];
 
     (void)self;
-    if (resolve_arg(arg, AF_INET, &addr, "gethostbyname") < 0)
+    if (resolve_arg(arg, AF_INET, &addr, "gethostbyname",
+                    "socket.gethostbyname") < 0)
         return NULL;
     if (inet_ntop(AF_INET, &addr.in4.sin_addr, text, sizeof(text)) == NULL)
         return sockerr_errno();
@@ -185,6 +192,11 @@ resolver_gethostbyname_ex(PyObject *self, PyObject *arg)
     ctx.name = netarg_host_chars(arg, &keep, "gethostbyname_ex");
     if (ctx.name == NULL)
         return NULL;
+    /* 3.x raises gethostbyname's event here too */
+    if (cs_audit("socket.gethostbyname", "O", arg) < 0) {
+        Py_XDECREF(keep);
+        return NULL;
+    }
     /* As CPython does: a name that getaddrinfo cannot resolve to an IPv4
      * address raises gaierror before the hostent lookup. */
     if (sockaddr_resolve_host(ctx.name, AF_INET, &addr) < 0) {
@@ -204,7 +216,8 @@ resolver_gethostbyaddr(PyObject *self, PyObject *arg)
 
     (void)self;
     memset(&ctx, 0, sizeof(ctx));
-    if (resolve_arg(arg, AF_UNSPEC, &addr, "gethostbyaddr") < 0)
+    if (resolve_arg(arg, AF_UNSPEC, &addr, "gethostbyaddr",
+                    "socket.gethostbyaddr") < 0)
         return NULL;
     ctx.family = addr.sa.sa_family;
     if (ctx.family == AF_INET6) {
@@ -226,6 +239,8 @@ resolver_gethostname(PyObject *self, PyObject *unused)
 
     (void)self;
     (void)unused;
+    if (cs_audit("socket.gethostname", NULL) < 0)
+        return NULL;
     Py_BEGIN_ALLOW_THREADS
     rc = gethostname(buf, sizeof(buf) - 1);
     Py_END_ALLOW_THREADS
@@ -305,7 +320,8 @@ resolver_getservbyname(PyObject *self, PyObject *args)
 
     (void)self;
     memset(&ctx, 0, sizeof(ctx));
-    if (!PyArg_ParseTuple(args, "s|s:getservbyname", &ctx.name, &ctx.proto))
+    if (!PyArg_ParseTuple(args, "s|s:getservbyname", &ctx.name, &ctx.proto)
+        || cs_audit("socket.getservbyname", "sz", ctx.name, ctx.proto) < 0)
         return NULL;
     return run_servent(&ctx, "service/proto not found");
 }
@@ -326,7 +342,8 @@ resolver_getservbyport(PyObject *self, PyObject *args)
     if (rc > 0)
         PyErr_SetString(PyExc_OverflowError,
                         "getservbyport: port must be 0-65535.");
-    if (rc != 0)
+    if (rc != 0
+        || cs_audit("socket.getservbyport", "iz", (int)value, ctx.proto) < 0)
         return NULL;
     ctx.port = htons((uint16_t)value);
     return run_servent(&ctx, "port/proto not found");

@@ -2,17 +2,21 @@
  *
  * Every entry is data: SC(NAME) expands to {"NAME", NAME} and is compiled
  * only when the platform headers define NAME, so the values are always the
- * platform's own.  SC_DEFAULT gives the value CPython 2.7's _socket uses
+ * platform's own.  SC_DEFAULT gives the value CPython's _socket uses
  * when a header lacks the name (glibc declares IPPORT_* only as enum
- * members, which #ifdef cannot see).  Other enum members are guarded by
- * the presence of their header instead: CS_HAVE_LINUX_TIPC_H and
+ * members, which #ifdef cannot see; UDPLITE_* and the newer ALG_* are
+ * fixed by the kernel ABI but missing from some headers).  Other enum
+ * members are guarded by the presence of their header instead:
+ * CS_HAVE_LINUX_TIPC_H, CS_HAVE_LINUX_CAN_RAW_H, CS_HAVE_LINUX_CAN_BCM_H and
  * CS_HAVE_LINUX_CAN_J1939_H, which sockconst.c defines.
  *
  * The names are the union of the integer constants of CPython 2.7's and
  * CPython 3.8-3.13's _socket on Linux in the families AF_, PF_, SOCK_, SOL_,
  * SO_, SOMAXCONN, SCM_, MSG_, SHUT_, IPPROTO_, IPPORT_, INADDR_, IP_, IPV6_,
- * TCP_, EAI_, AI_, NI_, NETLINK_, PACKET_, TIPC_, and the AF_VSOCK ones
- * (VMADDR_, VM_SOCKETS_, IOCTL_VM_SOCKETS_).
+ * TCP_, EAI_, AI_, NI_, NETLINK_, PACKET_, TIPC_, the AF_VSOCK ones
+ * (VMADDR_, VM_SOCKETS_, IOCTL_VM_SOCKETS_), CAN_, J1939_, ALG_, UDPLITE_
+ * and ETHERTYPE_/ETH_P_ALL.  sockconst_spans, at the end, restricts each
+ * Python 3 to the names of its own _socket.
  *
  * Only sockconst.c includes this file, after the system headers. */
 #ifndef CLASSICSOCKET_SOCKCONST_H
@@ -25,6 +29,8 @@ typedef struct {
 
 #define SC(name) {#name, (long)(name)}
 #define SC_DEFAULT(name, value) {#name, (value)}
+/* a name CPython gives a kernel constant of another spelling (CAN BCM's) */
+#define SC_AS(name, cname) {#name, (long)(cname)}
 
 static const sockconst sockconst_table[] = {
 
@@ -1010,9 +1016,290 @@ static const sockconst sockconst_table[] = {
 #ifdef IOCTL_VM_SOCKETS_GET_LOCAL_CID
     SC(IOCTL_VM_SOCKETS_GET_LOCAL_CID),
 #endif
+
+    /* ---- CAN_* (AF_CAN: <linux/can.h>, raw.h, bcm.h) ---- */
+#ifdef CAN_BCM
+    SC(CAN_BCM),
+#endif
+#ifdef CAN_EFF_FLAG
+    SC(CAN_EFF_FLAG),
+#endif
+#ifdef CAN_EFF_MASK
+    SC(CAN_EFF_MASK),
+#endif
+#ifdef CAN_ERR_FLAG
+    SC(CAN_ERR_FLAG),
+#endif
+#ifdef CAN_ERR_MASK
+    SC(CAN_ERR_MASK),
+#endif
+#ifdef CAN_ISOTP
+    SC(CAN_ISOTP),
+#endif
+#ifdef CAN_J1939
+    SC(CAN_J1939),
+#endif
+#ifdef CAN_RAW
+    SC(CAN_RAW),
+#endif
+#ifdef CAN_RTR_FLAG
+    SC(CAN_RTR_FLAG),
+#endif
+#ifdef CAN_SFF_MASK
+    SC(CAN_SFF_MASK),
+#endif
+#if defined(CAN_RAW_ERR_FILTER) || defined(CS_HAVE_LINUX_CAN_RAW_H)
+    SC(CAN_RAW_ERR_FILTER),
+#endif
+#if defined(CAN_RAW_FD_FRAMES) || defined(CS_HAVE_LINUX_CAN_RAW_H)
+    SC(CAN_RAW_FD_FRAMES),
+#endif
+#if defined(CAN_RAW_FILTER) || defined(CS_HAVE_LINUX_CAN_RAW_H)
+    SC(CAN_RAW_FILTER),
+#endif
+#if defined(CAN_RAW_JOIN_FILTERS) || defined(CS_HAVE_LINUX_CAN_RAW_H)
+    SC(CAN_RAW_JOIN_FILTERS),
+#endif
+#if defined(CAN_RAW_LOOPBACK) || defined(CS_HAVE_LINUX_CAN_RAW_H)
+    SC(CAN_RAW_LOOPBACK),
+#endif
+#if defined(CAN_RAW_RECV_OWN_MSGS) || defined(CS_HAVE_LINUX_CAN_RAW_H)
+    SC(CAN_RAW_RECV_OWN_MSGS),
+#endif
+#ifdef CS_HAVE_LINUX_CAN_BCM_H
+    SC_AS(CAN_BCM_CAN_FD_FRAME, CAN_FD_FRAME),
+    SC_AS(CAN_BCM_RX_ANNOUNCE_RESUME, RX_ANNOUNCE_RESUME),
+    SC_AS(CAN_BCM_RX_CHANGED, RX_CHANGED),
+    SC_AS(CAN_BCM_RX_CHECK_DLC, RX_CHECK_DLC),
+    SC_AS(CAN_BCM_RX_DELETE, RX_DELETE),
+    SC_AS(CAN_BCM_RX_FILTER_ID, RX_FILTER_ID),
+    SC_AS(CAN_BCM_RX_NO_AUTOTIMER, RX_NO_AUTOTIMER),
+    SC_AS(CAN_BCM_RX_READ, RX_READ),
+    SC_AS(CAN_BCM_RX_RTR_FRAME, RX_RTR_FRAME),
+    SC_AS(CAN_BCM_RX_SETUP, RX_SETUP),
+    SC_AS(CAN_BCM_RX_STATUS, RX_STATUS),
+    SC_AS(CAN_BCM_RX_TIMEOUT, RX_TIMEOUT),
+    SC_AS(CAN_BCM_SETTIMER, SETTIMER),
+    SC_AS(CAN_BCM_STARTTIMER, STARTTIMER),
+    SC_AS(CAN_BCM_TX_ANNOUNCE, TX_ANNOUNCE),
+    SC_AS(CAN_BCM_TX_COUNTEVT, TX_COUNTEVT),
+    SC_AS(CAN_BCM_TX_CP_CAN_ID, TX_CP_CAN_ID),
+    SC_AS(CAN_BCM_TX_DELETE, TX_DELETE),
+    SC_AS(CAN_BCM_TX_EXPIRED, TX_EXPIRED),
+    SC_AS(CAN_BCM_TX_READ, TX_READ),
+    SC_AS(CAN_BCM_TX_RESET_MULTI_IDX, TX_RESET_MULTI_IDX),
+    SC_AS(CAN_BCM_TX_SEND, TX_SEND),
+    SC_AS(CAN_BCM_TX_SETUP, TX_SETUP),
+    SC_AS(CAN_BCM_TX_STATUS, TX_STATUS),
+#endif
+
+    /* ---- J1939_* (<linux/can/j1939.h>; NLA_ and EE_INFO_ are enum members) ---- */
+#ifdef J1939_FILTER_MAX
+    SC(J1939_FILTER_MAX),
+#endif
+#ifdef J1939_IDLE_ADDR
+    SC(J1939_IDLE_ADDR),
+#endif
+#ifdef J1939_MAX_UNICAST_ADDR
+    SC(J1939_MAX_UNICAST_ADDR),
+#endif
+#ifdef J1939_NO_ADDR
+    SC(J1939_NO_ADDR),
+#endif
+#ifdef J1939_NO_NAME
+    SC(J1939_NO_NAME),
+#endif
+#ifdef J1939_NO_PGN
+    SC(J1939_NO_PGN),
+#endif
+#ifdef J1939_PGN_ADDRESS_CLAIMED
+    SC(J1939_PGN_ADDRESS_CLAIMED),
+#endif
+#ifdef J1939_PGN_ADDRESS_COMMANDED
+    SC(J1939_PGN_ADDRESS_COMMANDED),
+#endif
+#ifdef J1939_PGN_MAX
+    SC(J1939_PGN_MAX),
+#endif
+#ifdef J1939_PGN_PDU1_MAX
+    SC(J1939_PGN_PDU1_MAX),
+#endif
+#ifdef J1939_PGN_REQUEST
+    SC(J1939_PGN_REQUEST),
+#endif
+#if defined(J1939_EE_INFO_NONE) || defined(CS_HAVE_LINUX_CAN_J1939_H)
+    SC(J1939_EE_INFO_NONE),
+#endif
+#if defined(J1939_EE_INFO_TX_ABORT) || defined(CS_HAVE_LINUX_CAN_J1939_H)
+    SC(J1939_EE_INFO_TX_ABORT),
+#endif
+#if defined(J1939_NLA_BYTES_ACKED) || defined(CS_HAVE_LINUX_CAN_J1939_H)
+    SC(J1939_NLA_BYTES_ACKED),
+#endif
+#if defined(J1939_NLA_PAD) || defined(CS_HAVE_LINUX_CAN_J1939_H)
+    SC(J1939_NLA_PAD),
+#endif
+
+    /* ---- ALG_* (AF_ALG: <linux/if_alg.h>; older headers lack the
+     * asymmetric-cipher ones, whose values the kernel ABI fixes) ---- */
+#ifdef ALG_OP_DECRYPT
+    SC(ALG_OP_DECRYPT),
+#endif
+#ifdef ALG_OP_ENCRYPT
+    SC(ALG_OP_ENCRYPT),
+#endif
+#ifdef ALG_SET_AEAD_ASSOCLEN
+    SC(ALG_SET_AEAD_ASSOCLEN),
+#endif
+#ifdef ALG_SET_AEAD_AUTHSIZE
+    SC(ALG_SET_AEAD_AUTHSIZE),
+#endif
+#ifdef ALG_SET_IV
+    SC(ALG_SET_IV),
+#endif
+#ifdef ALG_SET_KEY
+    SC(ALG_SET_KEY),
+#endif
+#ifdef ALG_SET_OP
+    SC(ALG_SET_OP),
+#endif
+#if defined(AF_ALG)
+#ifdef ALG_OP_SIGN
+    SC(ALG_OP_SIGN),
+#else
+    SC_DEFAULT(ALG_OP_SIGN, 2),
+#endif
+#endif
+#if defined(AF_ALG)
+#ifdef ALG_OP_VERIFY
+    SC(ALG_OP_VERIFY),
+#else
+    SC_DEFAULT(ALG_OP_VERIFY, 3),
+#endif
+#endif
+#if defined(AF_ALG)
+#ifdef ALG_SET_PUBKEY
+    SC(ALG_SET_PUBKEY),
+#else
+    SC_DEFAULT(ALG_SET_PUBKEY, 6),
+#endif
+#endif
+
+    /* ---- UDPLITE_* (socket options of IPPROTO_UDPLITE; kernel ABI values:
+     * glibc's <netinet/udp.h> does not always define them) ---- */
+#if defined(IPPROTO_UDPLITE)
+#ifdef UDPLITE_RECV_CSCOV
+    SC(UDPLITE_RECV_CSCOV),
+#else
+    SC_DEFAULT(UDPLITE_RECV_CSCOV, 11),
+#endif
+#endif
+#if defined(IPPROTO_UDPLITE)
+#ifdef UDPLITE_SEND_CSCOV
+    SC(UDPLITE_SEND_CSCOV),
+#else
+    SC_DEFAULT(UDPLITE_SEND_CSCOV, 10),
+#endif
+#endif
+
+    /* ---- ETHERTYPE_* (<net/ethernet.h>), ETH_P_ALL (<linux/if_ether.h>) ---- */
+#ifdef ETHERTYPE_ARP
+    SC(ETHERTYPE_ARP),
+#endif
+#ifdef ETHERTYPE_IP
+    SC(ETHERTYPE_IP),
+#endif
+#ifdef ETHERTYPE_IPV6
+    SC(ETHERTYPE_IPV6),
+#endif
+#ifdef ETHERTYPE_VLAN
+    SC(ETHERTYPE_VLAN),
+#endif
+#ifdef ETH_P_ALL
+    SC(ETH_P_ALL),
+#endif
+};
+
+/* The names Python 3 gained after 3.8 (or dropped), as observed in each
+ * version's own _socket on Linux: on 3.x a name is added only when
+ * since <= PY_VERSION_HEX < until (0: still there).  2.7 takes the whole
+ * table, as above.  A name absent here is in every 3.8-3.13. */
+typedef struct {
+    const char *name;
+    unsigned long since;
+    unsigned long until;
+} sockconst_span;
+
+static const sockconst_span sockconst_spans[] = {
+    {"CAN_RAW_ERR_FILTER", 0, 0x030B0000},
+    {"CAN_J1939", 0x03090000, 0},
+    {"CAN_RAW_JOIN_FILTERS", 0x03090000, 0},
+    {"IPPROTO_UDPLITE", 0x03090000, 0},
+    {"J1939_EE_INFO_NONE", 0x03090000, 0},
+    {"J1939_EE_INFO_TX_ABORT", 0x03090000, 0},
+    {"J1939_FILTER_MAX", 0x03090000, 0},
+    {"J1939_IDLE_ADDR", 0x03090000, 0},
+    {"J1939_MAX_UNICAST_ADDR", 0x03090000, 0},
+    {"J1939_NLA_BYTES_ACKED", 0x03090000, 0},
+    {"J1939_NLA_PAD", 0x03090000, 0},
+    {"J1939_NO_ADDR", 0x03090000, 0},
+    {"J1939_NO_NAME", 0x03090000, 0},
+    {"J1939_NO_PGN", 0x03090000, 0},
+    {"J1939_PGN_ADDRESS_CLAIMED", 0x03090000, 0},
+    {"J1939_PGN_ADDRESS_COMMANDED", 0x03090000, 0},
+    {"J1939_PGN_MAX", 0x03090000, 0},
+    {"J1939_PGN_PDU1_MAX", 0x03090000, 0},
+    {"J1939_PGN_REQUEST", 0x03090000, 0},
+    {"SCM_J1939_DEST_ADDR", 0x03090000, 0},
+    {"SCM_J1939_DEST_NAME", 0x03090000, 0},
+    {"SCM_J1939_ERRQUEUE", 0x03090000, 0},
+    {"SCM_J1939_PRIO", 0x03090000, 0},
+    {"SO_J1939_ERRQUEUE", 0x03090000, 0},
+    {"SO_J1939_FILTER", 0x03090000, 0},
+    {"SO_J1939_PROMISC", 0x03090000, 0},
+    {"SO_J1939_SEND_PRIO", 0x03090000, 0},
+    {"UDPLITE_RECV_CSCOV", 0x03090000, 0},
+    {"UDPLITE_SEND_CSCOV", 0x03090000, 0},
+    {"IPPROTO_MPTCP", 0x030A0000, 0},
+    {"IP_RECVTOS", 0x030A0000, 0},
+    {"IP_BIND_ADDRESS_NO_PORT", 0x030B0000, 0},
+    {"SO_INCOMING_CPU", 0x030B0000, 0},
+    {"ETHERTYPE_ARP", 0x030C0000, 0},
+    {"ETHERTYPE_IP", 0x030C0000, 0},
+    {"ETHERTYPE_IPV6", 0x030C0000, 0},
+    {"ETHERTYPE_VLAN", 0x030C0000, 0},
+    {"ETH_P_ALL", 0x030C0000, 0},
+    {"IP_ADD_SOURCE_MEMBERSHIP", 0x030C0000, 0},
+    {"IP_BLOCK_SOURCE", 0x030C0000, 0},
+    {"IP_DROP_SOURCE_MEMBERSHIP", 0x030C0000, 0},
+    {"IP_PKTINFO", 0x030C0000, 0},
+    {"IP_UNBLOCK_SOURCE", 0x030C0000, 0},
+    {"TCP_CC_INFO", 0x030C0000, 0},
+    {"TCP_FASTOPEN_CONNECT", 0x030C0000, 0},
+    {"TCP_FASTOPEN_KEY", 0x030C0000, 0},
+    {"TCP_FASTOPEN_NO_COOKIE", 0x030C0000, 0},
+    {"TCP_INQ", 0x030C0000, 0},
+    {"TCP_MD5SIG", 0x030C0000, 0},
+    {"TCP_MD5SIG_EXT", 0x030C0000, 0},
+    {"TCP_QUEUE_SEQ", 0x030C0000, 0},
+    {"TCP_REPAIR", 0x030C0000, 0},
+    {"TCP_REPAIR_OPTIONS", 0x030C0000, 0},
+    {"TCP_REPAIR_QUEUE", 0x030C0000, 0},
+    {"TCP_REPAIR_WINDOW", 0x030C0000, 0},
+    {"TCP_SAVED_SYN", 0x030C0000, 0},
+    {"TCP_SAVE_SYN", 0x030C0000, 0},
+    {"TCP_THIN_DUPACK", 0x030C0000, 0},
+    {"TCP_THIN_LINEAR_TIMEOUTS", 0x030C0000, 0},
+    {"TCP_TIMESTAMP", 0x030C0000, 0},
+    {"TCP_TX_DELAY", 0x030C0000, 0},
+    {"TCP_ULP", 0x030C0000, 0},
+    {"TCP_ZEROCOPY_RECEIVE", 0x030C0000, 0},
+    {"NI_IDN", 0x030D0000, 0},
+    {"SO_BINDTOIFINDEX", 0x030D0000, 0},
 };
 
 #undef SC
 #undef SC_DEFAULT
+#undef SC_AS
 
 #endif /* CLASSICSOCKET_SOCKCONST_H */

@@ -613,7 +613,8 @@ sockio_sendto(PyObject *self, CS_POS_PARAMS)
         return NULL;
     if (sockaddr_parse_cached(&((sockobject_instance *)s)->sendto_cache,
                               s->sock_family, addrobj, &addr, &addrlen,
-                              "sendto") < 0) {
+                              "sendto") < 0
+        || cs_audit("socket.sendto", "OO", self, addrobj) < 0) {
         PyBuffer_Release(&view);
         return NULL;
     }

@@ -1,5 +1,5 @@
-/* sockmsg.c - sendmsg(), recvmsg(), recvmsg_into() and CMSG_LEN()/
- * CMSG_SPACE(), Python 3 only (sockmsg.h).
+/* sockmsg.c - sendmsg(), recvmsg(), recvmsg_into(), sendmsg_afalg() and
+ * CMSG_LEN()/CMSG_SPACE(), Python 3 only (sockmsg.h).
  *
  * The data buffers and the ancillary items are held as Py_buffer views for
  * the length of the call; the call itself goes through sockcall_run() and
@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#ifdef SOCKMSG_HAVE_AFALG
+#include <linux/if_alg.h>
+#endif
 
 #include "sockaddr.h"
 #include "sockcall.h"
@@ -235,6 +238,10 @@ sockmsg_sendmsg(PyObject *self, PyObject *args)
         ctx.msg.msg_name = &addr;
         ctx.msg.msg_namelen = addrlen;
     }
+    /* the address as given: None when there is none */
+    if (cs_audit("socket.sendmsg", "OO", self,
+                 address != NULL ? address : Py_None) < 0)
+        return NULL;
     if (get_buffers(buffers, 0, "sendmsg() argument 1 must be an iterable",
                     &views, (struct iovec **)&ctx.msg.msg_iov, &count) < 0)
         return NULL;
@@ -252,6 +259,154 @@ done:
     release_views(views, count);
     return result;
 }
+
+#ifdef SOCKMSG_HAVE_AFALG
+/* The next ancillary item of an AF_ALG message, zeroed, with its header
+ * filled; the caller sized the buffer for every item. */
+static unsigned char *
+alg_item(struct msghdr *msg, struct cmsghdr **cmsg, int type, size_t len)
+{
+    *cmsg = *cmsg == NULL ? CMSG_FIRSTHDR(msg) : CMSG_NXTHDR(msg, *cmsg);
+    (*cmsg)->cmsg_level = SOL_ALG;
+    (*cmsg)->cmsg_type = type;
+    (*cmsg)->cmsg_len = CMSG_LEN(len);
+    return CMSG_DATA(*cmsg);
+}
+
+/* A keyword-only int argument of sendmsg_afalg() in [0, INT_MAX]: 0 and
+ * *out set, or -1 with the exception set.  `invalid` is the message of a
+ * value out of range. */
+static int
+alg_int(PyObject *obj, const char *name, const char *invalid, int *out)
+{
+    int overflow;
+    long v;
+
+    if (!PyLong_Check(obj)) {
+        PyErr_Format(PyExc_TypeError,
+                     "sendmsg_afalg() argument '%s' must be int, not %.200s",
+                     name, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    v = PyLong_AsLongAndOverflow(obj, &overflow);
+    if (v == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow > 0 || v > INT_MAX) {
+        if (invalid != NULL)
+            PyErr_SetString(PyExc_TypeError, invalid);
+        else
+            PyErr_SetString(PyExc_OverflowError,
+                            "Python int too large to convert to C int");
+        return -1;
+    }
+    if (overflow < 0 || v < 0) {
+        PyErr_SetString(PyExc_TypeError, invalid != NULL ? invalid
+                                         : "assoclen must be positive");
+        return -1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+const char sockmsg_sendmsg_afalg_doc[] =
+"sendmsg_afalg([msg], *, op[, iv[, assoclen[, flags]]]) -> count\n\
+\n\
+Send the data of the iterable of bytes-like buffers msg on an AF_ALG\n\
+operation socket (one accept()ed from a bound AF_ALG socket), with the\n\
+operation op (ALG_OP_ENCRYPT, ALG_OP_DECRYPT, ...), the initialisation\n\
+vector iv and the length of the associated data assoclen (AEAD ciphers)\n\
+as ancillary data.  Return the number of bytes of data sent.";
+
+PyObject *
+sockmsg_sendmsg_afalg(PyObject *self, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"msg", "op", "iv", "assoclen", "flags", NULL};
+    sockobject *s = (sockobject *)self;
+    PyObject *msg = NULL, *op_obj = NULL, *assoclen_obj = NULL;
+    Py_buffer iv;
+    Py_buffer *views = NULL;
+    Py_ssize_t count = 0;
+    struct msg_ctx ctx;
+    struct cmsghdr *cmsg = NULL;
+    void *control = NULL;
+    size_t controllen;
+    int op, assoclen = -1;
+    uint32_t word;
+    PyObject *result = NULL;
+
+    /* the family first, as Python 3 does: the items mean nothing elsewhere */
+    if (s->sock_family != AF_ALG) {
+        PyErr_SetString(PyExc_OSError,
+                        "algset is only supported for AF_ALG");
+        return NULL;
+    }
+    memset(&ctx, 0, sizeof(ctx));
+    iv.buf = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|O$Oy*Oi:sendmsg_afalg",
+                                     kwlist, &msg, &op_obj, &iv,
+                                     &assoclen_obj, &ctx.flags))
+        return NULL;
+    if (op_obj == NULL) {
+        PyErr_SetString(PyExc_TypeError, "Invalid or missing argument 'op'");
+        goto done;
+    }
+    if (alg_int(op_obj, "op", "Invalid or missing argument 'op'", &op) < 0
+        || (assoclen_obj != NULL
+            && alg_int(assoclen_obj, "assoclen", NULL, &assoclen) < 0))
+        goto done;
+    /* struct af_alg_iv counts the vector's bytes in 32 bits */
+    if (iv.buf != NULL && (size_t)iv.len > UINT32_MAX - sizeof(struct af_alg_iv)) {
+        PyErr_SetString(PyExc_OverflowError, "iv is too long");
+        goto done;
+    }
+    controllen = CMSG_SPACE(sizeof(uint32_t));
+    if (iv.buf != NULL)
+        controllen += CMSG_SPACE(sizeof(struct af_alg_iv) + (size_t)iv.len);
+    if (assoclen >= 0)
+        controllen += CMSG_SPACE(sizeof(uint32_t));
+    control = PyMem_Calloc(1, controllen);
+    if (control == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    ctx.msg.msg_control = control;
+    ctx.msg.msg_controllen = controllen;
+    word = (uint32_t)op;
+    memcpy(alg_item(&ctx.msg, &cmsg, ALG_SET_OP, sizeof(word)), &word,
+           sizeof(word));
+    if (iv.buf != NULL) {
+        struct af_alg_iv head;
+        unsigned char *data = alg_item(&ctx.msg, &cmsg, ALG_SET_IV,
+                                       sizeof(head) + (size_t)iv.len);
+
+        head.ivlen = (uint32_t)iv.len;
+        memcpy(data, &head, sizeof(head));
+        memcpy(data + sizeof(head), iv.buf, (size_t)iv.len);
+    }
+    if (assoclen >= 0) {
+        word = (uint32_t)assoclen;
+        memcpy(alg_item(&ctx.msg, &cmsg, ALG_SET_AEAD_ASSOCLEN,
+                        sizeof(word)), &word, sizeof(word));
+    }
+    if (msg != NULL) {
+        if (get_buffers(msg, 0, "sendmsg() argument 1 must be an iterable",
+                        &views, (struct iovec **)&ctx.msg.msg_iov,
+                        &count) < 0)
+            goto done;
+        ctx.msg.msg_iovlen = (size_t)count;
+    }
+    if (sockcall_run(s, SOCK_WANT_WRITE, sendmsg_impl, &ctx) == 0)
+        result = PyLong_FromSsize_t((Py_ssize_t)ctx.result);
+done:
+    PyMem_Free(control);
+    PyMem_Free(ctx.msg.msg_iov);
+    if (views != NULL)
+        release_views(views, count);
+    if (iv.buf != NULL)
+        PyBuffer_Release(&iv);
+    return result;
+}
+#endif
 
 /* The ancillary data of a received message as a list of
  * (level, type, bytes) tuples (new ref). */

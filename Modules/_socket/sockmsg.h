@@ -30,7 +30,24 @@ extern const char sockmsg_cmsg_space_doc[];
     {"CMSG_LEN", sockmsg_cmsg_len, METH_O, sockmsg_cmsg_len_doc},
 #define SOCKMSG_CMSG_SPACE_METHODDEF \
     {"CMSG_SPACE", sockmsg_cmsg_space, METH_O, sockmsg_cmsg_space_doc},
+/* sendmsg_afalg(): where the kernel headers have AF_ALG (<linux/if_alg.h>),
+ * as Python 3 has it on Linux only */
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<linux/if_alg.h>)
+#define SOCKMSG_HAVE_AFALG 1
+PyObject *sockmsg_sendmsg_afalg(PyObject *self, PyObject *args,
+                                PyObject *kwds);
+extern const char sockmsg_sendmsg_afalg_doc[];
+#define SOCKMSG_SENDMSG_AFALG_METHODDEF \
+    {"sendmsg_afalg", (PyCFunction)(void (*)(void))sockmsg_sendmsg_afalg, \
+     METH_VARARGS | METH_KEYWORDS, sockmsg_sendmsg_afalg_doc},
+#endif
+#endif
+#ifndef SOCKMSG_SENDMSG_AFALG_METHODDEF
+#define SOCKMSG_SENDMSG_AFALG_METHODDEF
+#endif
 #else
+#define SOCKMSG_SENDMSG_AFALG_METHODDEF
 #define SOCKMSG_SENDMSG_METHODDEF
 #define SOCKMSG_RECVMSG_METHODDEF
 #define SOCKMSG_RECVMSG_INTO_METHODDEF

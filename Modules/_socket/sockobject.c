@@ -147,24 +147,31 @@ apply_timeout(sockobject *s, cs_timeout_t timeout)
 }
 
 /* The address argument of bind/connect/connect_ex: (address,) or the 1998
- * form (host, port).  0, or -1 with an exception set. */
+ * form (host, port).  Raises the audit event `event` (sock, address) once
+ * the address is valid, as 3.x does.  0, or -1 with an exception set. */
 static int
 parse_address(sockobject *s, PyObject *const *argv, Py_ssize_t nargs,
-              sock_addr_t *addr, socklen_t *len, const char *caller)
+              sock_addr_t *addr, socklen_t *len, const char *caller,
+              const char *event)
 {
     PyObject *args;
     PyObject *owned = NULL;
     PyObject *obj;
     int rc;
 
-    if (nargs == 1)     /* the usual form, straight from the arguments */
-        return sockaddr_parse(s->sock_family, argv[0], addr, len, caller);
+    if (nargs == 1) {   /* the usual form, straight from the arguments */
+        if (sockaddr_parse(s->sock_family, argv[0], addr, len, caller) < 0)
+            return -1;
+        return cs_audit(event, "OO", (PyObject *)s, argv[0]);
+    }
     args = cs_tuple_from_array(argv, nargs);
     if (args == NULL)
         return -1;
     obj = sockaddr_from_args(args, &owned, caller);
     rc = obj == NULL ? -1
                      : sockaddr_parse(s->sock_family, obj, addr, len, caller);
+    if (rc == 0)
+        rc = cs_audit(event, "OO", (PyObject *)s, obj);
     Py_XDECREF(owned);
     Py_DECREF(args);
     return rc;
@@ -214,26 +221,39 @@ sock_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
  * fileno, the object takes that descriptor over, and a parameter left at
  * -1 is read from it (SO_DOMAIN, SO_TYPE, SO_PROTOCOL); without one, -1
  * stands for AF_INET, SOCK_STREAM and 0.  Sets *fd (the descriptor, or -1
- * when a new socket is to be made) and params[]; 0, or -1 with an
- * exception set. */
+ * when a new socket is to be made) and params[]; raises the audit event
+ * socket.__new__.  0, or -1 with an exception set. */
 static int
-parse_init_py3(PyObject *args, PyObject *kwds, int params[3], int *fd)
+parse_init_py3(PyObject *self, PyObject *args, PyObject *kwds, int params[3],
+               int *fd)
 {
     static char *keywords[] = {"family", "type", "proto", "fileno", NULL};
     static const int defaults[3] = {AF_INET, SOCK_STREAM, 0};
     static const int options[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
     PyObject *fileno = Py_None;
+    int given[3] = {-1, -1, -1};
     long value;
     int i;
 
     params[0] = params[1] = params[2] = -1;
     *fd = -1;
-    if (!(cs_no_keywords_dict(kwds)
-          && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
-                                    PyTuple_GET_SIZE(args), params))
-        && !PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", keywords,
-                                        &params[0], &params[1], &params[2],
-                                        &fileno))
+    if (cs_no_keywords_dict(kwds)
+        && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
+                                  PyTuple_GET_SIZE(args), params)) {
+        /* that parser put in the defaults; the event shows what was
+         * passed (ints, as it checked) */
+        for (i = 0; i < PyTuple_GET_SIZE(args); i++)
+            (void)cs_fast_int(PyTuple_GET_ITEM(args, i), &given[i]);
+    }
+    else if (PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket",
+                                         keywords, &params[0], &params[1],
+                                         &params[2], &fileno))
+        memcpy(given, params, sizeof(given));
+    else
+        return -1;
+    /* the arguments as given, before any check or default, as 3.x does */
+    if (cs_audit("socket.__new__", "Oiii", self, given[0], given[1],
+                 given[2]) < 0)
         return -1;
     if (fileno == Py_None) {
         for (i = 0; i < 3; i++) {
@@ -295,7 +315,7 @@ sock_initobj(PyObject *self, PyObject *args, PyObject *kwds)
     cs_timeout_t timeout = default_timeout;
 
 #if CS_PY3
-    if (parse_init_py3(args, kwds, params, &fd) < 0)
+    if (parse_init_py3(self, args, kwds, params, &fd) < 0)
         return -1;
 #else
     static char *keywords[] = {"family", "type", "proto", NULL};
@@ -653,7 +673,7 @@ sockobject_bind(PyObject *self, CS_POS_PARAMS)
     socklen_t len;
 
     if (parse_address(s, CS_POS_ARGV, CS_POS_NARGS, &addr, &len,
-                      "bind") < 0)
+                      "bind", "socket.bind") < 0)
         return NULL;
     if (bind(s->sock_fd, &addr.sa, len) < 0)
         return sockerr_errno();
@@ -675,7 +695,7 @@ sockobject_connect(PyObject *self, CS_POS_PARAMS)
     socklen_t len;
 
     if (parse_address(s, CS_POS_ARGV, CS_POS_NARGS, &addr, &len,
-                      "connect") < 0)
+                      "connect", "socket.connect") < 0)
         return NULL;
     if (sockcall_connect(s, &addr.sa, len, 1) < 0)
         return NULL;
@@ -697,7 +717,7 @@ sockobject_connect_ex(PyObject *self, CS_POS_PARAMS)
     int rc;
 
     if (parse_address(s, CS_POS_ARGV, CS_POS_NARGS, &addr, &len,
-                      "connect_ex") < 0)
+                      "connect_ex", "socket.connect") < 0)
         return NULL;
     rc = sockcall_connect(s, &addr.sa, len, 0);
     if (rc < 0)
@@ -886,6 +906,7 @@ static PyMethodDef sock_methods[] = {
     SOCKOBJECT_ACCEPT_FD_METHODDEF
     SOCKOBJECT_DETACH_METHODDEF
     SOCKMSG_SENDMSG_METHODDEF
+    SOCKMSG_SENDMSG_AFALG_METHODDEF
     SOCKMSG_RECVMSG_METHODDEF
     SOCKMSG_RECVMSG_INTO_METHODDEF
 #endif

@@ -349,4 +349,20 @@ cs_dealloc_finalize(PyObject *self, PyObject **weakreflist,
 }
 #endif
 
+/* ---- audit events (PEP 578): sys.audit's hooks see what 3.8+ raises -----
+ * cs_audit(event, format, ...) is PySys_Audit: 0, or -1 with the hook's
+ * exception set (the call must then stop before it acts).  2.7 has no
+ * hooks: always 0 (a function, so that what is passed counts as used). */
+#if CS_PY3
+#define cs_audit(...) PySys_Audit(__VA_ARGS__)
+#else
+static inline int
+cs_audit(const char *event, const char *format, ...)
+{
+    (void)event;
+    (void)format;
+    return 0;
+}
+#endif
+
 #endif /* CLASSICSOCKET_COMPAT_H */
