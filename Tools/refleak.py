@@ -751,12 +751,16 @@ def py3_socket_ops():
         b.close()
 
     @op("py3.sendmsg-recvmsg", C + "sendmsg", C + "recvmsg",
-        C + "recvmsg_into", "socket.CMSG_LEN", "socket.CMSG_SPACE",
+        C + "recvmsg_into", C + "sendmsg_afalg", "socket.CMSG_LEN",
+        "socket.CMSG_SPACE",
         "_socket.CMSG_LEN", "_socket.CMSG_SPACE", "socket.send_fds",
         "socket.recv_fds", "socket.MsgFlag")
     def _():
         a, b = socket.socketpair()
         buf = bytearray(16)
+        one, u = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        alg = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0,
+                            fileno=one.detach())
 
         def once():
             r, w = os.pipe()
@@ -771,6 +775,12 @@ def py3_socket_ops():
                 os.close(fd)
             a.sendmsg([b"into"])
             b.recvmsg_into([buf])
+            # an AF_UNIX socket taken as AF_ALG (this kernel may have no
+            # AF_ALG): the SOL_ALG items pass, the data path runs
+            alg.sendmsg_afalg([b"alg"], op=socket.ALG_OP_ENCRYPT,
+                              iv=b"0123456789abcdef", assoclen=0)
+            u.recv(16)
+            expect(TypeError, alg.sendmsg_afalg, [b"x"], op="x")
             socket.MsgFlag(socket.MSG_PEEK)
             socket.CMSG_LEN(4)
             os.close(r)
@@ -778,8 +788,8 @@ def py3_socket_ops():
             expect(TypeError, a.sendmsg, 5)
             expect(OverflowError, socket.CMSG_LEN, -1)
         yield once
-        a.close()
-        b.close()
+        for x in (a, b, alg, u):
+            x.close()
 
     @op("py3.create-server-getaddrinfo", "socket.create_server",
         "socket.has_dualstack_ipv6", "socket.getaddrinfo",
