@@ -223,14 +223,20 @@ parse_init_py3(PyObject *args, PyObject *kwds, int params[3], int *fd)
     static const int defaults[3] = {AF_INET, SOCK_STREAM, 0};
     static const int options[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
     PyObject *fileno = Py_None;
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
     long value;
     int i;
 
     params[0] = params[1] = params[2] = -1;
     *fd = -1;
+    /* socket.socket.__init__ passes all four, fileno=None as a rule: that
+     * call takes the fast path too (the general parser costs more than
+     * the rest of socket()) */
+    if (nargs == 4 && PyTuple_GET_ITEM(args, 3) == Py_None)
+        nargs = 3;
     if (!(cs_no_keywords_dict(kwds)
-          && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
-                                    PyTuple_GET_SIZE(args), params))
+          && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0), nargs,
+                                    params))
         && !PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket", keywords,
                                         &params[0], &params[1], &params[2],
                                         &fileno))
