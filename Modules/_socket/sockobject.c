@@ -366,6 +366,40 @@ sock_dealloc(PyObject *self)
     Py_TYPE(self)->tp_free(self);
 }
 
+#if CS_PY3
+/* Python 3's sockets warn (ResourceWarning) when collected open, and
+ * close.  Here only the objects of subclasses, socket.socket's, do: the C
+ * type's own are the 2.x layer's `_sock`, which closes silently as 2.x
+ * does (sock_dealloc).  socket.socket needs no __del__ for the warning,
+ * and a finalizer in C costs nothing to a socket that was closed. */
+static void
+sock_finalize(PyObject *self)
+{
+    sockobject *s = (sockobject *)self;
+    PyObject *type;
+    PyObject *value;
+    PyObject *tb;
+    int fd;
+
+    if (s->sock_fd == -1 || Py_TYPE(self) == &sockobject_type)
+        return;
+    PyErr_Fetch(&type, &value, &tb);
+    if (PyErr_ResourceWarning(self, 1, "unclosed %R", self) < 0) {
+        /* -W error: reported as the interpreter's socket reports it;
+         * anything else (an interpreter shutting down) is dropped */
+        if (PyErr_ExceptionMatches(PyExc_Warning))
+            PyErr_WriteUnraisable(self);
+        PyErr_Clear();
+    }
+    fd = s->sock_fd;
+    if (fd != -1) {     /* the warning's repr() ran Python code */
+        s->sock_fd = -1;
+        sockcall_close(fd);
+    }
+    PyErr_Restore(type, value, tb);
+}
+#endif
+
 static PyObject *
 sock_repr(PyObject *self)
 {
@@ -967,6 +1001,7 @@ PyTypeObject sockobject_type = {
     .tp_getset = sock_getset,
     .tp_init = sock_initobj,
     .tp_new = sock_new,
+    CS_TP_FINALIZE(sock_finalize)
 };
 
 int
