@@ -678,7 +678,7 @@ WORKLOADS = [
              cg=(2000, False)),
     Workload("churn", "connect + accept + close, both ends", "connection",
              "churn", "churn", "churn", 4000, 300,
-             targets={"std": 1.0, "c": 1.08}),
+             targets={"std": 1.0, "c": 1.08}, cg=(1000, False)),
     Workload("socket", "socket() + close()", "pair", "socket", "socket",
              "socket", 100000, 5000, targets={"std": 1.0, "c": 1.08},
              cg=(5000, False)),
