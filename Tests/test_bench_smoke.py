@@ -50,7 +50,7 @@ def test_quick_run_prints_full_table():
     assert len(header) == 1, out
     rows = data["timing"]
     names = [r["name"] for r in rows]
-    assert len(names) == 14 and "socketpair" in names, names
+    assert len(names) == 15 and "readline_text" in names, names
     mactcp = _mactcp_built()
     for r in rows:
         # The row is in the printed table, right after the header.

@@ -80,6 +80,27 @@ def test_constructor_defaults_and_fileno_reads_the_parameters():
         v.close()
     with pytest.raises(ValueError):
         socket.socket(fileno=-5)
+    # The C type's positional form with fileno None (socket.socket's
+    # __init__ passes all four) and enum or other int-subclass arguments
+    # gives what the keyword form gives.
+    class Int(int):
+        def __index__(self):
+            return 99
+    for args in [(socket.AF_INET6, socket.SOCK_DGRAM, 0, None),
+                 (Int(socket.AF_INET6), Int(socket.SOCK_DGRAM), False, None),
+                 (-1, -1, -1, None)]:
+        c = _socket.socket(*args)
+        try:
+            kw = _socket.socket(family=args[0], type=args[1], proto=args[2])
+            assert (c.family, c.type, c.proto) == (kw.family, kw.type,
+                                                   kw.proto)
+            kw.close()
+        finally:
+            c.close()
+    with pytest.raises(TypeError):
+        _socket.socket(socket.AF_INET, 1.0, 0, None)
+    with pytest.raises(OverflowError):
+        _socket.socket(socket.AF_INET, 1 << 40, 0, None)
     r, w = os.pipe()
     try:
         with pytest.raises(OSError) as info:

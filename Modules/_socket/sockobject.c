@@ -232,17 +232,23 @@ parse_init_py3(PyObject *self, PyObject *args, PyObject *kwds, int params[3],
     static const int options[3] = {SO_DOMAIN, SO_TYPE, SO_PROTOCOL};
     PyObject *fileno = Py_None;
     int given[3] = {-1, -1, -1};
+    Py_ssize_t nargs = PyTuple_GET_SIZE(args);
     long value;
     int i;
 
     params[0] = params[1] = params[2] = -1;
     *fd = -1;
+    /* socket.socket.__init__ passes all four, fileno=None as a rule: that
+     * call takes the fast path too (the general parser costs more than
+     * the rest of socket()) */
+    if (nargs == 4 && PyTuple_GET_ITEM(args, 3) == Py_None)
+        nargs = 3;
     if (cs_no_keywords_dict(kwds)
-        && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0),
-                                  PyTuple_GET_SIZE(args), params)) {
+        && sockobject_fast_params(&PyTuple_GET_ITEM(args, 0), nargs,
+                                  params)) {
         /* that parser put in the defaults; the event shows what was
          * passed (ints, as it checked) */
-        for (i = 0; i < PyTuple_GET_SIZE(args); i++)
+        for (i = 0; i < nargs; i++)
             (void)cs_fast_int(PyTuple_GET_ITEM(args, i), &given[i]);
     }
     else if (PyArg_ParseTupleAndKeywords(args, kwds, "|iiiO:socket",
@@ -379,6 +385,40 @@ sock_dealloc(PyObject *self)
     }
     Py_TYPE(self)->tp_free(self);
 }
+
+#if CS_PY3
+/* Python 3's sockets warn (ResourceWarning) when collected open, and
+ * close.  Here only the objects of subclasses, socket.socket's, do: the C
+ * type's own are the 2.x layer's `_sock`, which closes silently as 2.x
+ * does (sock_dealloc).  socket.socket needs no __del__ for the warning,
+ * and a finalizer in C costs nothing to a socket that was closed. */
+static void
+sock_finalize(PyObject *self)
+{
+    sockobject *s = (sockobject *)self;
+    PyObject *type;
+    PyObject *value;
+    PyObject *tb;
+    int fd;
+
+    if (s->sock_fd == -1 || Py_TYPE(self) == &sockobject_type)
+        return;
+    PyErr_Fetch(&type, &value, &tb);
+    if (PyErr_ResourceWarning(self, 1, "unclosed %R", self) < 0) {
+        /* -W error: reported as the interpreter's socket reports it;
+         * anything else (an interpreter shutting down) is dropped */
+        if (PyErr_ExceptionMatches(PyExc_Warning))
+            PyErr_WriteUnraisable(self);
+        PyErr_Clear();
+    }
+    fd = s->sock_fd;
+    if (fd != -1) {     /* the warning's repr() ran Python code */
+        s->sock_fd = -1;
+        sockcall_close(fd);
+    }
+    PyErr_Restore(type, value, tb);
+}
+#endif
 
 static PyObject *
 sock_repr(PyObject *self)
@@ -982,6 +1022,7 @@ PyTypeObject sockobject_type = {
     .tp_getset = sock_getset,
     .tp_init = sock_initobj,
     .tp_new = sock_new,
+    CS_TP_FINALIZE(sock_finalize)
 };
 
 int

@@ -212,14 +212,16 @@ cs_fast_ssize(PyObject *obj, Py_ssize_t *out)
 #endif
 }
 
-/* "i": an exact int that fits an int */
+/* "i": an int that fits an int; on 3.x a subclass too (the enums
+ * AF_INET and SOCK_STREAM are IntEnum members), whose value PyLong_AsLong
+ * reads as "i" does, without calling __index__ */
 static inline int
 cs_fast_int(PyObject *obj, int *out)
 {
     long value;
 
 #if CS_PY3
-    if (!PyLong_CheckExact(obj))
+    if (!PyLong_Check(obj))
         return 0;
     value = PyLong_AsLong(obj);
     if (value == -1 && PyErr_Occurred()) {

@@ -319,7 +319,27 @@ def w_inet(socket, n):
     return (t1 - t0) / n if n else 0.0
 
 
+def _open_lines(sock, text):
+    """makefile() for the readline workloads: 'rb' (on 3.x a BufferedReader
+    over SocketIO) or, with text, 'r' with the encoding latin-1 (on 3.x a
+    TextIOWrapper over that; 2.7's makefile has no encoding, and its 'r' is
+    its only kind of file)."""
+    if not text:
+        return sock.makefile("rb")
+    if PY3:
+        return sock.makefile("r", encoding="latin-1")
+    return sock.makefile("r")
+
+
 def w_readline(socket, n):
+    return _readline(socket, n, False)
+
+
+def w_readline_text(socket, n):
+    return _readline(socket, n, True)
+
+
+def _readline(socket, n, text):
     a, b = socket.socketpair()
     sys.stdout.flush()
     pid = os.fork()
@@ -335,7 +355,7 @@ def w_readline(socket, n):
         finally:
             os._exit(0)
     b.close()
-    f = a.makefile("rb")
+    f = _open_lines(a, text)
     readline = f.readline
     a.sendall(b"g")
     for _ in repeat(None, WARM):
@@ -658,7 +678,7 @@ WORKLOADS = [
              cg=(2000, False)),
     Workload("churn", "connect + accept + close, both ends", "connection",
              "churn", "churn", "churn", 4000, 300,
-             targets={"std": 1.0, "c": 1.08}),
+             targets={"std": 1.0, "c": 1.08}, cg=(1000, False)),
     Workload("socket", "socket() + close()", "pair", "socket", "socket",
              "socket", 100000, 5000, targets={"std": 1.0, "c": 1.08},
              cg=(5000, False)),
@@ -671,6 +691,10 @@ WORKLOADS = [
     Workload("readline", "makefile('rb').readline(), 100k lines of 44 B",
              "line", "readline", "readline", "readline", 100000, 20000,
              targets={"std": 1.0, "c": 2.0}, cg=(20000, False)),
+    Workload("readline_text", "makefile('r', encoding='latin-1')"
+             ".readline() (2.7: makefile('r')), 100k lines of 44 B",
+             "line", "readline_text", "readline_text", "readline", 100000,
+             20000, targets={"std": 1.0}, cg=(20000, False)),
     Workload("timeout", "1-byte socketpair ping-pong, settimeout(1.0)",
              "round trip", "timeout", "timeout", "timeout", 30000, 2000,
              targets={"std": 1.0}, cg=(2000, True)),
