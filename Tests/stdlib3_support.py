@@ -1,0 +1,356 @@
+"""Helpers for the Python 3 tests of the standard library's network modules
+on our socket (Tests/test_stdlib3*.py; Python 3 only, imported after their
+skip on 2.7): a server run in a thread, the check that a socket object is
+this project's, and small real servers written on socketserver (a line
+dialogue, FTP)."""
+import contextlib
+import os
+import posixpath
+import socket
+import socketserver
+import threading
+
+import _socket
+
+import support
+
+
+def _under_lib(path):
+    path = os.path.realpath(path or "")
+    return path.startswith(os.path.realpath(support.LIB) + os.sep)
+
+
+def assert_ours(sock):
+    """Fails unless sock is a socket object of this project's modules: an
+    instance of Lib/socket.py's class (ssl.SSLSocket subclasses it) over
+    Lib/_socket's type, with both modules loaded from Lib/."""
+    assert _under_lib(socket.__file__), socket.__file__
+    assert _under_lib(_socket.__file__), _socket.__file__
+    assert isinstance(sock, socket.socket), type(sock)
+    assert isinstance(sock, _socket.socket), type(sock)
+    mro = type(sock).__mro__
+    assert socket.socket in mro and mro.index(socket.socket) < \
+        mro.index(_socket.socket)
+    if type(sock).__module__ != "ssl":
+        assert type(sock).__module__ == "socket", type(sock)
+    return sock
+
+
+@contextlib.contextmanager
+def serving(server):
+    """Runs server.serve_forever() in a thread for the with-block; yields
+    the server's address.  The server is shut down and closed after it
+    (block_on_close: its request threads are joined)."""
+    assert_ours(server.socket)
+    thread = threading.Thread(target=server.serve_forever,
+                              kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield server.server_address
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+class ThreadingServer(socketserver.ThreadingTCPServer):
+    """A threading TCP server whose request threads are joined on close
+    and which records the type of each socket it accepted (`accepted`)."""
+    daemon_threads = False
+    block_on_close = True
+    allow_reuse_address = True
+
+    def __init__(self, address, handler, family=socket.AF_INET):
+        self.address_family = family
+        self.accepted = []
+        socketserver.ThreadingTCPServer.__init__(self, address, handler)
+
+    def get_request(self):
+        conn, addr = socketserver.ThreadingTCPServer.get_request(self)
+        self.accepted.append(type(conn))
+        return conn, addr
+
+
+class LineHandler(socketserver.StreamRequestHandler):
+    """A line-based dialogue: `dialogue` maps a command's first word to the
+    reply line(s), or to a function (handler, line) giving them; QUIT ends
+    it."""
+    greeting = b""
+    dialogue = {}
+
+    def handle(self):
+        assert_ours(self.request)
+        self.wfile.write(self.greeting)
+        for line in self.rfile:
+            word = line.split(b" ", 1)[0].strip().upper()
+            reply = self.dialogue.get(word)
+            if callable(reply):
+                reply = reply(self, line)
+            self.wfile.write(reply or b"500 unknown\r\n")
+            if word == b"QUIT":
+                return
+
+
+# --- FTP (RFC 959, with RFC 2428's EPSV and EPRT) -------------------------
+
+class FTPHandler(socketserver.StreamRequestHandler):
+    """One FTP control connection over the server's in-memory tree
+    (server.files: {absolute path: bytes}).  Enough of RFC 959 for
+    ftplib: USER PASS PWD CWD CDUP TYPE PASV EPSV PORT EPRT LIST NLST
+    RETR STOR SIZE DELE MKD RNFR RNTO NOOP QUIT.  Each data connection's
+    socket type goes to server.data_sockets."""
+
+    timeout = 60        # a stuck client cannot hold the server's thread
+
+    def setup(self):
+        socketserver.StreamRequestHandler.setup(self)
+        self.cwd = "/"
+        self.user = None
+        self.logged_in = False
+        self.binary = False
+        self.passive = None         # listening socket after PASV/EPSV
+        self.active = None          # (host, port) after PORT/EPRT
+        self.rename_from = None
+
+    def reply(self, text):
+        self.wfile.write(text.encode("utf-8") + b"\r\n")
+
+    def handle(self):
+        assert_ours(self.request)
+        self.reply("220 classicsocket test FTP")
+        for line in self.rfile:
+            line = line.decode("utf-8").rstrip("\r\n")
+            verb, _, arg = line.partition(" ")
+            verb = verb.upper()
+            self.server.verbs.add(verb)
+            method = getattr(self, "ftp_" + verb, None)
+            if method is None:
+                self.reply("502 %s not implemented" % verb)
+            elif not self.logged_in and verb not in ("USER", "PASS", "QUIT"):
+                self.reply("530 log in first")
+            else:
+                method(arg)
+            if verb == "QUIT":
+                break
+        self.drop_data()
+
+    def finish(self):
+        self.drop_data()
+        socketserver.StreamRequestHandler.finish(self)
+
+    def path(self, arg):
+        return posixpath.normpath(posixpath.join(self.cwd, arg or "."))
+
+    # control
+    def ftp_USER(self, arg):
+        self.user = arg
+        self.reply("331 password please")
+
+    def ftp_PASS(self, arg):
+        if (self.user, arg) in self.server.accounts:
+            self.logged_in = True
+            self.reply("230 welcome")
+        else:
+            self.reply("530 wrong login")
+
+    def ftp_QUIT(self, arg):
+        self.reply("221 bye")
+
+    def ftp_NOOP(self, arg):
+        self.reply("200 ok")
+
+    def ftp_TYPE(self, arg):
+        kind = arg.upper()
+        if kind not in ("A", "I", "L 8"):
+            self.reply("504 type %s" % arg)
+            return
+        self.binary = kind != "A"
+        self.reply("200 type set to %s" % kind)
+
+    def ftp_PWD(self, arg):
+        self.reply('257 "%s" is the current directory'
+                   % self.cwd.replace('"', '""'))
+
+    def ftp_CWD(self, arg):
+        target = self.path(arg)
+        if target not in self.server.dirs:
+            self.reply("550 no such directory")
+            return
+        self.cwd = target
+        self.reply("250 now in %s" % target)
+
+    def ftp_CDUP(self, arg):
+        self.ftp_CWD("..")
+
+    def ftp_MKD(self, arg):
+        target = self.path(arg)
+        self.server.dirs.add(target)
+        self.reply('257 "%s" created' % target)
+
+    def ftp_SIZE(self, arg):
+        data = self.server.files.get(self.path(arg))
+        if data is None:
+            self.reply("550 no such file")
+        else:
+            self.reply("213 %d" % len(data))
+
+    def ftp_DELE(self, arg):
+        if self.server.files.pop(self.path(arg), None) is None:
+            self.reply("550 no such file")
+        else:
+            self.reply("250 deleted")
+
+    def ftp_RNFR(self, arg):
+        self.rename_from = self.path(arg)
+        self.reply("350 ready for RNTO")
+
+    def ftp_RNTO(self, arg):
+        data = self.server.files.pop(self.rename_from, None)
+        if data is None:
+            self.reply("550 no such file")
+            return
+        self.server.files[self.path(arg)] = data
+        self.reply("250 renamed")
+
+    # data connection set-up
+    def drop_data(self):
+        if self.passive is not None:
+            self.passive.close()
+            self.passive = None
+        self.active = None
+
+    def listen_data(self):
+        self.drop_data()
+        host = self.request.getsockname()[0]
+        self.passive = socket.create_server((host, 0),
+                                            family=self.request.family)
+        self.passive.settimeout(30)
+        return self.passive.getsockname()[1]
+
+    def ftp_PASV(self, arg):
+        if self.request.family != socket.AF_INET:
+            self.reply("522 use EPSV")
+            return
+        port = self.listen_data()
+        host = self.request.getsockname()[0].replace(".", ",")
+        self.reply("227 Entering Passive Mode (%s,%d,%d)"
+                   % (host, port >> 8, port & 255))
+
+    def ftp_EPSV(self, arg):
+        port = self.listen_data()
+        self.reply("229 Entering Extended Passive Mode (|||%d|)" % port)
+
+    def ftp_PORT(self, arg):
+        fields = arg.split(",")
+        self.drop_data()
+        self.active = (".".join(fields[:4]),
+                       int(fields[4]) * 256 + int(fields[5]))
+        self.reply("200 PORT ok")
+
+    def ftp_EPRT(self, arg):
+        # |proto|address|port| with the first character as the delimiter
+        _, proto, host, port, _ = arg.split(arg[0])
+        self.drop_data()
+        self.active = (host, int(port))
+        self.reply("200 EPRT ok (protocol %s)" % proto)
+
+    def open_data(self):
+        """The data connection of the current transfer (after the 150
+        reply), accepted or made as PASV/EPSV or PORT/EPRT said."""
+        if self.passive is not None:
+            conn, _ = self.passive.accept()
+            self.passive.close()
+            self.passive = None
+        elif self.active is not None:
+            conn = socket.create_connection(self.active, timeout=30)
+            self.active = None
+        else:
+            raise AssertionError("no PASV, EPSV, PORT or EPRT before")
+        conn.settimeout(30)
+        self.server.data_sockets.append(type(conn))
+        return self.wrap_data(conn)
+
+    def wrap_data(self, conn):
+        return conn
+
+    def close_data(self, conn):
+        conn.close()
+
+    def send_data(self, data):
+        if not (self.passive or self.active):
+            self.reply("425 use PASV, EPSV, PORT or EPRT first")
+            return
+        self.reply("150 opening %s data connection"
+                   % ("BINARY" if self.binary else "ASCII"))
+        conn = self.open_data()
+        try:
+            conn.sendall(data)
+        finally:
+            self.close_data(conn)
+        self.reply("226 transfer complete")
+
+    # transfers
+    def listing(self, arg, long_form):
+        folder = self.path(arg)
+        lines = []
+        for name in sorted(self.server.files):
+            if posixpath.dirname(name) == folder:
+                base = posixpath.basename(name)
+                if long_form:
+                    lines.append("-rw-r--r-- 1 ftp ftp %8d Jan 01 2000 %s"
+                                 % (len(self.server.files[name]), base))
+                else:
+                    lines.append(base)
+        return "".join(line + "\r\n" for line in lines).encode("utf-8")
+
+    def ftp_LIST(self, arg):
+        self.send_data(self.listing(arg, True))
+
+    def ftp_NLST(self, arg):
+        self.send_data(self.listing(arg, False))
+
+    def ftp_RETR(self, arg):
+        data = self.server.files.get(self.path(arg))
+        if data is None:
+            self.drop_data()
+            self.reply("550 no such file")
+            return
+        if not self.binary:
+            data = data.replace(b"\n", b"\r\n")
+        self.send_data(data)
+
+    def ftp_STOR(self, arg):
+        if not (self.passive or self.active):
+            self.reply("425 use PASV, EPSV, PORT or EPRT first")
+            return
+        self.reply("150 ready to receive")
+        conn = self.open_data()
+        pieces = []
+        try:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    break
+                pieces.append(data)
+        finally:
+            self.close_data(conn)
+        data = b"".join(pieces)
+        if not self.binary:
+            data = data.replace(b"\r\n", b"\n")
+        self.server.files[self.path(arg)] = data
+        self.reply("226 stored %d bytes" % len(data))
+
+
+class FTPServer(ThreadingServer):
+    """A threading FTP server (FTPHandler) over `files`, an in-memory tree
+    {absolute path: bytes}; `accounts` is a set of (user, password)."""
+
+    def __init__(self, address, files, accounts, family=socket.AF_INET,
+                 handler=FTPHandler):
+        self.files = dict(files)
+        self.dirs = set(["/"]) | set(posixpath.dirname(name)
+                                     for name in files)
+        self.accounts = set(accounts)
+        self.data_sockets = []
+        self.verbs = set()          # every command verb received
+        ThreadingServer.__init__(self, address, handler, family)
