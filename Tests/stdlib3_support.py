@@ -354,3 +354,272 @@ class FTPServer(ThreadingServer):
         self.data_sockets = []
         self.verbs = set()          # every command verb received
         ThreadingServer.__init__(self, address, handler, family)
+
+
+# --- SMTP (RFC 5321, with RFC 3207's STARTTLS) ----------------------------
+
+class SMTPHandler(socketserver.StreamRequestHandler):
+    """One SMTP session.  Accepted messages go to server.messages as
+    (sender, recipients, data with dot-stuffing undone, over TLS?).
+    Recipients in a domain of server.refused get 550; with
+    server.tls_context set, STARTTLS is offered and done."""
+
+    timeout = 60
+
+    def reply(self, text):
+        self.wfile.write(text.encode("ascii") + b"\r\n")
+
+    def start_tls(self):
+        # The client sends nothing more until the handshake: nothing is
+        # buffered in rfile, so the files can be remade on the TLS socket.
+        self.rfile.close()
+        self.wfile.close()
+        self.request = self.connection = self.server.tls_context.wrap_socket(
+            self.request, server_side=True)
+        assert_ours(self.request)
+        self.rfile = self.request.makefile("rb")
+        self.wfile = self.request.makefile("wb", buffering=0)
+        self.tls = True
+
+    def reset(self):
+        self.sender = None
+        self.recipients = []
+
+    def handle(self):
+        assert_ours(self.request)
+        self.tls = False
+        self.reset()
+        self.reply("220 classicsocket test ESMTP")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            verb, _, arg = line.decode("ascii").rstrip("\r\n").partition(" ")
+            verb = verb.upper()
+            if verb == "EHLO":
+                features = ["SIZE 1000000", "8BITMIME"]
+                if self.server.tls_context is not None and not self.tls:
+                    features.append("STARTTLS")
+                lines = ["classicsocket greets %s" % arg] + features
+                for text in lines[:-1]:
+                    self.reply("250-" + text)
+                self.reply("250 " + lines[-1])
+            elif verb == "HELO":
+                self.reply("250 classicsocket")
+            elif verb == "STARTTLS" and self.server.tls_context is not None:
+                self.reply("220 go ahead")
+                self.start_tls()
+                self.reset()
+            elif verb == "MAIL":
+                self.sender = arg.partition("<")[2].partition(">")[0]
+                self.reply("250 sender ok")
+            elif verb == "RCPT":
+                recipient = arg.partition("<")[2].partition(">")[0]
+                if recipient.rpartition("@")[2] in self.server.refused:
+                    self.reply("550 no such user here")
+                else:
+                    self.recipients.append(recipient)
+                    self.reply("250 recipient ok")
+            elif verb == "DATA":
+                if not self.recipients:
+                    self.reply("503 need RCPT first")
+                    continue
+                self.reply("354 end with <CRLF>.<CRLF>")
+                lines = []
+                for body in self.rfile:
+                    if body == b".\r\n":
+                        break
+                    if body.startswith(b"."):
+                        body = body[1:]
+                    lines.append(body)
+                self.server.messages.append(
+                    (self.sender, self.recipients, b"".join(lines), self.tls))
+                self.reset()
+                self.reply("250 queued as %d" % len(self.server.messages))
+            elif verb == "RSET":
+                self.reset()
+                self.reply("250 reset")
+            elif verb == "NOOP":
+                self.reply("250 ok")
+            elif verb == "QUIT":
+                self.reply("221 bye")
+                return
+            else:
+                self.reply("502 %s not implemented" % verb)
+
+
+class SMTPServer(ThreadingServer):
+    """A threading SMTP server (SMTPHandler); see there for messages,
+    refused and tls_context."""
+
+    def __init__(self, address, refused=(), tls_context=None):
+        self.messages = []
+        self.refused = set(refused)
+        self.tls_context = tls_context
+        ThreadingServer.__init__(self, address, SMTPHandler)
+
+
+# --- asyncio --------------------------------------------------------------
+
+def transport_socket(writer):
+    """The socket object under a stream writer (3.8 on wraps it in
+    asyncio.trsock.TransportSocket)."""
+    sock = writer.get_extra_info("socket")
+    return getattr(sock, "_sock", sock)
+
+
+async def echo_stream(reader, writer):
+    """start_server's callback: echoes until EOF, then closes."""
+    import asyncio
+    assert_ours(transport_socket(writer))
+    while True:
+        data = await reader.read(65536)
+        if not data:
+            break
+        writer.write(data)
+        await writer.drain()
+    writer.close()
+    await asyncio.wait_for(writer.wait_closed(), 30)
+
+
+async def stream_round_trip(reader, writer, payload):
+    """Sends payload (from a task, while reading) and half-closes where the
+    transport can (TLS cannot: then as many bytes as were sent are read);
+    returns what came back."""
+    import asyncio
+
+    async def send():
+        for start in range(0, len(payload), 50000):
+            writer.write(payload[start:start + 50000])
+            await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
+
+    sender = asyncio.ensure_future(send())
+    try:
+        if writer.can_write_eof():
+            data = await asyncio.wait_for(reader.read(), 60)
+        else:
+            data = await asyncio.wait_for(reader.readexactly(len(payload)),
+                                          60)
+    finally:
+        await asyncio.wait_for(sender, 60)
+    writer.close()
+    await asyncio.wait_for(writer.wait_closed(), 30)
+    return data
+
+
+async def tcp_echo(host, payload, ssl_server=None, ssl_client=None):
+    """start_server() with echo_stream on 127.0.0.1, open_connection() to
+    host (a name goes through getaddrinfo in the loop's executor); returns
+    the echo of payload.  With ssl_server/ssl_client: over TLS."""
+    import asyncio
+    server = await asyncio.start_server(echo_stream, "127.0.0.1", 0,
+                                        ssl=ssl_server)
+    try:
+        listener = getattr(server.sockets[0], "_sock", server.sockets[0])
+        assert_ours(listener)
+        port = listener.getsockname()[1]
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(host, port, ssl=ssl_client), 60)
+        sock = transport_socket(writer)
+        assert_ours(sock)
+        assert sock.family == socket.AF_INET
+        assert sock.type == socket.SOCK_STREAM and not sock.getblocking()
+        if ssl_client is not None:
+            tls = writer.get_extra_info("ssl_object")
+            assert tls.version() in ("TLSv1.2", "TLSv1.3")
+            subject = dict(pair[0] for pair in
+                           writer.get_extra_info("peercert")["subject"])
+            assert subject["commonName"] == "localhost"
+        return await stream_round_trip(reader, writer, payload)
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), 30)
+
+
+async def unix_echo(path, payload):
+    """As tcp_echo, over an AF_UNIX stream socket at path."""
+    import asyncio
+    server = await asyncio.start_unix_server(echo_stream, path)
+    try:
+        reader, writer = await asyncio.open_unix_connection(path)
+        sock = transport_socket(writer)
+        assert_ours(sock)
+        assert sock.family == socket.AF_UNIX
+        return await stream_round_trip(reader, writer, payload)
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), 30)
+
+
+async def loop_sock_calls(payload):
+    """The event loop's low-level sock_accept/sock_connect/sock_sendall/
+    sock_recv on our non-blocking sockets; returns what was received, and
+    checks the loop's own wake-up socketpair is ours."""
+    import asyncio
+    loop = asyncio.get_running_loop()
+    assert_ours(loop._ssock)        # the self-pipe of the selector loop
+    with socket.create_server(("127.0.0.1", 0)) as listener, \
+            socket.socket() as client:
+        listener.setblocking(False)
+        client.setblocking(False)
+        accepting = asyncio.ensure_future(loop.sock_accept(listener))
+        await asyncio.wait_for(
+            loop.sock_connect(client, listener.getsockname()), 30)
+        conn, address = await asyncio.wait_for(accepting, 30)
+        with conn:
+            assert_ours(conn)
+            assert address == client.getsockname()
+            conn.setblocking(False)
+            sending = asyncio.ensure_future(loop.sock_sendall(client,
+                                                              payload))
+            pieces = []
+            total = 0
+            while total < len(payload):
+                data = await asyncio.wait_for(loop.sock_recv(conn, 65536), 30)
+                assert data
+                pieces.append(data)
+                total += len(data)
+            await asyncio.wait_for(sending, 30)
+            return b"".join(pieces)
+
+
+async def udp_echo(datagrams):
+    """create_datagram_endpoint(): an echo endpoint and a client; returns
+    the replies to datagrams, in order."""
+    import asyncio
+    loop = asyncio.get_running_loop()
+
+    class Echo(asyncio.DatagramProtocol):
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def datagram_received(self, data, address):
+            self.transport.sendto(data.upper(), address)
+
+    class Client(asyncio.DatagramProtocol):
+        def __init__(self):
+            self.replies = asyncio.Queue()
+
+        def datagram_received(self, data, address):
+            self.replies.put_nowait(data)
+
+    server, _ = await loop.create_datagram_endpoint(
+        Echo, local_addr=("127.0.0.1", 0))
+    try:
+        sock = server.get_extra_info("socket")
+        assert_ours(getattr(sock, "_sock", sock))
+        client, protocol = await loop.create_datagram_endpoint(
+            Client, remote_addr=sock.getsockname())
+        try:
+            replies = []
+            for datagram in datagrams:
+                client.sendto(datagram)
+                replies.append(await asyncio.wait_for(protocol.replies.get(),
+                                                      30))
+            return replies
+        finally:
+            client.close()
+    finally:
+        server.close()
