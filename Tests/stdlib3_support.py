@@ -118,7 +118,11 @@ class FTPHandler(socketserver.StreamRequestHandler):
     def handle(self):
         assert_ours(self.request)
         self.reply("220 classicsocket test FTP")
-        for line in self.rfile:
+        while True:
+            # (self.rfile is remade by AUTH TLS: read it anew each time)
+            line = self.rfile.readline()
+            if not line:
+                break
             line = line.decode("utf-8").rstrip("\r\n")
             verb, _, arg = line.partition(" ")
             verb = verb.upper()
@@ -126,7 +130,8 @@ class FTPHandler(socketserver.StreamRequestHandler):
             method = getattr(self, "ftp_" + verb, None)
             if method is None:
                 self.reply("502 %s not implemented" % verb)
-            elif not self.logged_in and verb not in ("USER", "PASS", "QUIT"):
+            elif not self.logged_in and verb not in ("USER", "PASS", "QUIT",
+                                                        "AUTH"):
                 self.reply("530 log in first")
             else:
                 method(arg)
@@ -341,12 +346,72 @@ class FTPHandler(socketserver.StreamRequestHandler):
         self.reply("226 stored %d bytes" % len(data))
 
 
+class FTPTLSHandler(FTPHandler):
+    """FTPHandler with RFC 4217's AUTH TLS, PBSZ and PROT (C or P) over
+    server.tls_context; protected data connections end with close_notify
+    both ways, as ftplib's FTP_TLS does."""
+
+    def setup(self):
+        FTPHandler.setup(self)
+        self.tls = False
+        self.protect = False
+
+    def finish(self):
+        FTPHandler.finish(self)
+        if self.tls:
+            self.request.close()    # see SMTPHandler.finish
+
+    def ftp_AUTH(self, arg):
+        if arg.upper() != "TLS" or self.tls:
+            self.reply("504 AUTH TLS only, once")
+            return
+        self.reply("234 AUTH TLS successful")
+        # The client waits for the handshake: nothing is buffered yet.
+        self.rfile.close()
+        self.wfile.close()
+        self.request = self.connection = self.server.tls_context.wrap_socket(
+            self.request, server_side=True)
+        assert_ours(self.request)
+        self.rfile = self.request.makefile("rb")
+        self.wfile = self.request.makefile("wb", buffering=0)
+        self.tls = True
+        self.server.verbs.add("TLS")
+
+    def ftp_PBSZ(self, arg):
+        self.reply("200 PBSZ=0")
+
+    def ftp_PROT(self, arg):
+        if arg.upper() not in ("C", "P"):
+            self.reply("536 PROT C or P")
+            return
+        self.protect = arg.upper() == "P"
+        self.reply("200 protection level %s" % arg.upper())
+
+    def wrap_data(self, conn):
+        if not self.protect:
+            return conn
+        tls = self.server.tls_context.wrap_socket(conn, server_side=True)
+        assert_ours(tls)
+        self.server.data_sockets[-1] = type(tls)
+        return tls
+
+    def close_data(self, conn):
+        if self.protect:
+            try:
+                conn.unwrap().close()
+            except OSError:
+                pass
+        conn.close()
+
+
 class FTPServer(ThreadingServer):
-    """A threading FTP server (FTPHandler) over `files`, an in-memory tree
-    {absolute path: bytes}; `accounts` is a set of (user, password)."""
+    """A threading FTP server (FTPHandler, or FTPTLSHandler with
+    tls_context) over `files`, an in-memory tree {absolute path: bytes};
+    `accounts` is a set of (user, password)."""
 
     def __init__(self, address, files, accounts, family=socket.AF_INET,
-                 handler=FTPHandler):
+                 handler=FTPHandler, tls_context=None):
+        self.tls_context = tls_context
         self.files = dict(files)
         self.dirs = set(["/"]) | set(posixpath.dirname(name)
                                      for name in files)
@@ -381,13 +446,23 @@ class SMTPHandler(socketserver.StreamRequestHandler):
         self.wfile = self.request.makefile("wb", buffering=0)
         self.tls = True
 
+    def finish(self):
+        socketserver.StreamRequestHandler.finish(self)
+        if self.tls:
+            # socketserver closes the socket it accepted, which the TLS
+            # one took over (detached): this one is closed here.
+            self.request.close()
+
     def reset(self):
         self.sender = None
         self.recipients = []
 
+    def setup(self):
+        socketserver.StreamRequestHandler.setup(self)
+        self.tls = False
+
     def handle(self):
         assert_ours(self.request)
-        self.tls = False
         self.reset()
         self.reply("220 classicsocket test ESMTP")
         while True:
@@ -623,3 +698,34 @@ async def udp_echo(datagrams):
             client.close()
     finally:
         server.close()
+
+
+async def start_tls_echo(server_context, client_context, payload):
+    """A plain stream connection upgraded to TLS on both sides with
+    StreamWriter.start_tls() (3.11 on) after a STARTTLS line; returns the
+    echo of payload over TLS."""
+    import asyncio
+
+    async def serve(reader, writer):
+        assert await reader.readline() == b"STARTTLS\n"
+        writer.write(b"GO\n")
+        await writer.drain()
+        await writer.start_tls(server_context)
+        await echo_stream(reader, writer)
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        port = server.sockets[0].getsockname()[1]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"STARTTLS\n")
+        assert await asyncio.wait_for(reader.readline(), 30) == b"GO\n"
+        assert writer.get_extra_info("ssl_object") is None
+        await asyncio.wait_for(writer.start_tls(
+            client_context, server_hostname="localhost"), 60)
+        assert writer.get_extra_info("ssl_object").version() in (
+            "TLSv1.2", "TLSv1.3")
+        assert_ours(transport_socket(writer))
+        return await stream_round_trip(reader, writer, payload)
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), 30)
