@@ -729,3 +729,17 @@ async def start_tls_echo(server_context, client_context, payload):
     finally:
         server.close()
         await asyncio.wait_for(server.wait_closed(), 30)
+
+
+async def read_with_deadline(host, port, timeout):
+    """Connects and waits for data that never comes: raises
+    asyncio.TimeoutError after timeout seconds."""
+    import asyncio
+    reader, writer = await asyncio.wait_for(
+        asyncio.open_connection(host, port), 30)
+    try:
+        assert_ours(transport_socket(writer))
+        await asyncio.wait_for(reader.read(1), timeout)
+    finally:
+        writer.close()
+        await asyncio.wait_for(writer.wait_closed(), 30)

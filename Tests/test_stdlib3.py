@@ -12,6 +12,8 @@ from __future__ import print_function
 import hashlib
 import os
 import sys
+import threading
+import time
 
 import pytest
 
@@ -86,6 +88,7 @@ def test_socketserver_unix_stream(tmpdir):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded")
 def test_socketserver_forking_tcp():
     # The handler runs in a child process on the socket it inherited.
     class Server(socketserver.ForkingTCPServer):
@@ -397,3 +400,92 @@ def test_asyncio_connection_refused():
         with pytest.raises(ConnectionRefusedError):
             asyncio.run(asyncio.wait_for(
                 asyncio.open_connection("127.0.0.1", port), 30))
+
+
+# --- timeouts reach the callers -------------------------------------------
+
+@pytest.fixture
+def silent_server():
+    """A listener that never accepts: connections complete in its backlog
+    and then hear nothing."""
+    with socket.create_server(("127.0.0.1", 0), backlog=16) as listener:
+        yield listener.getsockname()
+
+
+def _times_out(call, timeout):
+    start = time.monotonic()
+    try:
+        call()
+    except Exception as exc:        # the caller checks which
+        elapsed = time.monotonic() - start
+        assert timeout * 0.9 <= elapsed < timeout + 30
+        return exc
+    raise AssertionError("no timeout")
+
+
+def test_timeouts_in_http_client_and_urllib(silent_server):
+    import http.client
+    import urllib.request
+    host, port = silent_server
+    conn = http.client.HTTPConnection(host, port, timeout=0.5)
+    try:
+        conn.request("GET", "/")
+        assert_ours(conn.sock)
+        exc = _times_out(conn.getresponse, 0.5)
+        assert isinstance(exc, socket.timeout)
+    finally:
+        conn.close()
+    exc = _times_out(lambda: urllib.request.urlopen(
+        "http://%s:%d/" % (host, port), timeout=0.5), 0.5)
+    assert isinstance(exc, socket.timeout)
+
+
+def test_timeouts_in_ftplib_and_smtplib(silent_server):
+    import ftplib
+    import smtplib
+    host, port = silent_server
+    ftp = ftplib.FTP(timeout=0.5)
+    try:
+        exc = _times_out(lambda: ftp.connect(host, port), 0.5)
+        assert isinstance(exc, socket.timeout)
+    finally:
+        ftp.close()
+    exc = _times_out(lambda: smtplib.SMTP(host, port, timeout=0.5), 0.5)
+    assert isinstance(exc, smtplib.SMTPServerDisconnected)
+    assert "timed out" in str(exc)
+
+
+def test_timeout_in_asyncio_read(silent_server):
+    import asyncio
+    host, port = silent_server
+    exc = _times_out(lambda: asyncio.run(
+        stdlib3_support.read_with_deadline(host, port, 0.5)), 0.5)
+    assert isinstance(exc, asyncio.TimeoutError)
+
+
+# --- multiprocessing.connection -------------------------------------------
+
+@pytest.mark.parametrize("family", ["AF_INET", "AF_UNIX"])
+def test_multiprocessing_connection(family):
+    import multiprocessing.connection as mpc
+    address = ("127.0.0.1", 0) if family == "AF_INET" else None
+    with mpc.Listener(address, family=family, authkey=b"key") as listener:
+        assert_ours(listener._listener._socket)
+        results = []
+
+        def serve():
+            with listener.accept() as conn:
+                results.append(conn.recv())
+                conn.send_bytes(BIG)
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        try:
+            with mpc.Client(listener.address, family=family,
+                            authkey=b"key") as client:
+                client.send({"ask": "big"})
+                assert client.poll(30)
+                assert client.recv_bytes() == BIG
+        finally:
+            thread.join(60)
+        assert not thread.is_alive() and results == [{"ask": "big"}]
