@@ -743,3 +743,71 @@ async def read_with_deadline(host, port, timeout):
     finally:
         writer.close()
         await asyncio.wait_for(writer.wait_closed(), 30)
+
+
+async def sendfile_both_ways(path):
+    """loop.sock_sendfile() on a connected socket, then loop.sendfile() on
+    a stream transport (both os.sendfile() on our descriptors); returns
+    (bytes counted by the loop, bytes the peers received) for each."""
+    import asyncio
+    loop = asyncio.get_running_loop()
+    received = []
+
+    async def sink(reader, writer):
+        received.append(await reader.read())
+        writer.close()
+        await asyncio.wait_for(writer.wait_closed(), 30)
+
+    server = await asyncio.start_server(sink, "127.0.0.1", 0)
+    try:
+        address = server.sockets[0].getsockname()
+        results = []
+        # 1. loop.sock_sendfile() on a bare non-blocking socket
+        with socket.create_connection(address, timeout=30) as sock:
+            sock.setblocking(False)
+            with open(path, "rb") as f:
+                sent = await asyncio.wait_for(loop.sock_sendfile(sock, f),
+                                              60)
+            sock.shutdown(socket.SHUT_WR)
+            assert await asyncio.wait_for(loop.sock_recv(sock, 1), 30) == b""
+        results.append(sent)
+        # 2. loop.sendfile() on a stream's transport
+        reader, writer = await asyncio.open_connection(*address)
+        with open(path, "rb") as f:
+            sent = await asyncio.wait_for(loop.sendfile(writer.transport, f),
+                                          60)
+        writer.write_eof()
+        assert await asyncio.wait_for(reader.read(), 30) == b""
+        writer.close()
+        await asyncio.wait_for(writer.wait_closed(), 30)
+        results.append(sent)
+        return results, received
+    finally:
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), 30)
+
+
+async def loop_datagram_calls(datagrams):
+    """loop.sock_sendto()/sock_recvfrom()/sock_recvfrom_into() (3.11 on)
+    on our non-blocking UDP sockets; returns what arrived, with the
+    sender's address."""
+    import asyncio
+    loop = asyncio.get_running_loop()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as b:
+        a.bind(("127.0.0.1", 0))
+        b.bind(("127.0.0.1", 0))
+        a.setblocking(False)
+        b.setblocking(False)
+        got = []
+        buffer = bytearray(65536)
+        for n, datagram in enumerate(datagrams):
+            await loop.sock_sendto(a, datagram, b.getsockname())
+            if n % 2:
+                size, address = await asyncio.wait_for(
+                    loop.sock_recvfrom_into(b, buffer), 30)
+                got.append((bytes(buffer[:size]), address))
+            else:
+                got.append(await asyncio.wait_for(
+                    loop.sock_recvfrom(b, 65536), 30))
+        return got, a.getsockname()

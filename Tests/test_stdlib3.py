@@ -128,7 +128,7 @@ def _http_handler():
             if self.path == "/big":
                 self.reply(BIG)
             elif self.path == "/peer":
-                self.reply(("%s:%d" % self.client_address).encode())
+                self.reply(("%s:%d" % self.client_address[:2]).encode())
             else:
                 self.reply(("you asked for %s" % self.path).encode())
 
@@ -489,3 +489,51 @@ def test_multiprocessing_connection(family):
         finally:
             thread.join(60)
         assert not thread.is_alive() and results == [{"ask": "big"}]
+
+
+def test_asyncio_sendfile(tmpdir):
+    import asyncio
+    path = tmpdir.join("file.bin")
+    path.write_binary(BIG)
+    sent, received = asyncio.run(stdlib3_support.sendfile_both_ways(
+        str(path)))
+    assert sent == [len(BIG), len(BIG)]
+    assert received == [BIG, BIG]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11),
+                    reason="loop.sock_sendto() is 3.11's")
+def test_asyncio_loop_datagram_calls():
+    import asyncio
+    datagrams = [b"a", b"bb" * 1000, b"", b"ccc"]
+    got, sender = asyncio.run(stdlib3_support.loop_datagram_calls(datagrams))
+    assert got == [(d, sender) for d in datagrams]
+
+
+@pytest.mark.skipif(not socket.has_dualstack_ipv6(), reason="no dual stack")
+def test_http_server_dual_stack():
+    # As `python -m http.server` binds by default: one AF_INET6 socket
+    # with IPV6_V6ONLY off takes IPv4 clients too.
+    import http.server
+    import urllib.request
+
+    class DualStack(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6
+        block_on_close = True
+        daemon_threads = False
+
+        def server_bind(self):
+            self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+            http.server.ThreadingHTTPServer.server_bind(self)
+
+    server = DualStack(("::", 0), _http_handler())
+    with serving(server) as address:
+        port = address[1]
+        for host in ("127.0.0.1", "[::1]"):
+            url = "http://%s:%d/peer" % (host, port)
+            with urllib.request.urlopen(url, timeout=30) as reply:
+                peer = reply.read().decode()
+            if host == "127.0.0.1":
+                assert peer.startswith("::ffff:127.0.0.1:")
+            else:
+                assert peer.startswith("::1:")

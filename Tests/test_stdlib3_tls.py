@@ -257,3 +257,35 @@ def test_asyncio_start_tls(pki):
 def test_socket_types_under_ssl():
     # ssl.SSLSocket subclasses the socket class it found at import: ours.
     assert socket.socket in ssl.SSLSocket.__mro__
+
+
+def test_ssl_socket_sendfile(pki, tmpdir):
+    # SSLSocket.sendfile() cannot use os.sendfile(): it falls back to our
+    # socket class's send() loop, through the TLS layer.
+    import socketserver
+    import struct
+    path = tmpdir.join("file.bin")
+    path.write_binary(BIG)
+    context = _server_context(pki)
+
+    class Digest(socketserver.BaseRequestHandler):
+        def handle(self):
+            with context.wrap_socket(self.request, server_side=True) as tls:
+                assert_ours(tls)
+                with tls.makefile("rb") as f:
+                    size = struct.unpack("!Q", f.read(8))[0]
+                    digest = hashlib.sha256(f.read(size)).hexdigest()
+                tls.sendall(("%d %s" % (size, digest)).encode())
+
+    server = stdlib3_support.ThreadingServer(("127.0.0.1", 0), Digest)
+    with serving(server) as (_host, port):
+        raw = socket.create_connection(("localhost", port), timeout=30)
+        with _client_context(pki).wrap_socket(
+                raw, server_hostname="localhost") as tls:
+            tls.sendall(struct.pack("!Q", len(BIG) - 1000))
+            with path.open("rb") as f:
+                assert tls.sendfile(f, 1000) == len(BIG) - 1000
+                assert f.tell() == len(BIG)
+            answer = tls.recv(200).decode()
+    assert answer == "%d %s" % (len(BIG) - 1000,
+                                hashlib.sha256(BIG[1000:]).hexdigest())
