@@ -281,12 +281,12 @@ class FTPHandler(socketserver.StreamRequestHandler):
     def close_data(self, conn):
         conn.close()
 
-    def send_data(self, data):
+    def send_data(self, data, size=""):
         if not (self.passive or self.active):
             self.reply("425 use PASV, EPSV, PORT or EPRT first")
             return
-        self.reply("150 opening %s data connection"
-                   % ("BINARY" if self.binary else "ASCII"))
+        self.reply("150 opening %s data connection%s"
+                   % ("BINARY" if self.binary else "ASCII", size))
         conn = self.open_data()
         try:
             conn.sendall(data)
@@ -322,7 +322,7 @@ class FTPHandler(socketserver.StreamRequestHandler):
             return
         if not self.binary:
             data = data.replace(b"\n", b"\r\n")
-        self.send_data(data)
+        self.send_data(data, " (%d bytes)" % len(data))
 
     def ftp_STOR(self, arg):
         if not (self.passive or self.active):

@@ -30,7 +30,8 @@ from stdlib3_support import (SMTPServer, ThreadingServer,  # noqa: E402
 import stdlib3_support  # noqa: E402
 import tls_support  # noqa: E402
 
-assert socket.socket.__module__ == "socket" and hasattr(socket, "_socketobject")
+assert socket.socket.__module__ == "socket"
+assert hasattr(socket, "_socketobject")     # Lib/socket.py, not the stdlib's
 
 BIG = hashlib.sha512(b"classicsocket").digest() * 16384        # 1 MiB
 
@@ -323,7 +324,8 @@ def test_smtplib():
         ("a@example.org", ["b@example.org"]),
         ("a@example.org", ["c@example.org"])]
     first, second = server.messages[0][2], server.messages[1][2]
-    assert first == b"Subject: hi\r\n\r\n.a line with a leading dot\r\nbody\r\n"
+    assert first == (b"Subject: hi\r\n\r\n.a line with a leading dot\r\n"
+                     b"body\r\n")
     assert b"Subject: second\r\n" in second
     assert second.count(b"x" * 99 + b"\r\n") == 1000
 

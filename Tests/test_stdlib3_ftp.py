@@ -151,3 +151,21 @@ def test_connection_refused_is_an_oserror():
         port = s.getsockname()[1]           # bound, not listening
         with pytest.raises(ConnectionRefusedError):
             ftplib.FTP().connect("127.0.0.1", port, timeout=30)
+
+
+def test_urllib_ftp_url():
+    # urllib's ftpwrapper closes the data socket as soon as it has made a
+    # file of it: the descriptor must stay open until that file is closed.
+    import urllib.request
+    server = _server()
+    with serving(server) as (host, port):
+        url = "ftp://user:secret@%s:%d/pub/data.bin" % (host, port)
+        with urllib.request.urlopen(url, timeout=30) as reply:
+            assert reply.headers["Content-length"] == str(len(PAYLOAD))
+            assert reply.read() == PAYLOAD
+        url = "ftp://user:secret@%s:%d/pub/" % (host, port)
+        with urllib.request.urlopen(url, timeout=30) as reply:
+            listing = reply.read().decode().splitlines()
+        assert [line.split()[-1] for line in listing] == ["data.bin",
+                                                          "readme.txt"]
+    assert "RETR" in server.verbs and "LIST" in server.verbs
