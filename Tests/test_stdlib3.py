@@ -539,3 +539,81 @@ def test_http_server_dual_stack():
                 assert peer.startswith("::ffff:127.0.0.1:")
             else:
                 assert peer.startswith("::1:")
+
+
+# --- logging.handlers, multiprocessing.reduction --------------------------
+
+def test_logging_socket_datagram_and_syslog_handlers(tmpdir):
+    import logging
+    import logging.handlers
+    import pickle
+    import struct
+    records = []
+
+    class Records(socketserver.StreamRequestHandler):
+        # SocketHandler's framing: a 4-byte length, then a pickled dict.
+        def handle(self):
+            assert_ours(self.request)
+            while True:
+                header = self.rfile.read(4)
+                if len(header) < 4:
+                    return
+                size = struct.unpack(">L", header)[0]
+                records.append(pickle.loads(self.rfile.read(size))["msg"])
+
+    logger = logging.getLogger("classicsocket.test_stdlib3")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    server = ThreadingServer(("127.0.0.1", 0), Records)
+    with serving(server) as (host, port), \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp, \
+            socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as syslog:
+        udp.bind(("127.0.0.1", 0))
+        udp.settimeout(30)
+        path = str(tmpdir.join("log"))
+        syslog.bind(path)
+        syslog.settimeout(30)
+        handlers = [logging.handlers.SocketHandler(host, port),
+                    logging.handlers.DatagramHandler(*udp.getsockname()),
+                    logging.handlers.SysLogHandler(address=path)]
+        for handler in handlers:
+            logger.addHandler(handler)
+        try:
+            logger.info("first %d", 1)
+            logger.warning("second")
+            datagrams = [udp.recv(65536) for _ in range(2)]
+            lines = [syslog.recv(65536) for _ in range(2)]
+            assert_ours(handlers[0].sock)
+            assert_ours(handlers[1].sock)
+            assert_ours(handlers[2].socket)
+        finally:
+            for handler in handlers:
+                logger.removeHandler(handler)
+                handler.close()
+    # The stream server saw both once its connection ended.
+    assert records == ["first 1", "second"]
+    assert [pickle.loads(d[4:])["msg"] for d in datagrams] == ["first 1",
+                                                               "second"]
+    assert lines == [b"<14>first 1\x00", b"<12>second\x00"]
+
+
+def test_multiprocessing_reduction_passes_descriptors():
+    # sendfds()/recvfds() are sendmsg()/recvmsg() with SCM_RIGHTS on an
+    # AF_UNIX socket: the descriptors of a socket pair go over another.
+    import multiprocessing.reduction as reduction
+    a, b = socket.socketpair()
+    x, y = socket.socketpair()
+    with a, b, x, y:
+        assert_ours(a)
+        reduction.sendfds(a, [x.fileno(), y.fileno()])
+        fds = reduction.recvfds(b, 2)
+        assert len(fds) == 2 and set(fds).isdisjoint([x.fileno(),
+                                                      y.fileno()])
+        with socket.socket(fileno=fds[0]) as x2, \
+                socket.socket(fileno=fds[1]) as y2:
+            assert_ours(x2)
+            assert x2.family == socket.AF_UNIX
+            x2.sendall(b"through a passed descriptor")
+            assert y.recv(100) == b"through a passed descriptor"
+            y2.sendall(b"and back")
+            assert x.recv(100) == b"and back"
