@@ -586,11 +586,14 @@ def test_logging_socket_datagram_and_syslog_handlers(tmpdir):
             assert_ours(handlers[0].sock)
             assert_ours(handlers[1].sock)
             assert_ours(handlers[2].socket)
+            # Nothing answers the stream handler: wait for the server to
+            # have accepted and read (shutting down first would drop the
+            # connection still in its backlog).
+            assert support.wait_until(lambda: len(records) == 2, 60)
         finally:
             for handler in handlers:
                 logger.removeHandler(handler)
                 handler.close()
-    # The stream server saw both once its connection ended.
     assert records == ["first 1", "second"]
     assert [pickle.loads(d[4:])["msg"] for d in datagrams] == ["first 1",
                                                                "second"]
