@@ -1,11 +1,13 @@
 """Python 3: the standard library's network modules work with our socket in
 place (issue 10): socketserver, http.server with urllib.request and
-http.client, xmlrpc.server/client, smtplib, telnetlib (up to 3.12) and
-asyncio's streams, each against a real server on loopback.  The servers run
-in threads of this process (so both ends run on our module, which every
-test checks with stdlib3_support.assert_ours), except one http.server run
-by a child interpreter on the standard library's socket.  ftplib:
-Tests/test_stdlib3_ftp.py; TLS (HTTPS, STARTTLS, asyncio's ssl=):
+http.client, xmlrpc.server/client, smtplib, telnetlib (up to 3.12),
+asyncio's streams and sock_* calls, logging's network handlers and
+multiprocessing's connections, each against a real server on loopback, and
+their timeouts reach the caller.  The servers run in threads of this
+process (so both ends run on our module, which every test checks with
+stdlib3_support.assert_ours), except one http.server run by a child
+interpreter on the standard library's socket.  ftplib:
+Tests/test_stdlib3_ftp.py; TLS (HTTPS, STARTTLS, FTP_TLS, asyncio's ssl=):
 Tests/test_stdlib3_tls.py."""
 from __future__ import print_function
 
