@@ -51,8 +51,11 @@ def _intenum_converter(value, enum_klass):
 __all__ = ["fromfd", "getfqdn", "create_connection", "create_server",
            "has_dualstack_ipv6", "AddressFamily", "SocketKind",
            "socketpair", "dup", "close"]
+# ssl() and its names stay out, as in the common part (socket.py's
+# _ssl_names): `from socket import *` must not bind `ssl` over the module.
 __all__.extend(_name for _name in dir(_socket)
-               if not _name.startswith("_"))
+               if not _name.startswith(("_", "SSL_ERROR_"))
+               and _name not in _ssl_names)
 
 class socket(_ssocket):
     """A subclass of _socket.socket adding makefile(), sendfile(), the
@@ -356,6 +359,14 @@ def _wait_writable(fd):
     with _selectors.PollSelector() as selector:
         selector.register(fd, _selectors.EVENT_WRITE)
         selector.select()
+
+def meth(name, self, *args):
+    """meth(name, sock, *args): the C socket's method <name> called on
+    sock, as Python 2.7's socket module had it.  A socket object of this
+    layer is its own C socket; a 2.x _socketobject holds its in _sock."""
+    if isinstance(self, _socketobject):
+        self = self._sock
+    return getattr(_ssocket, name)(self, *args)
 
 def fromfd(fd, family, type, proto=0):
     """fromfd(fd, family, type[, proto]) -> socket object
