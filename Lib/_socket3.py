@@ -14,7 +14,6 @@ import io as _io
 import os as _os
 import selectors as _selectors
 import sys as _sys
-import warnings as _warnings
 from enum import IntEnum as _IntEnum, IntFlag as _IntFlag
 
 import _socket
@@ -51,9 +50,11 @@ def _intenum_converter(value, enum_klass):
 __all__ = ["fromfd", "getfqdn", "create_connection", "create_server",
            "has_dualstack_ipv6", "AddressFamily", "SocketKind",
            "socketpair", "dup", "close"]
+# ssl() and its names stay out, as in the common part (socket.py's
+# _ssl_names): `from socket import *` must not bind `ssl` over the module.
 __all__.extend(_name for _name in dir(_socket)
                if not _name.startswith(("_", "SSL_ERROR_"))
-               and _name not in _ssl_names)       # as on 2.7 (socket.py)
+               and _name not in _ssl_names)
 
 class socket(_ssocket):
     """A subclass of _socket.socket adding makefile(), sendfile(), the
@@ -62,6 +63,15 @@ class socket(_ssocket):
     __slots__ = ["_io_refs", "_closed"]
 
     def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+        # the defaults are put in here, as Python 3's own class does, so
+        # that the audit event socket.__new__ shows them
+        if fileno is None:
+            if family == -1:
+                family = AF_INET
+            if type == -1:
+                type = SOCK_STREAM
+            if proto == -1:
+                proto = 0
         _ssocket.__init__(self, family, type, proto, fileno)
         self._io_refs = 0
         self._closed = False
@@ -97,19 +107,6 @@ class socket(_ssocket):
     def __getstate__(self):
         raise TypeError("cannot pickle %r object"
                         % self.__class__.__name__)
-
-    def __del__(self, _warn=_warnings.warn, _fileno=_ssocket.fileno,
-                _close=_ssocket.close):
-        # Python's own _socket.socket warns from its finalizer; ours
-        # closes silently (the 2.x layer relies on that), so the
-        # warning is given here.
-        if _fileno(self) != -1:
-            try:
-                _warn("unclosed %r" % (self,), ResourceWarning,
-                      source=self)
-            except Exception:
-                pass
-            _close(self)
 
     def dup(self):
         """dup() -> socket object

@@ -239,11 +239,8 @@ def test_a_raising_hook_stops_each_call():
     assert [call for call, result, _ in stopped if result != "Stop"] == []
 
 
-# socket.socket(family, type) passes proto=-1 down to the C type, where the
-# standard library's Python layer passes its default 0 when there is no
-# fileno; the event shows what the C type received.
-@pytest.mark.xfail(strict=True, reason="Lib/_socket3.py: socket.__init__ "
-                   "does not fill the defaults before _socket.socket's")
+# socket.socket(family, type): the Python class puts in the defaults before
+# the C type sees them, as the standard library's does; the event shows them.
 def test_new_event_with_the_defaults_of_python_socket():
     code = ("import socket, sys\n"
             "seen = []\n"
