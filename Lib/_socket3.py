@@ -499,24 +499,9 @@ class SocketIO(_io.RawIOBase):
         self._sock._decref_socketios()
         self._sock = None
 
-def getfqdn(name=''):
-    """getfqdn([name]) -> fully qualified domain name
-
-    An empty name, '0.0.0.0' or '::' stands for this host.  The name
-    gethostbyaddr() returns is taken if it contains a dot, else the
-    first of its aliases that does; failing both, that host name
-    itself.  When the lookup fails, the name is returned as given."""
-    name = name.strip()
-    if not name or name in ('0.0.0.0', '::'):
-        name = gethostname()
-    try:
-        hostname, aliases, _addresses = gethostbyaddr(name)
-    except error:
-        return name
-    for candidate in [hostname] + list(aliases):
-        if '.' in candidate:
-            return candidate
-    return hostname
+# getfqdn() (socket.py's) takes '::' for this host too from 3.10 on
+if _sys.version_info >= (3, 10):
+    _THIS_HOST = ('', '0.0.0.0', '::')
 
 def getaddrinfo(*args, **kwargs):
     """getaddrinfo(host, port, family=0, type=0, proto=0, flags=0)

@@ -116,15 +116,20 @@ __all__.extend(_name for _name in dir(_socket)
 _realsocket = _socket.socket
 
 
+# the names getfqdn() takes for this host (Lib/_socket3.py adds '::' where
+# the running version does)
+_THIS_HOST = ('', '0.0.0.0')
+
+
 def getfqdn(name=''):
     """getfqdn([name]) -> fully qualified domain name
 
-    An empty name, or '0.0.0.0', stands for this host.  The name
-    gethostbyaddr() returns is taken if it contains a dot, else the first of
-    its aliases that does; failing both, that host name itself.  When the
-    lookup fails, the name is returned as given."""
+    An empty name, or '0.0.0.0' ('::' too from Python 3.10 on), stands for
+    this host.  The name gethostbyaddr() returns is taken if it contains a
+    dot, else the first of its aliases that does; failing both, that host
+    name itself.  When the lookup fails, the name is returned as given."""
     name = name.strip()
-    if not name or name == '0.0.0.0':
+    if name in _THIS_HOST:
         name = gethostname()
     try:
         hostname, aliases, _addresses = gethostbyaddr(name)
