@@ -765,15 +765,19 @@ PY3_LIMIT_PER_VERSION = 5
 PY3_SECONDS = 900.0
 
 # What the child runs: it reports where socket came from, then hands over to
-# regrtest as `python -m test -v test_socket` would.  test_sethostname is
-# left out on both sides: run as root it renames the machine for a moment,
-# under every other program running on it.
+# regrtest as `python -m test -v test_socket` would.  Left out on both sides:
+# test_sethostname, which run as root renames the machine for a moment under
+# every other program running on it; and ThreadedVSOCKSocketStreamTest,
+# which connects to the machine's own vsock CID: where /dev/vsock exists
+# with no transport back to this machine (these build machines) its accept()
+# waits for ever even with the standard library's module (seen on 3.9).
 PY3_DRIVER = r"""
 import sys, socket, _socket
 print("SOCKET %s" % socket.__file__)
 print("_SOCKET %s" % getattr(_socket, "__file__", "built-in"))
 sys.stdout.flush()
-sys.argv = ["regrtest", "-v", "--ignore", "*test_sethostname", "test_socket"]
+sys.argv = ["regrtest", "-v", "--ignore", "*test_sethostname",
+            "--ignore", "*ThreadedVSOCKSocketStreamTest*", "test_socket"]
 from test.libregrtest.main import main
 main()
 """

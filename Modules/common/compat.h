@@ -104,7 +104,9 @@ cs_module_add_object_ref(PyObject *m, const char *name, PyObject *value)
 #if !CS_PY3
 #define Py_TPFLAGS_CS_DEFAULT (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_NEWBUFFER)
 #else
-#define Py_TPFLAGS_CS_DEFAULT Py_TPFLAGS_DEFAULT
+/* 3.8 and 3.9 give a Python subclass its base's tp_finalize only when the
+ * base has this flag (later versions ignore it) */
+#define Py_TPFLAGS_CS_DEFAULT (Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_FINALIZE)
 #endif
 
 /* 2.7 keeps attribute lookups on an extension type (and on its Python
