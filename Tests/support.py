@@ -66,27 +66,26 @@ def find_python(version):
     return out.decode().strip() or None
 
 
-def stdlib_env():
-    """Environment for a child that must use the standard library's
-    socket module: our Lib/ is taken off its path."""
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    return env
-
-
 SANITIZER_VARIABLES = ("LD_PRELOAD", "ASAN_OPTIONS", "LSAN_OPTIONS",
                        "UBSAN_OPTIONS", "PYTHONMALLOC")
 
 
-def other_interpreter_env():
-    """Environment for a child running an interpreter other than the one
-    under test, with the standard library's socket: the sanitizer run's
-    preload and options are for our build only (another interpreter's own
-    leaks would be reported as ours)."""
-    env = stdlib_env()
+def stdlib_env():
+    """Environment for a child that must use the standard library's
+    socket module: our Lib/ is taken off its path, and so are the
+    sanitizer run's preload and options, which are for our build only (the
+    interpreter's own leaks at exit would be reported as ours)."""
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
     for name in SANITIZER_VARIABLES:
         env.pop(name, None)
     return env
+
+
+def other_interpreter_env():
+    """Environment for a child running an interpreter other than the one
+    under test, with the standard library's socket."""
+    return stdlib_env()
 
 
 def our_env():
