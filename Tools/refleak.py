@@ -791,6 +791,55 @@ def py3_socket_ops():
         for x in (a, b, alg, u):
             x.close()
 
+    @op("py3.linux-addresses", C + "bind", C + "sendto", C + "recvfrom",
+        C + "getsockname")
+    def _():
+        # AF_PACKET over 'lo' (root only), AF_ALG on an AF_UNIX socket
+        # taken as one (the conversion runs, the kernel refuses), AF_VSOCK
+        # where the kernel has it: the conversions' success and error paths
+        def sock(*args):
+            try:
+                return socket.socket(*args)
+            except OSError:
+                return None
+        pk = sock(socket.AF_PACKET, socket.SOCK_DGRAM,
+                  socket.htons(0x88b5))
+        pw = sock(socket.AF_PACKET, socket.SOCK_DGRAM, 0)
+        one = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        alg = socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0,
+                            fileno=one.detach())
+        vs = sock(socket.AF_VSOCK, socket.SOCK_STREAM)
+        if pk is not None:
+            pk.bind(("lo", 0x88b5))
+            pk.settimeout(10)
+
+        def once():
+            if pk is not None and pw is not None:
+                pw.sendto(b"leak", ("lo", 0x88b5, 0, 0, b"\0" * 6))
+                pk.recvfrom(64)
+                pk.getsockname()
+                expect(OSError, pw.bind, ("nosuch0", 0))
+                expect(ValueError, pw.bind, ("lo", 0, 0, 0, b"123456789"))
+                expect(TypeError, pw.bind, ("lo", 0, 0, 0, "ab"))
+                expect(OverflowError, pw.sendto, b"x", ("lo", 0, 2**31))
+                expect(ValueError, pw.bind, ("lo\0", 0))
+                expect(TypeError, pw.bind, (b"lo", 0))
+            expect(OSError, alg.bind, ("hash", "sha256", 1, 2))
+            expect(ValueError, alg.bind, ("hash", "n" * 64))
+            expect(ValueError, alg.bind, ("h" * 14, "x"))
+            expect(TypeError, alg.bind, ("hash", "x", 1.0))
+            expect(ValueError, alg.bind, ("hash", "x\0"))
+            if vs is not None:
+                vs.getsockname()
+                expect(TypeError, vs.bind, (1, "x"))
+                expect(TypeError, vs.bind, (1, 2, 3))
+        try:
+            yield once
+        finally:    # measure() closes the generator at its yield
+            for x in (pk, pw, alg, vs):
+                if x is not None:
+                    x.close()
+
     @op("py3.create-server-getaddrinfo", "socket.create_server",
         "socket.has_dualstack_ipv6", "socket.getaddrinfo",
         "socket.AddressInfo")

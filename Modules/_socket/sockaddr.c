@@ -2,7 +2,8 @@
  *
  * Forms (CPython 2.7's): AF_INET (host, port); AF_INET6
  * (host, port[, flowinfo[, scope_id]]); AF_UNIX a path (Linux: a leading
- * NUL byte names the abstract namespace); AF_NETLINK (pid, groups).  Hosts
+ * NUL byte names the abstract namespace); AF_NETLINK (pid, groups);
+ * AF_PACKET, AF_VSOCK and AF_ALG in sockaddr_linux.c (3.x's forms).  Hosts
  * '' and '<broadcast>' are INADDR_ANY and INADDR_BROADCAST; numeric hosts
  * are parsed without a lookup, other names go to getaddrinfo() with the GIL
  * released.  Messages name the Python call (`caller`) as CPython 3 does:
@@ -42,6 +43,7 @@
 #include "inetconv.h"
 #include "netarg.h"
 #include "sockaddr.h"
+#include "sockaddr_linux.h"
 #include "sockerr.h"
 
 /* ---- the "AF_UNIX path too long" exception --------------------------------
@@ -448,6 +450,18 @@ sockaddr_parse_cached(struct sockaddr_parse_cache *cache, int family,
     case AF_NETLINK:
         return parse_netlink(obj, addr, len, caller);
 #endif
+#ifdef SOCKADDR_LINUX_PACKET
+    case AF_PACKET:
+        return sockaddr_linux_parse_packet(obj, addr, len, caller);
+#endif
+#ifdef SOCKADDR_LINUX_VSOCK
+    case AF_VSOCK:
+        return sockaddr_linux_parse_vsock(obj, addr, len, caller);
+#endif
+#ifdef SOCKADDR_LINUX_ALG
+    case AF_ALG:
+        return sockaddr_linux_parse_alg(obj, addr, len, caller);
+#endif
     default:
         PyErr_Format(sockerr_error, "%s(): bad family", caller);
         return -1;
@@ -572,6 +586,20 @@ sockaddr_build(const struct sockaddr *addr, socklen_t len)
         }
         break;
 #endif
+#ifdef SOCKADDR_LINUX_PACKET
+    case AF_PACKET:
+        result = sockaddr_linux_build_packet(addr, len);
+        if (result != NULL || PyErr_Occurred())
+            return result;
+        break;
+#endif
+#ifdef SOCKADDR_LINUX_VSOCK
+    case AF_VSOCK:
+        result = sockaddr_linux_build_vsock(addr, len);
+        if (result != NULL || PyErr_Occurred())
+            return result;
+        break;
+#endif
     default:
         break;
     }
@@ -591,6 +619,11 @@ sockaddr_build(const struct sockaddr *addr, socklen_t len)
 static int
 build_is_pure(const struct sockaddr *addr, socklen_t len)
 {
+#ifdef SOCKADDR_LINUX_PACKET
+    /* AF_PACKET's interface name may change under the same index. */
+    if (addr->sa_family == AF_PACKET)
+        return 0;
+#endif
 #if !CS_PY3
     /* 2.7 names the scope of a scoped IPv6 address by its interface,
      * whose name may change. */

@@ -27,7 +27,8 @@ int sockaddr_parse(int family, PyObject *obj, sock_addr_t *addr,
 
 /* The Python form of an address (new ref): a str path for AF_UNIX (bytes
  * for Linux's abstract namespace), (host, port) for AF_INET,
- * (host, port, flowinfo, scope_id) for AF_INET6, (family, raw bytes) for
+ * (host, port, flowinfo, scope_id) for AF_INET6, the forms of
+ * sockaddr_linux.h for AF_PACKET and AF_VSOCK, (family, raw bytes) for
  * anything else.  len 0 gives None. */
 PyObject *sockaddr_build(const struct sockaddr *addr, socklen_t len);
 
