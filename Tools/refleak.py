@@ -1171,7 +1171,14 @@ def measure(entry):
             deltas.append(tuple(a - b for a, b in zip(after, before)))
         return deltas
     finally:
-        gen.close()
+        # the code after the yield cleans up (closes the pair, the
+        # listener): run it, as close() would skip it
+        try:
+            next(gen)
+        except StopIteration:
+            pass
+        else:
+            gen.close()
 
 
 def grows(deltas, index):
