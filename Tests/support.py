@@ -60,7 +60,7 @@ def find_python(version):
         with open(os.devnull, "w") as devnull:
             out = subprocess.check_output(
                 ["bash", "-c", '. "$0" && find_python "$1"', helper, version],
-                stderr=devnull)
+                stderr=devnull, env=other_interpreter_env())
     except (OSError, subprocess.CalledProcessError):
         return None
     return out.decode().strip() or None
