@@ -72,20 +72,23 @@ SANITIZER_VARIABLES = ("LD_PRELOAD", "ASAN_OPTIONS", "LSAN_OPTIONS",
 
 def stdlib_env():
     """Environment for a child that must use the standard library's
-    socket module: our Lib/ is taken off its path, and so are the
-    sanitizer run's preload and options, which are for our build only (the
-    interpreter's own leaks at exit would be reported as ours)."""
+    socket module: our Lib/ is taken off its path."""
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
-    for name in SANITIZER_VARIABLES:
-        env.pop(name, None)
     return env
 
 
 def other_interpreter_env():
-    """Environment for a child running an interpreter other than the one
-    under test, with the standard library's socket."""
-    return stdlib_env()
+    """Environment for a child that runs none of our code: another
+    interpreter, or this one on the standard library's socket alone.  The
+    sanitizer run's preload and options are for our build only (that
+    interpreter's own exit-time leaks would be reported as ours); a child
+    that loads our build another way (an installed copy) keeps them, with
+    stdlib_env()."""
+    env = stdlib_env()
+    for name in SANITIZER_VARIABLES:
+        env.pop(name, None)
+    return env
 
 
 def our_env():

@@ -201,7 +201,7 @@ def run(mode, ours):
     proc = subprocess.Popen(
         [sys.executable, "-c", SCRIPT, mode], stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=support.our_env() if ours else support.stdlib_env())
+        env=support.our_env() if ours else support.other_interpreter_env())
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err.decode("utf-8", "replace")
     return out.decode().splitlines()
@@ -252,5 +252,5 @@ def test_new_event_with_the_defaults_of_python_socket():
     ours = subprocess.check_output([sys.executable, "-c", code],
                                    env=support.our_env())
     theirs = subprocess.check_output([sys.executable, "-c", code],
-                                     env=support.stdlib_env())
+                                     env=support.other_interpreter_env())
     assert ours == theirs

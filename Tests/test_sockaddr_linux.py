@@ -1,8 +1,8 @@
 """Addresses of the Linux families AF_PACKET, AF_VSOCK and AF_ALG
 (Modules/_socket/sockaddr_linux.c) on real sockets: each script below runs
 in a child on ours and in a child on the standard library's socket module
-(support.stdlib_env()), and both must print the same lines: the results of
-bind/getsockname/sendto/recvfrom and, for bad tuples, the exception types
+(support.other_interpreter_env()), and both must print the same lines: the
+results of bind/getsockname/sendto/recvfrom and, for bad tuples, the exception types
 (the forms and errors are Python 3's; 2.7's own module converts AF_PACKET
 addresses only, so there the comparison takes the well-formed calls)."""
 from __future__ import print_function
@@ -129,7 +129,7 @@ def run_both(script):
     ours = subprocess.check_output([sys.executable, "-c", script],
                                    env=support.our_env())
     theirs = subprocess.check_output([sys.executable, "-c", script],
-                                     env=support.stdlib_env())
+                                     env=support.other_interpreter_env())
     return ours.decode().splitlines(), theirs.decode().splitlines()
 
 
