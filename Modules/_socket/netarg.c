@@ -96,3 +96,23 @@ netarg_uint(PyObject *obj, unsigned long max, unsigned long *out)
     *out = (unsigned long)value;
     return 0;
 }
+
+int
+netarg_address_tuple(PyObject *obj, Py_ssize_t min, Py_ssize_t max,
+                     const char *family, const char *size_message,
+                     const char *caller)
+{
+    Py_ssize_t n;
+
+    if (!PyTuple_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "%s(): %s address must be tuple, "
+                     "not %.200s", caller, family, Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    n = PyTuple_GET_SIZE(obj);
+    if (n < min || n > max) {
+        PyErr_Format(PyExc_TypeError, "%s(): %s", caller, size_message);
+        return -1;
+    }
+    return 0;
+}

@@ -20,4 +20,11 @@ const char *netarg_host_chars(PyObject *obj, PyObject **keep,
  * with its own message), or -1 with TypeError set for a non-integer. */
 int netarg_uint(PyObject *obj, unsigned long max, unsigned long *out);
 
+/* Checks that an address of `family` ("AF_INET") is a tuple of min..max
+ * items: TypeError "<caller>(): <family> address must be tuple, not X", or
+ * "<caller>(): <size_message>" for a tuple of another size.  0, or -1. */
+int netarg_address_tuple(PyObject *obj, Py_ssize_t min, Py_ssize_t max,
+                         const char *family, const char *size_message,
+                         const char *caller);
+
 #endif /* CLASSICSOCKET_NETARG_H */

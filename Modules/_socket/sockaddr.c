@@ -192,26 +192,6 @@ port_arg(PyObject *obj, const char *caller, in_port_t *port)
     return 0;
 }
 
-static int
-check_tuple(PyObject *obj, Py_ssize_t min, Py_ssize_t max, const char *what,
-            const char *form, const char *caller)
-{
-    Py_ssize_t n;
-
-    if (!PyTuple_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s(): %s address must be tuple, "
-                     "not %.200s", caller, what, Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    n = PyTuple_GET_SIZE(obj);
-    if (n < min || n > max) {
-        PyErr_Format(PyExc_TypeError, "%s(): %s address must be %s",
-                     caller, what, form);
-        return -1;
-    }
-    return 0;
-}
-
 /* Whether host is the host of the cache's address, for `family`: the same
  * object, or an equal one of the same immutable type. */
 static int
@@ -271,8 +251,9 @@ parse_inet(PyObject *obj, sock_addr_t *addr, socklen_t *len,
 {
     in_port_t port;
 
-    if (check_tuple(obj, 2, 2, "AF_INET", "a pair (host, port)",
-                    caller) < 0
+    if (netarg_address_tuple(obj, 2, 2, "AF_INET",
+                             "AF_INET address must be a pair (host, port)",
+                             caller) < 0
         || port_arg(PyTuple_GET_ITEM(obj, 1), caller, &port) < 0
         || host_item(PyTuple_GET_ITEM(obj, 0), AF_INET, addr, caller,
                      cache) < 0)
@@ -292,9 +273,9 @@ parse_inet6(PyObject *obj, sock_addr_t *addr, socklen_t *len,
     Py_ssize_t n;
     int rc;
 
-    if (check_tuple(obj, 2, 4, "AF_INET6",
-                    "a tuple (host, port[, flowinfo[, scope_id]])",
-                    caller) < 0
+    if (netarg_address_tuple(obj, 2, 4, "AF_INET6", "AF_INET6 address must "
+                             "be a tuple (host, port[, flowinfo[, "
+                             "scope_id]])", caller) < 0
         || port_arg(PyTuple_GET_ITEM(obj, 1), caller, &port) < 0)
         return -1;
     n = PyTuple_GET_SIZE(obj);
@@ -382,8 +363,9 @@ parse_netlink(PyObject *obj, sock_addr_t *addr, socklen_t *len,
     unsigned long groups;
     int rc;
 
-    if (check_tuple(obj, 2, 2, "AF_NETLINK", "a pair (pid, groups)",
-                    caller) < 0)
+    if (netarg_address_tuple(obj, 2, 2, "AF_NETLINK",
+                             "AF_NETLINK address must be a pair (pid, "
+                             "groups)", caller) < 0)
         return -1;
     rc = netarg_uint(PyTuple_GET_ITEM(obj, 0), 0xffffffffUL, &pid);
     if (rc == 0)

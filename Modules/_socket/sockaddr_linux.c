@@ -37,27 +37,6 @@
 #if defined(SOCKADDR_LINUX_PACKET) || defined(SOCKADDR_LINUX_VSOCK) \
     || defined(SOCKADDR_LINUX_ALG)
 
-/* Checks that obj is a tuple of min..max items; the size message is the
- * family's own (the standard library's words). */
-static int
-check_tuple(PyObject *obj, Py_ssize_t min, Py_ssize_t max, const char *what,
-            const char *size_message, const char *caller)
-{
-    Py_ssize_t n;
-
-    if (!PyTuple_Check(obj)) {
-        PyErr_Format(PyExc_TypeError, "%s(): %s address must be tuple, "
-                     "not %.200s", caller, what, Py_TYPE(obj)->tp_name);
-        return -1;
-    }
-    n = PyTuple_GET_SIZE(obj);
-    if (n < min || n > max) {
-        PyErr_Format(PyExc_TypeError, "%s(): %s", caller, size_message);
-        return -1;
-    }
-    return 0;
-}
-
 /* An integer item taken modulo 2**32 (3.x's unsigned int arguments). */
 static int
 uint32_item(PyObject *obj, uint32_t *out)
@@ -150,7 +129,7 @@ sockaddr_linux_parse_packet(PyObject *obj, sock_addr_t *addr,
     unsigned int index;
     int rc;
 
-    if (check_tuple(obj, 2, 5, "AF_PACKET", PACKET_FORM, caller) < 0)
+    if (netarg_address_tuple(obj, 2, 5, "AF_PACKET", PACKET_FORM, caller) < 0)
         return -1;
     n = PyTuple_GET_SIZE(obj);
     ifname = text_item(PyTuple_GET_ITEM(obj, 0), &size, &keep, PACKET_FORM,
@@ -256,9 +235,9 @@ sockaddr_linux_parse_vsock(PyObject *obj, sock_addr_t *addr,
     uint32_t cid;
     uint32_t port;
 
-    if (check_tuple(obj, 2, 2, "AF_VSOCK",
-                    "AF_VSOCK address must be a pair (cid, port)",
-                    caller) < 0)
+    if (netarg_address_tuple(obj, 2, 2, "AF_VSOCK",
+                             "AF_VSOCK address must be a pair (cid, port)",
+                             caller) < 0)
         return -1;
     if (uint32_item(PyTuple_GET_ITEM(obj, 0), &cid) < 0
         || uint32_item(PyTuple_GET_ITEM(obj, 1), &port) < 0)
@@ -303,7 +282,7 @@ sockaddr_linux_parse_alg(PyObject *obj, sock_addr_t *addr,
     int rc = -1;
 
     /* sockaddr_alg must fit the union (it does: 88 bytes of 128) */
-    if (check_tuple(obj, 2, 4, "AF_ALG", ALG_FORM, caller) < 0)
+    if (netarg_address_tuple(obj, 2, 4, "AF_ALG", ALG_FORM, caller) < 0)
         return -1;
     type = text_item(PyTuple_GET_ITEM(obj, 0), &type_size, &type_keep,
                      ALG_FORM, caller);
